@@ -1,0 +1,109 @@
+/**
+ * Sessions with trusted applications.
+ * @module
+ */
+import type { Backend, BackendParam, SessionHandle } from './backend';
+import { TeecStateError, cancelledBeforeStart } from './errors';
+import { InFlight } from './in-flight';
+import { checkUint32, toBackendParams, toInvokeResult, type InvokeResult, type Param } from './params';
+import type { SharedMemory } from './shared-memory';
+import type { Uuid } from './uuid';
+
+/** Options of a single call. */
+export interface CallOptions {
+  /** Aborting cancels the call: it never reaches the TEE, or the TEE is asked to cancel it. */
+  signal?: AbortSignal;
+}
+
+/**
+ * An open session with a TA. Commands may run concurrently from JS; the TA executes them one at a
+ * time. Close it explicitly; its context closes it at the latest.
+ *
+ * @example
+ * const session = await context.openSession('123e4567-e89b-12d3-a456-426655440000');
+ * const r = await session.invoke(1, [valueInout(10, 100), tempInput(Buffer.from([1, 2, 3]))]);
+ * console.log(r.params[0].a);
+ * await session.close();
+ */
+export class Session {
+  private readonly inFlight = new InFlight();
+  private closing?: Promise<void>;
+
+  /** @internal Use {@link Context.openSession}. */
+  constructor(
+    private readonly backend: Backend,
+    /** @internal */ readonly handle: SessionHandle,
+    /** The TA's UUID. */ readonly uuid: Uuid,
+    /** The login method used. */ readonly login: number,
+    private readonly onClosed: (s: Session) => void,
+  ) {}
+
+  /** True once {@link Session.close} was called. */
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Number of commands in flight. */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Invokes `command` with up to four parameters. Outputs are written back in place (temp memref
+   * buffers, shared memory) and returned as an {@link InvokeResult}. Rejects with TeecError.
+   * @example const { params } = await session.invoke(2, [valueOutput()]); params[0].a
+   */
+  invoke(command: number, params?: readonly Param[] | null, options: CallOptions = {}): Promise<InvokeResult> {
+    let lowered: BackendParam[] | null;
+    try {
+      if (this.closing) throw new TeecStateError('session is closed', 'invokeCommand');
+      checkUint32(command, 'command');
+      lowered = toBackendParams(params, checkLive);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (options.signal?.aborted) return Promise.reject(cancelledBeforeStart('invokeCommand'));
+    const shms = sharedIn(params);
+    const call = (signal: AbortSignal): Promise<InvokeResult> =>
+      this.backend.invokeCommand(this.handle, command, lowered, signal).then((out) => toInvokeResult(params, out, command));
+    return trackShared(shms, options.signal, (signal) => this.inFlight.track(signal, call));
+  }
+
+  /**
+   * Closes the session: commands in flight are cancelled and awaited first. Closing twice is a no-op.
+   * @example await session.close()
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.inFlight.cancelAndDrain('session closed');
+      try {
+        await this.backend.closeSession(this.handle);
+      } finally {
+        this.onClosed(this);
+      }
+    })();
+    return this.closing;
+  }
+}
+
+/** Refuses released shared memory. */
+export function checkLive(shm: SharedMemory, arg: string): void {
+  if (shm.released) throw new TeecStateError(`${arg} was released`, 'invokeCommand');
+}
+
+/** The shared memory blocks a parameter list refers to. */
+export function sharedIn(params: readonly Param[] | null | undefined): SharedMemory[] {
+  const out: SharedMemory[] = [];
+  for (const p of params ?? []) if (p && 'shm' in p && !out.includes(p.shm)) out.push(p.shm);
+  return out;
+}
+
+/**
+ * Registers a call as in flight on each shared block it uses (so releasing the block cancels and
+ * waits for it), then runs it.
+ */
+export function trackShared<T>(shms: SharedMemory[], signal: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (shms.length === 0) return call(signal);
+  const [first, ...rest] = shms;
+  return first.inFlight.track(signal, (s) => trackShared(rest, s, call));
+}

@@ -1,0 +1,5 @@
+/**
+ * Test support: a fake backend for code built on rx-teec.
+ * @module
+ */
+export * from './fake-backend';
