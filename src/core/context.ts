@@ -111,7 +111,7 @@ export class Context {
     const opened = await trackShared(sharedIn(options.params), options.signal, (signal) =>
       this.backend.openSession(this.handle, ta, login, connectionData, lowered, signal),
     );
-    const session = new Session(this.backend, opened.session, ta, login, (s) => this.sessions.delete(s));
+    const session = new Session(this.backend, this, opened.session, ta, login, (s) => this.sessions.delete(s));
     this.sessions.add(session);
     if (this.closing) {
       await session.close();

@@ -112,3 +112,36 @@ export function cancelledBeforeStart(operation: string): TeecError {
     message: `${operation}: cancelled before it reached the TEE (TEEC_ERROR_CANCEL, origin API)`,
   });
 }
+
+/**
+ * A failure of one chunk of a stream: the TeecError the TA (or the TEE) returned, with the chunk's
+ * position. `code`/`origin` are the original ones, so `isTargetDead` etc. still apply.
+ * @example if (e instanceof TeecStreamError) console.error(`chunk ${e.chunkIndex} at byte ${e.chunkOffset}: ${e.codeName}`)
+ */
+export class TeecStreamError extends TeecError {
+  override readonly name = 'TeecStreamError';
+  constructor(
+    cause: TeecError,
+    /** Index of the chunk (0-based, counting invokes). */ readonly chunkIndex: number,
+    /** Byte offset of the chunk in the stream. */ readonly chunkOffset: number,
+  ) {
+    super(cause.code, cause.origin, {
+      message: `chunk ${chunkIndex} (stream offset ${chunkOffset}): ${cause.message}`,
+      operation: cause.operation,
+      requiredSize: cause.requiredSize,
+      outputs: cause.outputs,
+    });
+    this.cause = cause;
+  }
+}
+
+/**
+ * A push source produced faster than the TA consumed and overflowed the high-water mark.
+ * @example catchError((e) => e instanceof TeecOverflowError ? EMPTY : throwError(() => e))
+ */
+export class TeecOverflowError extends Error {
+  override readonly name = 'TeecOverflowError';
+  constructor(readonly highWaterMark: number) {
+    super(`push source overflowed: more than ${highWaterMark} chunks waiting for the TA; use a pull source (pullFrom, fromDataProvider) or raise highWaterMark`);
+  }
+}

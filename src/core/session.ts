@@ -8,6 +8,7 @@ import { InFlight } from './in-flight';
 import { checkUint32, toBackendParams, toInvokeResult, type InvokeResult, type Param } from './params';
 import type { SharedMemory } from './shared-memory';
 import type { Uuid } from './uuid';
+import type { Context } from './context';
 
 /** Options of a single call. */
 export interface CallOptions {
@@ -32,6 +33,7 @@ export class Session {
   /** @internal Use {@link Context.openSession}. */
   constructor(
     private readonly backend: Backend,
+    /** The context this session belongs to. */ readonly context: Context,
     /** @internal */ readonly handle: SessionHandle,
     /** The TA's UUID. */ readonly uuid: Uuid,
     /** The login method used. */ readonly login: number,

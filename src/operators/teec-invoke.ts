@@ -1,0 +1,374 @@
+import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
+import { SharedMemoryFlags } from '../core/constants';
+import { TeecArgumentError, TeecError, TeecOverflowError, TeecRangeError, TeecStreamError } from '../core/errors';
+import {
+  checkSize,
+  partialInout,
+  partialInput,
+  partialOutput,
+  tempInout,
+  tempInput,
+  tempOutput,
+  type InvokeResult,
+  type Param,
+} from '../core/params';
+import type { Session } from '../core/session';
+import type { SharedMemory } from '../core/shared-memory';
+import { PullSource, type Puller } from './pull-source';
+
+/** Where a chunk sits in the stream. */
+export interface ChunkInfo {
+  /** 0-based number of the invoke. */
+  readonly index: number;
+  /** Byte offset of the chunk in the input stream. */
+  readonly offset: number;
+  /** Bytes in the chunk. */
+  readonly length: number;
+}
+
+/** The memref parameters that carry a chunk in and its result out (the same one in place). */
+export interface ChunkIo {
+  readonly input: Param;
+  readonly output: Param;
+}
+
+/** A chunk's output still inside the shared block: valid until {@link ChunkLease.release}. */
+export interface ChunkLease {
+  /** The TA's output bytes (a view of the shared block). */
+  readonly data: Uint8Array;
+  readonly chunk: ChunkInfo;
+  /** The whole result, for value outputs. */
+  readonly result: InvokeResult;
+  /** Gives the block back to the pipeline; call exactly once (extra calls are ignored). */
+  release(): void;
+}
+
+/** Options of {@link teecInvoke}. */
+export interface TeecInvokeOptions {
+  /** Bytes per block; larger chunks are split. Default 1 MiB. */
+  blockSize?: number;
+  /** Blocks in flight (read ahead + at the TA). Default 2: reading overlaps the TA's work. */
+  depth?: number;
+  /** 'inplace' (default): one PARTIAL_INOUT block; 'separate': an input block and an output block. */
+  layout?: 'inplace' | 'separate';
+  /** 'separate' layout: output bytes for an input length (default: the same). */
+  outputSize?: (inputLength: number) => number;
+  /** The command's parameters for a chunk; default `[io.input]` in place, `[io.input, io.output]` separate. */
+  params?: (chunk: ChunkInfo, io: ChunkIo) => readonly Param[];
+  /** 'allocated' (default, zero-copy), 'registered' (JS memory, shadow-copied) or 'temp' (a temp memref per chunk). */
+  memory?: 'allocated' | 'registered' | 'temp';
+  /** 'copy' (default): emit a fresh Uint8Array per chunk; 'lease': emit {@link ChunkLease}s (zero-copy). */
+  output?: 'copy' | 'lease';
+  /** Push sources only: chunks that may wait for a free block before the stream fails. Default 16. */
+  highWaterMark?: number;
+}
+
+interface Slot {
+  /** Where the next input goes (the whole block). */
+  readonly input: Uint8Array;
+  readonly io: (length: number, outLength: number) => ChunkIo;
+  controller: AbortController;
+}
+
+interface Pending {
+  readonly slot: Slot;
+  readonly chunk: ChunkInfo;
+  readonly outputIndex: number;
+  result?: InvokeResult;
+}
+
+const MiB = 1 << 20;
+
+/**
+ * Pipes a stream of chunks through a TA command, reusing shared memory blocks allocated once per
+ * subscription: no allocation or registration per chunk. Outputs come out in order, one per
+ * invoke (a chunk larger than `blockSize` is split and yields several).
+ *
+ * Backpressure: piped from a {@link PullSource} (`pullFrom`, `fromDataProvider`, `pullFromFile`), the
+ * operator reads the next chunk only when a block is free — at most `depth` blocks in flight. Any
+ * other Observable is a push source: up to `highWaterMark` chunks wait, then the stream fails with
+ * TeecOverflowError. With `output: 'lease'`, a block is reused only after its lease is released,
+ * so a slow consumer (see `writeTo`) holds the producer back too.
+ *
+ * Unsubscribing, a TA error (TeecStreamError naming the chunk) or a source error stops the
+ * pipeline, cancels the command in flight and releases the blocks.
+ *
+ * @example
+ * pullFromFile('in.enc')
+ *   .pipe(teecInvoke(session, CMD_DECRYPT, { blockSize: 1 << 20, depth: 2, output: 'lease' }), writeTo(fs.createWriteStream('out')))
+ *   .subscribe({ complete: () => console.log('done') });
+ */
+export function teecInvoke(session: Session, command: number, options: TeecInvokeOptions & { output: 'lease' }): OperatorFunction<Uint8Array, ChunkLease>;
+export function teecInvoke(session: Session, command: number, options?: TeecInvokeOptions & { output?: 'copy' }): OperatorFunction<Uint8Array, Uint8Array>;
+export function teecInvoke(session: Session, command: number, options: TeecInvokeOptions = {}): OperatorFunction<Uint8Array, Uint8Array | ChunkLease> {
+  const opts = checkOptions(options);
+  return (source) => new Observable<Uint8Array | ChunkLease>((subscriber) => new Pipeline(session, command, opts, source, subscriber).start());
+}
+
+type CheckedOptions = Required<Omit<TeecInvokeOptions, 'params'>> & Pick<TeecInvokeOptions, 'params'>;
+
+function checkOptions(o: TeecInvokeOptions): CheckedOptions {
+  const blockSize = checkSize(o.blockSize ?? MiB, 'options.blockSize');
+  const depth = checkSize(o.depth ?? 2, 'options.depth');
+  const highWaterMark = checkSize(o.highWaterMark ?? 16, 'options.highWaterMark');
+  if (blockSize === 0) throw new TeecRangeError('options.blockSize', 'must be at least 1');
+  if (depth === 0 || depth > 64) throw new TeecRangeError('options.depth', `must be in [1, 64], got ${depth}`);
+  const oneOf = <T extends string>(v: T | undefined, name: string, allowed: readonly T[]): T => {
+    if (v === undefined) return allowed[0];
+    if (!allowed.includes(v)) throw new TeecArgumentError(`options.${name}`, `must be one of ${allowed.join(', ')}, got ${String(v)}`);
+    return v;
+  };
+  return {
+    blockSize,
+    depth,
+    highWaterMark,
+    layout: oneOf(o.layout, 'layout', ['inplace', 'separate'] as const),
+    memory: oneOf(o.memory, 'memory', ['allocated', 'registered', 'temp'] as const),
+    output: oneOf(o.output, 'output', ['copy', 'lease'] as const),
+    outputSize: o.outputSize ?? ((n: number) => n),
+    params: o.params,
+  };
+}
+
+/** One subscription's worth of streaming state. */
+class Pipeline {
+  private readonly slots: Slot[] = [];
+  private readonly free: Slot[] = [];
+  private readonly blocks: SharedMemory[] = [];
+  private readonly pending: Pending[] = [];
+  private puller?: Puller;
+  private pushSub?: Subscription;
+  private readonly pushQueue: Uint8Array[] = [];
+  private pushDone = false;
+  private wakeReader?: () => void;
+  private leftover: Uint8Array | null = null;
+  private reading = false;
+  private sourceDone = false;
+  private stopped = false;
+  private outstandingLeases = 0;
+  private index = 0;
+  private offset = 0;
+
+  constructor(
+    private readonly session: Session,
+    private readonly command: number,
+    private readonly opts: CheckedOptions,
+    private readonly source: Observable<Uint8Array>,
+    private readonly subscriber: import('rxjs').Subscriber<Uint8Array | ChunkLease>,
+  ) {}
+
+  start(): () => void {
+    try {
+      for (let i = 0; i < this.opts.depth; i++) this.slots.push(this.makeSlot());
+      this.free.push(...[...this.slots].reverse());
+    } catch (e) {
+      this.fail(e);
+      return () => this.stop();
+    }
+    if (this.source instanceof PullSource) this.puller = this.source.createPuller();
+    else this.subscribePush();
+    this.pump();
+    return () => this.stop();
+  }
+
+  private makeSlot(): Slot {
+    const { blockSize, layout, memory, outputSize } = this.opts;
+    const outCapacity = layout === 'separate' ? checkSize(outputSize(blockSize), 'options.outputSize(blockSize)') : blockSize;
+    if (memory === 'temp') {
+      const input = new Uint8Array(blockSize);
+      const out = layout === 'separate' ? new Uint8Array(outCapacity) : input;
+      return {
+        input,
+        controller: new AbortController(),
+        io: (n, outN) => {
+          if (layout === 'inplace') {
+            const p = tempInout(input.subarray(0, n));
+            return { input: p, output: p };
+          }
+          return { input: tempInput(input.subarray(0, n)), output: tempOutput(out.subarray(0, outN)) };
+        },
+      };
+    }
+    const ctx = this.session.context;
+    const alloc = (size: number, flags: number): SharedMemory => {
+      const shm = memory === 'allocated' ? ctx.allocateSharedMemory(size, flags) : ctx.registerSharedMemory(new Uint8Array(size), flags);
+      this.blocks.push(shm);
+      return shm;
+    };
+    if (layout === 'inplace') {
+      const shm = alloc(blockSize, SharedMemoryFlags.INOUT);
+      return {
+        input: shm.buffer,
+        controller: new AbortController(),
+        io: (n) => {
+          const p = partialInout(shm, 0, n);
+          return { input: p, output: p };
+        },
+      };
+    }
+    const inShm = alloc(blockSize, SharedMemoryFlags.INPUT);
+    const outShm = alloc(outCapacity, SharedMemoryFlags.OUTPUT);
+    return {
+      input: inShm.buffer,
+      controller: new AbortController(),
+      io: (n, outN) => ({ input: partialInput(inShm, 0, n), output: partialOutput(outShm, 0, outN) }),
+    };
+  }
+
+  private subscribePush(): void {
+    this.pushSub = this.source.subscribe({
+      next: (chunk) => {
+        if (this.pushQueue.length >= this.opts.highWaterMark) {
+          this.fail(new TeecOverflowError(this.opts.highWaterMark));
+          return;
+        }
+        this.pushQueue.push(chunk);
+        this.wake();
+      },
+      error: (e) => this.fail(e),
+      complete: () => {
+        this.pushDone = true;
+        this.wake();
+      },
+    });
+  }
+
+  private wake(): void {
+    const w = this.wakeReader;
+    this.wakeReader = undefined;
+    w?.();
+  }
+
+  /** Starts a read when a block is free; completes when everything has been emitted. */
+  private pump(): void {
+    if (this.stopped) return;
+    if (!this.reading && !this.sourceDone && this.free.length > 0) {
+      const slot = this.free.pop()!;
+      this.reading = true;
+      this.fill(slot).then(
+        (n) => {
+          this.reading = false;
+          if (this.stopped) return;
+          if (n === 0) {
+            this.sourceDone = true;
+            this.free.push(slot);
+          } else this.dispatch(slot, n);
+          this.pump();
+        },
+        (e) => this.fail(e),
+      );
+    }
+    if (this.sourceDone && !this.reading && this.pending.length === 0) {
+      this.stopped = true;
+      this.subscriber.complete();
+    }
+  }
+
+  /** Puts the next input into the slot's block; resolves with its length (0 at the end). */
+  private async fill(slot: Slot): Promise<number> {
+    if (this.puller?.fill) return this.puller.fill(slot.input);
+    let data = this.leftover;
+    while (data === null || data.length === 0) {
+      data = await this.nextChunk();
+      if (data === null) return 0;
+      if (!(data instanceof Uint8Array)) throw new TeecArgumentError('source', `emitted a ${typeof data}, expected Uint8Array chunks`);
+    }
+    const take = Math.min(data.length, slot.input.length);
+    slot.input.set(take === data.length ? data : data.subarray(0, take));
+    this.leftover = take < data.length ? data.subarray(take) : null;
+    return take;
+  }
+
+  private async nextChunk(): Promise<Uint8Array | null> {
+    if (this.puller) return this.puller.next!();
+    while (this.pushQueue.length === 0) {
+      if (this.pushDone) return null;
+      await new Promise<void>((resolve) => (this.wakeReader = resolve));
+      if (this.stopped) return null;
+    }
+    return this.pushQueue.shift()!;
+  }
+
+  private dispatch(slot: Slot, length: number): void {
+    const chunk: ChunkInfo = { index: this.index++, offset: this.offset, length };
+    this.offset += length;
+    const outLength = this.opts.layout === 'separate' ? this.opts.outputSize(length) : length;
+    const io = slot.io(length, outLength);
+    let params: readonly Param[];
+    try {
+      params = this.opts.params ? this.opts.params(chunk, io) : this.opts.layout === 'inplace' ? [io.input] : [io.input, io.output];
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    const outputIndex = params.indexOf(io.output);
+    if (outputIndex < 0) {
+      this.fail(new TeecArgumentError('options.params', 'must include io.output (the chunk memref) in the parameters it returns'));
+      return;
+    }
+    const entry: Pending = { slot, chunk, outputIndex };
+    this.pending.push(entry);
+    this.session.invoke(this.command, params, { signal: slot.controller.signal }).then(
+      (result) => {
+        entry.result = result;
+        this.emitReady();
+      },
+      (e) => this.fail(e instanceof TeecError ? new TeecStreamError(e, chunk.index, chunk.offset) : e),
+    );
+  }
+
+  /** Emits finished chunks in order. */
+  private emitReady(): void {
+    while (!this.stopped && this.pending.length > 0 && this.pending[0].result) {
+      const { slot, chunk, outputIndex, result } = this.pending.shift()!;
+      const data = result!.params[outputIndex].data ?? new Uint8Array(0);
+      if (this.opts.output === 'copy') {
+        this.free.push(slot);
+        this.subscriber.next(data.slice());
+      } else {
+        this.outstandingLeases++;
+        let released = false;
+        this.subscriber.next({
+          data,
+          chunk,
+          result: result!,
+          release: () => {
+            if (released) return;
+            released = true;
+            this.outstandingLeases--;
+            this.free.push(slot);
+            if (this.stopped) this.releaseBlocksWhenIdle();
+            else this.pump();
+          },
+        });
+      }
+    }
+    this.pump();
+  }
+
+  private fail(e: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.subscriber.error(e);
+  }
+
+  /** Teardown: stop reading, cancel commands in flight, release the blocks once they return. */
+  private stop(): void {
+    this.stopped = true;
+    this.pushSub?.unsubscribe();
+    this.wake();
+    for (const s of this.slots) s.controller.abort();
+    const puller = this.puller;
+    this.puller = undefined;
+    void puller?.close().catch(() => undefined);
+    this.releaseBlocksWhenIdle();
+  }
+
+  /** Blocks go back to the context only when no lease still points into them. */
+  private releaseBlocksWhenIdle(): void {
+    if (this.outstandingLeases > 0) return;
+    for (const b of this.blocks.splice(0)) {
+      b.release().catch((err: unknown) => process.emitWarning(`rx-teec: releasing a stream block failed: ${String(err)}`, 'RxTeecTeardownWarning'));
+    }
+  }
+}
