@@ -47,4 +47,13 @@ typedef struct __TEE_ObjectHandle *TEE_ObjectHandle;
 typedef struct __TEE_OperationHandle *TEE_OperationHandle;
 typedef struct __TEE_ObjectEnumHandle *TEE_ObjectEnumHandle;
 
+/* Result origins as reported to a TA calling another TA (TEE_ORIGIN_*). */
+typedef uint32_t TEE_ErrorOrigin;
+
+/*
+ * Room for later issues: crypto (TEE_OperationMode, TEE_OperationInfo,
+ * TEE_Attribute, TEE_ObjectInfo, TEE_BigInt...) and storage
+ * (TEE_Whence, TEE_ObjectType) types go here.
+ */
+
 #endif /* TEE_API_TYPES_H */
