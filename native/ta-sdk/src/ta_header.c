@@ -30,8 +30,9 @@ _Static_assert(offsetof(struct user_ta_property, type) ==
 	       offsetof(struct tee_sim_ta_property, type), "property layouts differ");
 _Static_assert(offsetof(struct user_ta_property, value) ==
 	       offsetof(struct tee_sim_ta_property, value), "property layouts differ");
-_Static_assert(USER_TA_PROP_TYPE_BINARY_BLOCK == TEE_SIM_PROP_BINARY &&
-	       USER_TA_PROP_TYPE_U64 == TEE_SIM_PROP_U64, "property kinds differ");
+_Static_assert((int)USER_TA_PROP_TYPE_BINARY_BLOCK == (int)TEE_SIM_PROP_BINARY &&
+	       (int)USER_TA_PROP_TYPE_U64 == (int)TEE_SIM_PROP_U64 &&
+	       (int)USER_TA_PROP_TYPE_STRING == (int)TEE_SIM_PROP_STRING, "property kinds differ");
 
 #ifdef TA_CURRENT_TA_EXT_PROPERTIES
 static const struct tee_sim_ta_property ta_ext_props[] = { TA_CURRENT_TA_EXT_PROPERTIES };

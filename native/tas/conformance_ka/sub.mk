@@ -1,0 +1,2 @@
+global-incdirs-y += ../conformance/include
+srcs-y += ../conformance/conformance_ta.c
