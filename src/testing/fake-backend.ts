@@ -70,7 +70,7 @@ export interface FakeBackendOptions {
 }
 
 interface FakeContext { id: number; finalized: boolean }
-interface FakeSession { id: number; context: FakeContext; uuid: Uuid; ta: FakeTa; state: Record<string, unknown>; closed: boolean; dead: boolean }
+interface FakeSession { id: number; context: FakeContext; uuid: Uuid; ta: FakeTa; state: Record<string, unknown>; closed: boolean; dead: boolean; queue: Promise<unknown> }
 interface FakeShm extends SharedMemoryHandle { id: number; released: boolean }
 
 /**
@@ -85,7 +85,7 @@ export class FakeBackend implements Backend {
   /** Every call, in order. */
   readonly log: FakeEvent[] = [];
   private readonly tas = new Map<string, FakeTa>();
-  private readonly dead = new Set<string>();
+  private readonly sessions = new Map<number, FakeSession>();
   private nextId = 1;
   private readonly live = { contexts: new Set<number>(), sessions: new Set<number>(), shms: new Set<number>() };
 
@@ -97,9 +97,9 @@ export class FakeBackend implements Backend {
     return this;
   }
 
-  /** Kills every session of a TA: later calls get TARGET_DEAD, as after a panic. */
+  /** Kills every session of a TA now open: their later calls get TARGET_DEAD, as after a panic. New sessions live. */
   killTa(uuid: string): void {
-    this.dead.add(uuid.toLowerCase());
+    for (const s of this.sessions.values()) if (s.uuid === uuid.toLowerCase()) s.dead = true;
   }
 
   /** What is still open: contexts, sessions and shared memory blocks. */
@@ -135,11 +135,12 @@ export class FakeBackend implements Backend {
     if (signal?.aborted) throw cancelledBeforeStart('openSession');
     const ta = this.tas.get(uuid);
     if (!ta) throw new TeecError(ReturnCode.TEEC_ERROR_ITEM_NOT_FOUND, ReturnOrigin.TEE, { operation: 'openSession' });
-    const session: FakeSession = { id: this.nextId++, context: ctx, uuid, ta, state: {}, closed: false, dead: false };
+    const session: FakeSession = { id: this.nextId++, context: ctx, uuid, ta, state: {}, closed: false, dead: false, queue: Promise.resolve() };
     const fakeParams = lower(params);
     await this.options.latency?.({ op: 'open' });
     await runTa(() => ta.openSession?.({ command: 0, params: fakeParams, signal: signal ?? new AbortController().signal, session: session.state }), 'openSession');
     this.live.sessions.add(session.id);
+    this.sessions.set(session.id, session);
     this.log.push({ op: 'openSession', context: ctx.id, session: session.id, uuid });
     return { session: session as unknown as SessionHandle, outputs: raise(fakeParams) };
   }
@@ -149,6 +150,7 @@ export class FakeBackend implements Backend {
     if (session.closed) return;
     session.closed = true;
     this.live.sessions.delete(session.id);
+    this.sessions.delete(session.id);
     session.ta.closeSession?.(session.state);
     this.log.push({ op: 'closeSession', session: session.id });
   }
@@ -165,10 +167,16 @@ export class FakeBackend implements Backend {
       controller.abort();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    // A TA runs one command at a time: queue behind the session's previous command.
+    const previous = session.queue;
+    let done!: () => void;
+    session.queue = new Promise<void>((r) => (done = r));
     try {
+      await previous;
       await this.options.latency?.({ op: 'invoke', command });
-      if (this.dead.has(session.uuid) || session.dead) {
-        session.dead = true;
+      // Cancelled while queued or in transit: the TA is never entered.
+      if (controller.signal.aborted) throw cancelledBeforeStart('invokeCommand');
+      if (session.dead) {
         throw new TeecError(ReturnCode.TEEC_ERROR_TARGET_DEAD, ReturnOrigin.TEE, { operation: 'invokeCommand' });
       }
       await runTa(() => session.ta.invoke({ command, params: fakeParams, signal: controller.signal, session: session.state }), 'invokeCommand', fakeParams);
@@ -178,6 +186,7 @@ export class FakeBackend implements Backend {
       this.log.push({ op: 'invoked', session: session.id, command, code: e instanceof TeecError ? e.code : ReturnCode.TEEC_ERROR_GENERIC });
       throw e;
     } finally {
+      done();
       signal?.removeEventListener('abort', onAbort);
     }
   }
