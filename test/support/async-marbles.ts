@@ -37,13 +37,17 @@ export function createMarbles() {
       if (unsubscribeAt !== undefined) scheduler.schedule(() => subscription.unsubscribe(), unsubscribeAt * F);
       return { messages, subscription };
     },
-    /** Runs virtual time until nothing is scheduled and no promise is pending. */
-    async flush(limitChars = 1000): Promise<void> {
+    /**
+     * Runs virtual time until nothing is scheduled and no promise is pending, or, with `untilChars`,
+     * until everything up to that time has run.
+     */
+    async flush(untilChars?: number): Promise<void> {
       for (;;) {
         await drainMicrotasks();
         const next = scheduler.actions[0];
         if (!next) return;
-        if (next.delay > limitChars * F) throw new Error(`virtual time ran past ${limitChars} frames`);
+        if (untilChars !== undefined && next.delay > untilChars * F) return;
+        if (next.delay > 100_000 * F) throw new Error('virtual time ran away (a timer keeps rescheduling)');
         scheduler.maxFrames = next.delay;
         scheduler.flush();
       }
