@@ -1,0 +1,24 @@
+{
+  "targets": [
+    {
+      "target_name": "rx_teec",
+      "sources": [
+        "src/addon.cc",
+        "src/teec_library.cc",
+        "src/worker_pool.cc"
+      ],
+      "include_dirs": [
+        "../include",
+        "<!(node -p \"require('node-addon-api').include_dir\")"
+      ],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_DISABLE_CPP_EXCEPTIONS"
+      ],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-missing-field-initializers", "-O2"],
+      "libraries": ["-ldl", "-lpthread"]
+    }
+  ]
+}

@@ -1,0 +1,1590 @@
+// rx_teec.node: the GP TEE Client API for Node.js, over a libteec loaded at run time.
+//
+// JS-facing functions (all handles are opaque tagged objects made here):
+//   configure({ teecError, argumentError, rangeError, stateError })   error factories
+//   openLibrary(path) -> library
+//   initializeContext(library, name, cb)          cb(code, origin, undefined, context, note)
+//   finalizeContext(context, cb)                  cb(code, origin)
+//   openSession(context, uuid, login, gid, params, cb, cancellable) -> call id | undefined
+//                                                 cb(code, origin, outputs, session, note)
+//   closeSession(session, cb)
+//   invokeCommand(session, command, params, cb, cancellable) -> call id | undefined
+//                                                 cb(code, origin, outputs, undefined, note)
+//   cancel(callId)
+//   allocateSharedMemory(context, size, flags) -> shm   (synchronous, local to the client)
+//   registerSharedMemory(context, buffer, flags) -> shm
+//   releaseSharedMemory(shm, cb)
+//   stats(), setPoolOptions({ maxThreads, spinMicros }), forceCopySharedMemory(bool)
+// See ../README.md for the threading model and lifetimes.
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <chrono>
+#include <string>
+#include <unordered_map>
+
+#include "objects.h"
+
+namespace rxteec {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Per-environment state (JS thread).
+
+struct AddonData {
+  napi_env env = nullptr;
+  std::shared_ptr<EnvShared> shared;
+  napi_ref make_teec_error = nullptr;
+  napi_ref make_argument_error = nullptr;
+  napi_ref make_range_error = nullptr;
+  napi_ref make_state_error = nullptr;
+  std::unordered_map<double, Call*> cancellable;  // call id -> call, until settled
+  double next_call_id = 1;
+  size_t loop_holders = 0;  // calls a JS callback waits for: they keep the event loop alive
+  bool force_copy_shm = false;
+  bool external_buffers_allowed = true;
+};
+
+// Type tags tell our handles apart from any other object (napi_check_object_type_tag).
+const napi_type_tag kLibraryTag = {0x7278746565634c49ull, 0x6272617279000001ull};
+const napi_type_tag kContextTag = {0x7278746565634374ull, 0x7874000000000002ull};
+const napi_type_tag kSessionTag = {0x7278746565635365ull, 0x7373696f6e000003ull};
+const napi_type_tag kSharedMemTag = {0x727874656563536dull, 0x656d000000000004ull};
+
+struct LibraryHolder {
+  std::shared_ptr<TeecLibrary> library;
+};
+struct ContextHolder {
+  std::shared_ptr<Context> context;
+};
+struct SessionHolder {
+  std::shared_ptr<Session> session;
+};
+struct SharedMemHolder {
+  std::shared_ptr<SharedMem> mem;
+};
+
+// A JS exception is pending: unwind to the entry point, which returns nullptr to JS.
+struct JsException {};
+
+#define NAPI_OK(call)                                    \
+  do {                                                   \
+    if ((call) != napi_ok) throw JsException{};          \
+  } while (0)
+
+AddonData* GetData(napi_env env) {
+  void* data = nullptr;
+  if (napi_get_instance_data(env, &data) != napi_ok || data == nullptr) {
+    napi_throw_error(env, nullptr, "rx-teec addon is not initialized in this environment");
+    throw JsException{};
+  }
+  return static_cast<AddonData*>(data);
+}
+
+napi_value MakeString(napi_env env, const std::string& text) {
+  napi_value value;
+  NAPI_OK(napi_create_string_utf8(env, text.data(), text.size(), &value));
+  return value;
+}
+
+napi_value MakeNumber(napi_env env, double number) {
+  napi_value value;
+  NAPI_OK(napi_create_double(env, number, &value));
+  return value;
+}
+
+napi_value Undefined(napi_env env) {
+  napi_value value;
+  napi_get_undefined(env, &value);
+  return value;
+}
+
+// Calls a JS error factory (configured from TypeScript) and throws what it returns; falls
+// back to plain errors when the factory is missing.
+[[noreturn]] void ThrowMade(napi_env env, napi_ref factory, napi_value* args, size_t argc,
+                            const char* fallback_code, const std::string& fallback_message,
+                            bool range) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (pending) throw JsException{};
+  napi_value made = nullptr;
+  if (factory != nullptr) {
+    napi_value fn = nullptr;
+    napi_value global = nullptr;
+    if (napi_get_reference_value(env, factory, &fn) == napi_ok && fn != nullptr &&
+        napi_get_global(env, &global) == napi_ok &&
+        napi_call_function(env, global, fn, argc, args, &made) == napi_ok) {
+      napi_throw(env, made);
+      throw JsException{};
+    }
+    napi_is_exception_pending(env, &pending);
+    if (pending) throw JsException{};
+  }
+  if (range) {
+    napi_throw_range_error(env, fallback_code, fallback_message.c_str());
+  } else {
+    napi_throw_type_error(env, fallback_code, fallback_message.c_str());
+  }
+  throw JsException{};
+}
+
+[[noreturn]] void ThrowArgument(napi_env env, const std::string& argument, const std::string& detail) {
+  AddonData* data = GetData(env);
+  napi_value args[2] = {MakeString(env, argument), MakeString(env, detail)};
+  ThrowMade(env, data->make_argument_error, args, 2, "ERR_TEEC_ARGUMENT", argument + " " + detail, false);
+}
+
+[[noreturn]] void ThrowRange(napi_env env, const std::string& argument, const std::string& detail) {
+  AddonData* data = GetData(env);
+  napi_value args[2] = {MakeString(env, argument), MakeString(env, detail)};
+  ThrowMade(env, data->make_range_error, args, 2, "ERR_TEEC_RANGE", argument + " " + detail, true);
+}
+
+[[noreturn]] void ThrowState(napi_env env, const std::string& message, const char* operation) {
+  AddonData* data = GetData(env);
+  napi_value args[2] = {MakeString(env, message), MakeString(env, operation)};
+  ThrowMade(env, data->make_state_error, args, 2, "ERR_TEEC_STATE", std::string(operation) + ": " + message, false);
+}
+
+[[noreturn]] void ThrowTeec(napi_env env, TEEC_Result code, uint32_t origin, const char* operation,
+                            const std::string& message) {
+  AddonData* data = GetData(env);
+  napi_value args[4] = {MakeNumber(env, code), MakeNumber(env, origin), MakeString(env, operation),
+                        message.empty() ? Undefined(env) : MakeString(env, message)};
+  char fallback[160];
+  std::snprintf(fallback, sizeof fallback, "%s: TEEC error 0x%08x (origin %u)", operation, code, origin);
+  ThrowMade(env, data->make_teec_error, args, 4, "ERR_TEEC", message.empty() ? fallback : message, false);
+}
+
+// A short description of a JS value for messages.
+std::string Describe(napi_env env, napi_value value) {
+  napi_valuetype type;
+  if (napi_typeof(env, value, &type) != napi_ok) return "a value";
+  switch (type) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return "a boolean";
+    case napi_number: {
+      double number = 0;
+      napi_get_value_double(env, value, &number);
+      char text[64];
+      std::snprintf(text, sizeof text, "%.17g", number);
+      return text;
+    }
+    case napi_string: return "a string";
+    case napi_symbol: return "a symbol";
+    case napi_function: return "a function";
+    case napi_bigint: return "a bigint";
+    default: {
+      bool is_array = false;
+      napi_is_array(env, value, &is_array);
+      return is_array ? "an array" : "an object";
+    }
+  }
+}
+
+napi_valuetype TypeOf(napi_env env, napi_value value) {
+  napi_valuetype type;
+  NAPI_OK(napi_typeof(env, value, &type));
+  return type;
+}
+
+bool IsNullish(napi_env env, napi_value value) {
+  napi_valuetype type = TypeOf(env, value);
+  return type == napi_undefined || type == napi_null;
+}
+
+// A JS number that must be an integer in [0, max].
+double ToInteger(napi_env env, napi_value value, const std::string& name, double max, const char* range_text) {
+  if (TypeOf(env, value) != napi_number) ThrowArgument(env, name, "must be a number, got " + Describe(env, value));
+  double number = 0;
+  NAPI_OK(napi_get_value_double(env, value, &number));
+  if (!std::isfinite(number) || number != std::floor(number) || number < 0 || number > max) {
+    ThrowRange(env, name, std::string("must be an integer in ") + range_text + ", got " + Describe(env, value));
+  }
+  return number;
+}
+
+uint32_t ToUint32(napi_env env, napi_value value, const std::string& name) {
+  return static_cast<uint32_t>(ToInteger(env, value, name, 4294967295.0, "0..4294967295"));
+}
+
+size_t ToSize(napi_env env, napi_value value, const std::string& name) {
+  double number = ToInteger(env, value, name, 9007199254740991.0, "0..2^53-1");
+  if (number > static_cast<double>(SIZE_MAX)) ThrowRange(env, name, "is too large for this platform");
+  return static_cast<size_t>(number);
+}
+
+napi_value GetProperty(napi_env env, napi_value object, const char* key) {
+  napi_value value;
+  NAPI_OK(napi_get_named_property(env, object, key, &value));
+  return value;
+}
+
+template <typename Holder>
+Holder* UnwrapTagged(napi_env env, napi_value value, const napi_type_tag& tag, const std::string& name,
+                     const char* what) {
+  bool tagged = false;
+  if (TypeOf(env, value) == napi_object) NAPI_OK(napi_check_object_type_tag(env, value, &tag, &tagged));
+  if (!tagged) ThrowArgument(env, name, std::string("must be ") + what + " made by this backend, got " + Describe(env, value));
+  void* raw = nullptr;
+  NAPI_OK(napi_unwrap(env, value, &raw));
+  if (raw == nullptr) ThrowArgument(env, name, std::string("must be ") + what + " made by this backend");
+  return static_cast<Holder*>(raw);
+}
+
+// Reads `arg` as a callback function.
+napi_ref CallbackRef(napi_env env, napi_value value) {
+  if (TypeOf(env, value) != napi_function) ThrowArgument(env, "callback", "must be a function");
+  napi_ref ref;
+  NAPI_OK(napi_create_reference(env, value, 1, &ref));
+  return ref;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle helpers shared by workers, finalizers and the env cleanup (context mutex held
+// where the name ends in Locked).
+
+void RemoveCall(std::vector<Call*>& calls, Call* call) {
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i] == call) {
+      calls[i] = calls.back();
+      calls.pop_back();
+      return;
+    }
+  }
+}
+
+// Drops an operation call from every in-flight set it was in.
+void DetachOperationLocked(Call* call) {
+  if (call->kind == CallKind::kOpen) {
+    RemoveCall(call->context->opening, call);
+  } else if (call->session) {
+    RemoveCall(call->session->in_flight, call);
+  }
+  for (auto& mem : call->param_mems) {
+    if (mem) RemoveCall(mem->users, call);
+  }
+  call->context->changed.notify_all();
+}
+
+void SubmitToPool(Call* call) {
+  call->Ref();  // the pool queue's reference
+  WorkerPool::Instance().Submit(call);
+}
+
+// Asks the TEE to cancel an operation call that may be running. Never called with the
+// context mutex held (RequestCancellation may talk to the TEE).
+void RequestCancel(Call* call) {
+  // Not started yet: it never will be.
+  int expected = kQueued;
+  if (call->phase.compare_exchange_strong(expected, kCancelledBeforeStart)) {
+    {
+      std::lock_guard<std::mutex> lock(call->context->mutex);
+      DetachOperationLocked(call);
+    }
+    call->result = TEEC_ERROR_CANCEL;
+    call->origin = TEEC_ORIGIN_API;
+    call->note = "cancelled-before-start";
+    call->env->Post(call);  // the travelling reference; the queue's is dropped by the worker
+    return;
+  }
+  std::lock_guard<std::mutex> lock(call->cancel_mutex);
+  if (call->phase.load() == kRunning && !call->cancel_sent) {
+    call->cancel_sent = true;
+    call->context->library->RequestCancellation(&call->op);
+  }
+}
+
+// Collects (and references) the calls in flight on a session or shared memory block.
+void CollectCallsLocked(const std::vector<Call*>& calls, std::vector<Call*>* out) {
+  for (Call* call : calls) {
+    call->Ref();
+    out->push_back(call);
+  }
+}
+
+void CancelAll(std::vector<Call*>& calls) {
+  for (Call* call : calls) {
+    RequestCancel(call);
+    call->Unref();
+  }
+  calls.clear();
+}
+
+void PostWaitersLocked(std::vector<Call*>& waiters, std::vector<Call*>* out) {
+  for (Call* waiter : waiters) out->push_back(waiter);
+  waiters.clear();
+}
+
+void PostAll(const std::shared_ptr<EnvShared>& env, std::vector<Call*>& calls) {
+  for (Call* call : calls) env->Post(call);
+  calls.clear();
+}
+
+void SubmitFinalize(const std::shared_ptr<Context>& context, bool gc_initiated);
+
+// A context whose JS handle was collected is finalized once its last child is gone.
+void MaybeFinalizeOrphanLocked(const std::shared_ptr<Context>& context) {
+  if (context->handle_collected && context->state == LifeState::kLive && context->sessions.empty() &&
+      context->shared_mems.empty() && context->opening.empty()) {
+    context->state = LifeState::kClosing;
+    SubmitFinalize(context, true);
+  }
+}
+
+// Closes a session that was moved to kClosing: waits for its calls (cancelling them when
+// `cancel`), then TEEC_CloseSession. Runs on a worker (or the JS thread at env cleanup).
+bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const std::chrono::steady_clock::time_point* deadline) {
+  const std::shared_ptr<Context>& context = session->context;
+  std::vector<Call*> to_cancel;
+  if (cancel) {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    CollectCallsLocked(session->in_flight, &to_cancel);
+  }
+  CancelAll(to_cancel);
+  {
+    std::unique_lock<std::mutex> lock(context->mutex);
+    auto idle = [&] { return session->in_flight.empty(); };
+    if (deadline != nullptr) {
+      if (!context->changed.wait_until(lock, *deadline, idle)) return false;
+    } else {
+      context->changed.wait(lock, idle);
+    }
+  }
+  context->library->CloseSession(&session->teec);
+  std::vector<Call*> waiters;
+  {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    session->state = LifeState::kClosed;
+    context->sessions.erase(session);
+    PostWaitersLocked(session->waiters, &waiters);
+    context->changed.notify_all();
+    if (deadline == nullptr) MaybeFinalizeOrphanLocked(context);
+  }
+  PostAll(context->env, waiters);
+  return true;
+}
+
+bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline,
+                std::vector<Call*>* settle_on_js_thread) {
+  const std::shared_ptr<Context>& context = mem->context;
+  std::vector<Call*> to_cancel;
+  if (cancel) {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    CollectCallsLocked(mem->users, &to_cancel);
+  }
+  CancelAll(to_cancel);
+  {
+    std::unique_lock<std::mutex> lock(context->mutex);
+    auto idle = [&] { return mem->users.empty(); };
+    if (deadline != nullptr) {
+      if (!context->changed.wait_until(lock, *deadline, idle)) return false;
+    } else {
+      context->changed.wait(lock, idle);
+    }
+  }
+  context->library->ReleaseSharedMemory(&mem->teec);
+  std::vector<Call*> waiters;
+  {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    mem->state = LifeState::kClosed;
+    context->shared_mems.erase(mem);
+    PostWaitersLocked(mem->waiters, &waiters);
+    context->changed.notify_all();
+    if (deadline == nullptr) MaybeFinalizeOrphanLocked(context);
+  }
+  if (settle_on_js_thread != nullptr) {
+    for (Call* w : waiters) settle_on_js_thread->push_back(w);
+  } else {
+    PostAll(context->env, waiters);
+  }
+  return true;
+}
+
+// Finalizes a context already moved to kClosing: closes its sessions and releases its blocks
+// (those `call` took over, and waits for those another closer is finishing), then
+// TEEC_FinalizeContext. Returns false if the deadline passed first (env cleanup only).
+bool FinalizeNow(const std::shared_ptr<Context>& context, std::vector<std::shared_ptr<Session>>& sessions,
+                 std::vector<std::shared_ptr<SharedMem>>& mems, const std::chrono::steady_clock::time_point* deadline) {
+  // Cancel what is opening: its session is closed right after it opens (see the open worker).
+  std::vector<Call*> opening;
+  {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    CollectCallsLocked(context->opening, &opening);
+  }
+  CancelAll(opening);
+  for (auto& session : sessions) {
+    if (!CloseSessionNow(session, true, deadline)) return false;
+  }
+  for (auto& mem : mems) {
+    if (!ReleaseNow(mem, true, deadline, nullptr)) return false;
+  }
+  {
+    std::unique_lock<std::mutex> lock(context->mutex);
+    auto empty = [&] { return context->sessions.empty() && context->shared_mems.empty() && context->opening.empty(); };
+    if (deadline != nullptr) {
+      if (!context->changed.wait_until(lock, *deadline, empty)) return false;
+    } else {
+      context->changed.wait(lock, empty);
+    }
+  }
+  context->library->FinalizeContext(&context->teec);
+  std::vector<Call*> waiters;
+  {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    context->state = LifeState::kClosed;
+    PostWaitersLocked(context->waiters, &waiters);
+  }
+  {
+    std::lock_guard<std::mutex> lock(context->env->mutex);
+    context->env->contexts.erase(context);
+  }
+  PostAll(context->env, waiters);
+  return true;
+}
+
+// Moves every live child of a closing context to kClosing and hands them to `call`.
+void TakeChildrenLocked(const std::shared_ptr<Context>& context, Call* call) {
+  for (const auto& session : context->sessions) {
+    if (session->state == LifeState::kLive) {
+      session->state = LifeState::kClosing;
+      call->sessions_to_close.push_back(session);
+    }
+  }
+  for (const auto& mem : context->shared_mems) {
+    if (mem->state == LifeState::kLive) {
+      mem->state = LifeState::kClosing;
+      call->mems_to_release.push_back(mem);
+    }
+  }
+}
+
+void SubmitFinalize(const std::shared_ptr<Context>& context, bool gc_initiated) {
+  Call* call = new Call(CallKind::kFinalize);
+  call->env = context->env;
+  call->context = context;
+  call->gc_initiated = gc_initiated;
+  TakeChildrenLocked(context, call);
+  SubmitToPool(call);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker side.
+
+void SyncCopyBackedIn(Call* call) {
+  for (auto& mem : call->param_mems) {
+    if (mem && mem->js_copy != nullptr && mem->teec.size > 0) std::memcpy(mem->teec.buffer, mem->js_copy, mem->teec.size);
+  }
+}
+
+void SyncCopyBackedOut(Call* call) {
+  for (int i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    auto& mem = call->param_mems[i];
+    if (!mem || mem->js_copy == nullptr || mem->teec.size == 0 || (mem->teec.flags & TEEC_MEM_OUTPUT) == 0) continue;
+    // A block used twice in one operation is copied once.
+    bool seen = false;
+    for (int j = 0; j < i; ++j) seen = seen || call->param_mems[j] == mem;
+    if (!seen) std::memcpy(mem->js_copy, mem->teec.buffer, mem->teec.size);
+  }
+}
+
+void RunOperation(Call* call) {
+  const std::shared_ptr<Context>& context = call->context;
+  TeecLibrary& library = *context->library;
+  SyncCopyBackedIn(call);
+  uint32_t origin = TEEC_ORIGIN_API;
+  if (call->kind == CallKind::kOpen) {
+    call->result = library.OpenSession(&context->teec, &call->session->teec, &call->uuid, call->login,
+                                       call->has_group_id ? &call->group_id : nullptr, &call->op, &origin);
+  } else {
+    call->result = library.InvokeCommand(&call->session->teec, call->command, &call->op, &origin);
+  }
+  call->origin = origin;
+  {
+    // After this no cancellation request can reach the operation.
+    std::lock_guard<std::mutex> lock(call->cancel_mutex);
+    call->phase.store(kDone);
+  }
+  SyncCopyBackedOut(call);
+  std::unique_lock<std::mutex> lock(context->mutex);
+  if (call->kind == CallKind::kOpen && call->result == TEEC_SUCCESS) {
+    if (context->state == LifeState::kLive) {
+      call->session->state = LifeState::kLive;
+      context->sessions.insert(call->session);
+    } else {
+      // The context is being finalized: it must not gain a session. Closed while still
+      // listed as opening, so that the finalizer waits for this close.
+      lock.unlock();
+      library.CloseSession(&call->session->teec);
+      call->session->state = LifeState::kClosed;
+      call->result = TEEC_ERROR_BAD_STATE;
+      call->origin = TEEC_ORIGIN_API;
+      call->note = "the context was finalized while the session was opening";
+      lock.lock();
+    }
+  }
+  DetachOperationLocked(call);
+  if (call->kind == CallKind::kOpen) MaybeFinalizeOrphanLocked(context);
+}
+
+}  // namespace
+
+void Call::Run() {
+  switch (kind) {
+    case CallKind::kOpen:
+    case CallKind::kInvoke: {
+      int expected = kQueued;
+      if (!phase.compare_exchange_strong(expected, kRunning)) {
+        Unref();  // cancelled before start: the canceller settled it
+        return;
+      }
+      RunOperation(this);
+      break;
+    }
+    case CallKind::kInitialize: {
+      result = context->library->InitializeContext(has_context_name ? context_name.c_str() : nullptr, &context->teec);
+      origin = TEEC_ORIGIN_API;
+      if (result == TEEC_SUCCESS) {
+        bool env_open;
+        {
+          std::lock_guard<std::mutex> lock(env->mutex);
+          env_open = env->open;
+          if (env_open) env->contexts.insert(context);
+        }
+        std::lock_guard<std::mutex> lock(context->mutex);
+        context->state = env_open ? LifeState::kLive : LifeState::kClosed;
+        if (!env_open) context->library->FinalizeContext(&context->teec);
+      }
+      break;
+    }
+    case CallKind::kFinalize:
+      FinalizeNow(context, sessions_to_close, mems_to_release, nullptr);
+      break;
+    case CallKind::kClose:
+      // A session closed by GC was not asked to stop: its calls may still be awaited.
+      CloseSessionNow(session, !gc_initiated, nullptr);
+      break;
+    case CallKind::kRelease:
+      ReleaseNow(shared_mem, !gc_initiated, nullptr, nullptr);
+      break;
+    case CallKind::kCancel: {
+      RequestCancel(target);
+      target->Unref();
+      target = nullptr;
+      Unref();  // no JS side to settle
+      Unref();  // the queue's reference
+      return;
+    }
+    case CallKind::kWaiter:
+      break;
+  }
+  env->Post(this);
+  Unref();  // the queue's reference
+}
+
+void EnvShared::Post(Call* call) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (open && completions != nullptr &&
+        napi_call_threadsafe_function(completions, call, napi_tsfn_nonblocking) == napi_ok) {
+      return;
+    }
+  }
+  call->Unref();  // the environment is gone: nothing left to settle
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// JS thread: settling calls.
+
+void KeepLoopAlive(AddonData* data, Call* call) {
+  call->keeps_loop_alive = true;
+  if (data->loop_holders++ == 0) napi_ref_threadsafe_function(data->env, data->shared->completions);
+}
+
+void ReleaseLoop(AddonData* data, Call* call) {
+  if (!call->keeps_loop_alive) return;
+  call->keeps_loop_alive = false;
+  if (--data->loop_holders == 0) napi_unref_threadsafe_function(data->env, data->shared->completions);
+}
+
+void DeleteRef(napi_env env, napi_ref* ref) {
+  if (*ref != nullptr) {
+    napi_delete_reference(env, *ref);
+    *ref = nullptr;
+  }
+}
+
+napi_value MakeOutputs(napi_env env, Call* call) {
+  uint32_t types = call->op.paramTypes;
+  if (types == 0) return Undefined(env);
+  napi_value outputs;
+  NAPI_OK(napi_create_array_with_length(env, TEEC_CONFIG_PAYLOAD_REF_COUNT, &outputs));
+  for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    uint32_t type = TEEC_PARAM_TYPE_GET(types, i);
+    napi_value entry;
+    NAPI_OK(napi_create_object(env, &entry));
+    const TEEC_Parameter& param = call->op.params[i];
+    switch (type) {
+      case TEEC_VALUE_INPUT:
+      case TEEC_VALUE_OUTPUT:
+      case TEEC_VALUE_INOUT: {
+        napi_value a, b;
+        NAPI_OK(napi_create_uint32(env, param.value.a, &a));
+        NAPI_OK(napi_create_uint32(env, param.value.b, &b));
+        NAPI_OK(napi_set_named_property(env, entry, "a", a));
+        NAPI_OK(napi_set_named_property(env, entry, "b", b));
+        break;
+      }
+      case TEEC_MEMREF_TEMP_INPUT:
+      case TEEC_MEMREF_TEMP_OUTPUT:
+      case TEEC_MEMREF_TEMP_INOUT:
+        NAPI_OK(napi_set_named_property(env, entry, "size", MakeNumber(env, static_cast<double>(param.tmpref.size))));
+        break;
+      case TEEC_MEMREF_WHOLE:
+      case TEEC_MEMREF_PARTIAL_INPUT:
+      case TEEC_MEMREF_PARTIAL_OUTPUT:
+      case TEEC_MEMREF_PARTIAL_INOUT:
+        NAPI_OK(napi_set_named_property(env, entry, "size", MakeNumber(env, static_cast<double>(param.memref.size))));
+        break;
+      default:
+        break;
+    }
+    NAPI_OK(napi_set_element(env, outputs, i, entry));
+  }
+  return outputs;
+}
+
+// Frees the JS-side resources of a released block (registered buffer, JS copy, weak ref).
+void DropSharedMemJsRefs(napi_env env, SharedMem* mem) {
+  DeleteRef(env, &mem->js_memory);
+  mem->js_copy = nullptr;
+}
+
+napi_value MakeContextHandle(napi_env env, const std::shared_ptr<Context>& context);
+napi_value MakeSessionHandle(napi_env env, const std::shared_ptr<Session>& session);
+
+void SettleCall(napi_env env, AddonData* data, Call* call) {
+  for (auto& ref : call->buffer_refs) DeleteRef(env, &ref);
+  if (call->cancel_id != 0) {
+    data->cancellable.erase(call->cancel_id);
+    call->cancel_id = 0;
+  }
+  if (call->kind == CallKind::kRelease || (call->kind == CallKind::kFinalize)) {
+    if (call->shared_mem) DropSharedMemJsRefs(env, call->shared_mem.get());
+    for (auto& mem : call->mems_to_release) DropSharedMemJsRefs(env, mem.get());
+  }
+  ReleaseLoop(data, call);
+  if (call->callback == nullptr) return;
+
+  napi_value args[5];
+  args[0] = MakeNumber(env, call->result);
+  args[1] = MakeNumber(env, call->origin);
+  args[2] = Undefined(env);
+  args[3] = Undefined(env);
+  args[4] = call->note != nullptr ? MakeString(env, call->note) : Undefined(env);
+  if ((call->kind == CallKind::kOpen || call->kind == CallKind::kInvoke) && call->note == nullptr) {
+    args[2] = MakeOutputs(env, call);
+  }
+  if (call->kind == CallKind::kOpen && call->result == TEEC_SUCCESS) args[3] = MakeSessionHandle(env, call->session);
+  if (call->kind == CallKind::kInitialize && call->result == TEEC_SUCCESS) {
+    if (call->context->state == LifeState::kLive) {
+      args[3] = MakeContextHandle(env, call->context);
+    } else {
+      args[0] = MakeNumber(env, TEEC_ERROR_BAD_STATE);
+      args[4] = MakeString(env, "the environment is shutting down");
+    }
+  }
+  napi_value callback = nullptr;
+  napi_value global = nullptr;
+  NAPI_OK(napi_get_reference_value(env, call->callback, &callback));
+  DeleteRef(env, &call->callback);
+  NAPI_OK(napi_get_global(env, &global));
+  napi_value ignored;
+  if (napi_call_function(env, global, callback, 5, args, &ignored) != napi_ok) {
+    // The TypeScript callbacks only settle promises; if one throws, report it as uncaught.
+    napi_value error;
+    if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+  }
+}
+
+void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void* raw_call) {
+  Call* call = static_cast<Call*>(raw_call);
+  if (env == nullptr) {  // the thread-safe function is being torn down
+    call->Unref();
+    return;
+  }
+  AddonData* data = static_cast<AddonData*>(context);
+  try {
+    SettleCall(env, data, call);
+  } catch (const JsException&) {
+    napi_value error;
+    if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+  }
+  call->Unref();
+}
+
+// ---------------------------------------------------------------------------------------------
+// JS thread: handles and their GC safety net.
+
+void OnLibraryCollected(napi_env, void* raw, void*) { delete static_cast<LibraryHolder*>(raw); }
+
+void OnContextCollected(napi_env, void* raw, void*) {
+  auto* holder = static_cast<ContextHolder*>(raw);
+  std::shared_ptr<Context> context = std::move(holder->context);
+  delete holder;
+  bool env_open;
+  {
+    std::lock_guard<std::mutex> lock(context->env->mutex);
+    env_open = context->env->open;
+  }
+  if (!env_open) return;  // the env cleanup finalizes what is left
+  std::lock_guard<std::mutex> lock(context->mutex);
+  context->handle_collected = true;
+  MaybeFinalizeOrphanLocked(context);
+}
+
+void OnSessionCollected(napi_env, void* raw, void*) {
+  auto* holder = static_cast<SessionHolder*>(raw);
+  std::shared_ptr<Session> session = std::move(holder->session);
+  delete holder;
+  std::shared_ptr<Context> context = session->context;
+  {
+    std::lock_guard<std::mutex> lock(context->env->mutex);
+    if (!context->env->open) return;
+  }
+  std::lock_guard<std::mutex> lock(context->mutex);
+  if (session->state != LifeState::kLive) return;
+  session->state = LifeState::kClosing;
+  Call* call = new Call(CallKind::kClose);
+  call->env = context->env;
+  call->context = context;
+  call->session = session;
+  call->gc_initiated = true;
+  SubmitToPool(call);
+}
+
+// One JS holder of a block (its handle, or its external ArrayBuffer) is gone.
+void DropSharedMemHolder(std::shared_ptr<SharedMem> mem) {
+  if (mem->js_holders.fetch_sub(1) != 1) return;
+  std::shared_ptr<Context> context = mem->context;
+  {
+    std::lock_guard<std::mutex> lock(context->env->mutex);
+    if (!context->env->open) return;
+  }
+  std::lock_guard<std::mutex> lock(context->mutex);
+  if (mem->state != LifeState::kLive) return;
+  mem->state = LifeState::kClosing;
+  Call* call = new Call(CallKind::kRelease);
+  call->env = context->env;
+  call->context = context;
+  call->shared_mem = mem;
+  call->gc_initiated = true;
+  SubmitToPool(call);
+}
+
+void OnSharedMemCollected(napi_env, void* raw, void*) {
+  auto* holder = static_cast<SharedMemHolder*>(raw);
+  std::shared_ptr<SharedMem> mem = std::move(holder->mem);
+  delete holder;
+  DropSharedMemHolder(std::move(mem));
+}
+
+void OnExternalBufferCollected(napi_env, void* /*data*/, void* hint) {
+  auto* holder = static_cast<SharedMemHolder*>(hint);
+  std::shared_ptr<SharedMem> mem = std::move(holder->mem);
+  delete holder;
+  DropSharedMemHolder(std::move(mem));
+}
+
+template <typename Holder>
+napi_value MakeHandle(napi_env env, Holder* holder, const napi_type_tag& tag, napi_finalize finalize, napi_value object = nullptr) {
+  if (object == nullptr) NAPI_OK(napi_create_object(env, &object));
+  if (napi_type_tag_object(env, object, &tag) != napi_ok || napi_wrap(env, object, holder, finalize, nullptr, nullptr) != napi_ok) {
+    delete holder;
+    throw JsException{};
+  }
+  return object;
+}
+
+napi_value MakeContextHandle(napi_env env, const std::shared_ptr<Context>& context) {
+  return MakeHandle(env, new ContextHolder{context}, kContextTag, OnContextCollected);
+}
+
+napi_value MakeSessionHandle(napi_env env, const std::shared_ptr<Session>& session) {
+  return MakeHandle(env, new SessionHolder{session}, kSessionTag, OnSessionCollected);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JS entry points.
+
+template <size_t N>
+void GetArgs(napi_env env, napi_callback_info info, napi_value (&args)[N]) {
+  size_t argc = N;
+  NAPI_OK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
+  for (size_t i = argc; i < N; ++i) args[i] = Undefined(env);
+}
+
+template <napi_value (*Impl)(napi_env, napi_callback_info)>
+napi_value Entry(napi_env env, napi_callback_info info) {
+  try {
+    return Impl(env, info);
+  } catch (const JsException&) {
+    return nullptr;
+  } catch (const std::bad_alloc&) {
+    napi_throw_error(env, "ERR_TEEC_OUT_OF_MEMORY", "rx-teec: out of memory");
+    return nullptr;
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, e.what());
+    return nullptr;
+  }
+}
+
+napi_value Configure(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  GetArgs(env, info, args);
+  AddonData* data = GetData(env);
+  if (TypeOf(env, args[0]) != napi_object) ThrowArgument(env, "options", "must be an object");
+  struct Slot {
+    const char* key;
+    napi_ref* ref;
+  } slots[] = {{"teecError", &data->make_teec_error},
+               {"argumentError", &data->make_argument_error},
+               {"rangeError", &data->make_range_error},
+               {"stateError", &data->make_state_error}};
+  for (auto& slot : slots) {
+    napi_value fn = GetProperty(env, args[0], slot.key);
+    if (TypeOf(env, fn) != napi_function) ThrowArgument(env, std::string("options.") + slot.key, "must be a function");
+    DeleteRef(env, slot.ref);
+    NAPI_OK(napi_create_reference(env, fn, 1, slot.ref));
+  }
+  return Undefined(env);
+}
+
+std::string ToUtf8(napi_env env, napi_value value, const std::string& name) {
+  if (TypeOf(env, value) != napi_string) ThrowArgument(env, name, "must be a string, got " + Describe(env, value));
+  size_t length = 0;
+  NAPI_OK(napi_get_value_string_utf8(env, value, nullptr, 0, &length));
+  std::string text(length, '\0');
+  NAPI_OK(napi_get_value_string_utf8(env, value, &text[0], length + 1, &length));
+  if (text.find('\0') != std::string::npos) ThrowArgument(env, name, "must not contain NUL characters");
+  return text;
+}
+
+napi_value OpenLibrary(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  GetArgs(env, info, args);
+  std::string path = ToUtf8(env, args[0], "library");
+  std::string error;
+  std::shared_ptr<TeecLibrary> library = TeecLibrary::Open(path, &error);
+  if (!library) {
+    napi_throw_error(env, "ERR_TEEC_LIBRARY", error.c_str());
+    throw JsException{};
+  }
+  napi_value handle = MakeHandle(env, new LibraryHolder{library}, kLibraryTag, OnLibraryCollected);
+  NAPI_OK(napi_set_named_property(env, handle, "path", MakeString(env, path)));
+  return handle;
+}
+
+napi_value InitializeContext(napi_env env, napi_callback_info info) {
+  napi_value args[3];
+  GetArgs(env, info, args);
+  AddonData* data = GetData(env);
+  auto* library = UnwrapTagged<LibraryHolder>(env, args[0], kLibraryTag, "library", "a library");
+  Call* call = new Call(CallKind::kInitialize);
+  try {
+    if (!IsNullish(env, args[1])) {
+      call->context_name = ToUtf8(env, args[1], "name");
+      call->has_context_name = true;
+    }
+    call->callback = CallbackRef(env, args[2]);
+  } catch (...) {
+    DeleteRef(env, &call->callback);
+    call->Unref();
+    throw;
+  }
+  auto context = std::make_shared<Context>();
+  context->library = library->library;
+  context->env = data->shared;
+  call->env = data->shared;
+  call->context = context;
+  KeepLoopAlive(data, call);
+  SubmitToPool(call);
+  return Undefined(env);
+}
+
+// Starts an asynchronous close-like call (finalize, close, release) or, when one is already
+// in progress, queues a waiter settled with it; when already closed, settles at once.
+Call* MakeWaiter(napi_env env, AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context) {
+  Call* waiter = new Call(CallKind::kWaiter);
+  waiter->env = data->shared;
+  waiter->context = context;
+  waiter->callback = callback;
+  KeepLoopAlive(data, waiter);
+  return waiter;
+}
+
+// Detaches the JS view of a zero-copy block so JS can no longer reach memory about to be
+// released (the view of a detached ArrayBuffer has length 0).
+void DetachJsView(napi_env env, SharedMem* mem) {
+  if (!mem->zero_copy || mem->js_memory == nullptr) return;
+  napi_value buffer = nullptr;
+  if (napi_get_reference_value(env, mem->js_memory, &buffer) == napi_ok && buffer != nullptr) {
+    bool detached = false;
+    if (napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && !detached) {
+      napi_detach_arraybuffer(env, buffer);
+    }
+  }
+}
+
+napi_value FinalizeContextJs(napi_env env, napi_callback_info info) {
+  napi_value args[2];
+  GetArgs(env, info, args);
+  AddonData* data = GetData(env);
+  auto* holder = UnwrapTagged<ContextHolder>(env, args[0], kContextTag, "context", "a context");
+  napi_ref callback = CallbackRef(env, args[1]);
+  std::shared_ptr<Context> context = holder->context;
+  std::unique_lock<std::mutex> lock(context->mutex);
+  if (context->state != LifeState::kLive) {
+    Call* waiter = MakeWaiter(env, data, callback, context);
+    if (context->state == LifeState::kClosing) {
+      context->waiters.push_back(waiter);
+    } else {
+      lock.unlock();
+      data->shared->Post(waiter);
+    }
+    return Undefined(env);
+  }
+  context->state = LifeState::kClosing;
+  Call* call = new Call(CallKind::kFinalize);
+  call->env = data->shared;
+  call->context = context;
+  call->callback = callback;
+  TakeChildrenLocked(context, call);
+  lock.unlock();
+  for (auto& mem : call->mems_to_release) DetachJsView(env, mem.get());
+  KeepLoopAlive(data, call);
+  SubmitToPool(call);
+  return Undefined(env);
+}
+
+// Parses the UUID string (8-4-4-4-12 hex) into a TEEC_UUID.
+TEEC_UUID ParseUuid(napi_env env, napi_value value) {
+  std::string text = TypeOf(env, value) == napi_string ? ToUtf8(env, value, "uuid") : std::string();
+  uint8_t bytes[16];
+  bool ok = text.size() == 36;
+  size_t byte = 0;
+  for (size_t i = 0; ok && i < text.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      ok = text[i] == '-';
+      continue;
+    }
+    char c = text[i];
+    int nibble = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (nibble < 0) {
+      ok = false;
+      break;
+    }
+    if ((byte & 1) == 0) bytes[byte / 2] = static_cast<uint8_t>(nibble << 4);
+    else bytes[byte / 2] = static_cast<uint8_t>(bytes[byte / 2] | nibble);
+    ++byte;
+  }
+  if (!ok || byte != 32) ThrowArgument(env, "uuid", "must be a UUID string like 123e4567-e89b-12d3-a456-426655440000, got " + Describe(env, value));
+  TEEC_UUID uuid;
+  uuid.timeLow = (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) | bytes[3];
+  uuid.timeMid = static_cast<uint16_t>((bytes[4] << 8) | bytes[5]);
+  uuid.timeHiAndVersion = static_cast<uint16_t>((bytes[6] << 8) | bytes[7]);
+  std::memcpy(uuid.clockSeqAndNode, bytes + 8, 8);
+  return uuid;
+}
+
+// Reads the operation parameters into call->op. Temp memref buffers are referenced until the
+// call settles; shared memory blocks are checked (live, same context) under the context lock
+// by the caller. Throws on any invalid argument.
+void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_ptr<Context>& context) {
+  if (IsNullish(env, params)) return;
+  bool is_array = false;
+  NAPI_OK(napi_is_array(env, params, &is_array));
+  if (!is_array) ThrowArgument(env, "params", "must be an array of at most 4 parameters or null, got " + Describe(env, params));
+  uint32_t count = 0;
+  NAPI_OK(napi_get_array_length(env, params, &count));
+  if (count > TEEC_CONFIG_PAYLOAD_REF_COUNT) ThrowRange(env, "params", "must have at most 4 entries, got " + std::to_string(count));
+  uint32_t types = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string name = "params[" + std::to_string(i) + "]";
+    napi_value param;
+    NAPI_OK(napi_get_element(env, params, i, &param));
+    if (IsNullish(env, param)) continue;
+    if (TypeOf(env, param) != napi_object) ThrowArgument(env, name, "must be an object with a type, got " + Describe(env, param));
+    uint32_t type = ToUint32(env, GetProperty(env, param, "type"), name + ".type");
+    if (type > 0xF) ThrowRange(env, name + ".type", "must be a GP parameter type (0..15), got " + std::to_string(type));
+    TEEC_Parameter& out = call->op.params[i];
+    switch (type) {
+      case TEEC_NONE:
+        break;
+      case TEEC_VALUE_INPUT:
+      case TEEC_VALUE_OUTPUT:
+      case TEEC_VALUE_INOUT: {
+        napi_value a = GetProperty(env, param, "a");
+        napi_value b = GetProperty(env, param, "b");
+        out.value.a = IsNullish(env, a) ? 0 : ToUint32(env, a, name + ".a");
+        out.value.b = IsNullish(env, b) ? 0 : ToUint32(env, b, name + ".b");
+        break;
+      }
+      case TEEC_MEMREF_TEMP_INPUT:
+      case TEEC_MEMREF_TEMP_OUTPUT:
+      case TEEC_MEMREF_TEMP_INOUT: {
+        napi_value buffer = GetProperty(env, param, "buffer");
+        out.tmpref.buffer = nullptr;
+        out.tmpref.size = 0;
+        if (IsNullish(env, buffer)) break;
+        bool is_typed = false;
+        NAPI_OK(napi_is_typedarray(env, buffer, &is_typed));
+        napi_typedarray_type array_type = napi_int8_array;
+        size_t length = 0;
+        void* bytes = nullptr;
+        if (is_typed) NAPI_OK(napi_get_typedarray_info(env, buffer, &array_type, &length, &bytes, nullptr, nullptr));
+        if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
+          ThrowArgument(env, name + ".buffer", "must be a Uint8Array/Buffer or null, got " + Describe(env, buffer));
+        }
+        out.tmpref.buffer = bytes;
+        out.tmpref.size = length;
+        // Keeps the caller's memory alive while the TEE may read or write it.
+        NAPI_OK(napi_create_reference(env, buffer, 1, &call->buffer_refs[i]));
+        break;
+      }
+      case TEEC_MEMREF_WHOLE:
+      case TEEC_MEMREF_PARTIAL_INPUT:
+      case TEEC_MEMREF_PARTIAL_OUTPUT:
+      case TEEC_MEMREF_PARTIAL_INOUT: {
+        auto* holder = UnwrapTagged<SharedMemHolder>(env, GetProperty(env, param, "shm"), kSharedMemTag, name + ".shm", "a shared memory handle");
+        const std::shared_ptr<SharedMem>& mem = holder->mem;
+        if (mem->context != context) ThrowArgument(env, name + ".shm", "belongs to another context");
+        out.memref.parent = &mem->teec;
+        out.memref.offset = 0;
+        out.memref.size = 0;
+        if (type != TEEC_MEMREF_WHOLE) {
+          size_t offset = ToSize(env, GetProperty(env, param, "offset"), name + ".offset");
+          size_t size = ToSize(env, GetProperty(env, param, "size"), name + ".size");
+          if (offset > mem->teec.size) {
+            ThrowRange(env, name + ".offset", "must be <= the block size " + std::to_string(mem->teec.size) + ", got " + std::to_string(offset));
+          }
+          if (size > mem->teec.size - offset) {
+            ThrowRange(env, name + ".size", "must be <= " + std::to_string(mem->teec.size - offset) + " (block size " +
+                                                std::to_string(mem->teec.size) + " minus offset " + std::to_string(offset) + "), got " + std::to_string(size));
+          }
+          out.memref.offset = offset;
+          out.memref.size = size;
+        }
+        call->param_mems[i] = mem;
+        break;
+      }
+      default:
+        // Not a GP type: passed through so that the library reports BAD_PARAMETERS (origin API)
+        // as GP requires; the parameter's payload is zeroed.
+        break;
+    }
+    types |= type << (4 * i);
+  }
+  call->op.paramTypes = types;
+}
+
+// Registers a parsed operation call in the in-flight sets (checking the blocks it uses are
+// live), returns false with `why` if it may not start.
+bool AdmitOperationLocked(Call* call, std::string* why) {
+  for (auto& mem : call->param_mems) {
+    if (mem && mem->state != LifeState::kLive) {
+      *why = "a shared memory block in params was released";
+      return false;
+    }
+  }
+  if (call->kind == CallKind::kOpen) {
+    call->context->opening.push_back(call);
+  } else {
+    call->session->in_flight.push_back(call);
+  }
+  for (auto& mem : call->param_mems) {
+    if (mem) mem->users.push_back(call);
+  }
+  return true;
+}
+
+void CleanupUnstartedCall(napi_env env, Call* call) {
+  for (auto& ref : call->buffer_refs) DeleteRef(env, &ref);
+  DeleteRef(env, &call->callback);
+  call->Unref();
+}
+
+napi_value StartOperation(napi_env env, AddonData* data, Call* call, napi_value cancellable) {
+  bool wants_id = false;
+  if (!IsNullish(env, cancellable)) NAPI_OK(napi_get_value_bool(env, cancellable, &wants_id));
+  napi_value result = Undefined(env);
+  if (wants_id) {
+    call->cancel_id = data->next_call_id++;
+    data->cancellable.emplace(call->cancel_id, call);
+    result = MakeNumber(env, call->cancel_id);
+  }
+  KeepLoopAlive(data, call);
+  SubmitToPool(call);
+  return result;
+}
+
+napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
+  napi_value args[7];
+  GetArgs(env, info, args);
+  AddonData* data = GetData(env);
+  auto* holder = UnwrapTagged<ContextHolder>(env, args[0], kContextTag, "context", "a context");
+  std::shared_ptr<Context> context = holder->context;
+  Call* call = new Call(CallKind::kOpen);
+  call->env = data->shared;
+  call->context = context;
+  try {
+    call->uuid = ParseUuid(env, args[1]);
+    call->login = ToUint32(env, args[2], "login");
+    if (!IsNullish(env, args[3])) {
+      call->group_id = ToUint32(env, args[3], "connectionData");
+      call->has_group_id = call->login == TEEC_LOGIN_GROUP || call->login == TEEC_LOGIN_GROUP_APPLICATION;
+    }
+    ParseParams(env, args[4], call, context);
+    call->callback = CallbackRef(env, args[5]);
+    call->session = std::make_shared<Session>();
+    call->session->context = context;
+    std::string why;
+    {
+      std::lock_guard<std::mutex> lock(context->mutex);
+      if (context->state != LifeState::kLive) why = "the context is finalized";
+      else AdmitOperationLocked(call, &why);
+    }
+    if (!why.empty()) ThrowState(env, why, "openSession");
+  } catch (...) {
+    CleanupUnstartedCall(env, call);
+    throw;
+  }
+  return StartOperation(env, data, call, args[6]);
+}
+
+napi_value InvokeCommandJs(napi_env env, napi_callback_info info) {
+  napi_value args[5];
+  GetArgs(env, info, args);
+  AddonData* data = GetData(env);
+  auto* holder = UnwrapTagged<SessionHolder>(env, args[0], kSessionTag, "session", "a session");
+  std::shared_ptr<Session> session = holder->session;
+  Call* call = new Call(CallKind::kInvoke);
+  call->env = data->shared;
+  call->context = session->context;
+  call->session = session;
+  try {
+    call->command = ToUint32(env, args[1], "command");
+    ParseParams(env, args[2], call, session->context);
+    call->callback = CallbackRef(env, args[3]);
+    std::string why;
+    {
+      std::lock_guard<std::mutex> lock(session->context->mutex);
+      if (session->state != LifeState::kLive) why = "the session is closed";
+      else AdmitOperationLocked(call, &why);
+    }
+    if (!why.empty()) ThrowState(env, why, "invokeCommand");
+  } catch (...) {
+    CleanupUnstartedCall(env, call);
+    throw;
+  }
+  return StartOperation(env, data, call, args[4]);
+}
+
+napi_value CancelJs(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  GetArgs(env, info, args);
+  AddonData* data = GetData(env);
+  if (TypeOf(env, args[0]) != napi_number) return Undefined(env);
+  double id = 0;
+  NAPI_OK(napi_get_value_double(env, args[0], &id));
+  auto found = data->cancellable.find(id);
+  if (found == data->cancellable.end()) return Undefined(env);  // already settled
+  Call* call = found->second;
+  if (call->phase.load() == kQueued) {
+    RequestCancel(call);  // settles it without touching the TEE (or finds it just started)
+    if (call->phase.load() != kRunning) return Undefined(env);
+  }
+  if (call->phase.load() != kRunning) return Undefined(env);
+  // Running: TEEC_RequestCancellation may talk to the TEE, so it goes to a worker.
+  Call* job = new Call(CallKind::kCancel);
+  job->env = data->shared;
+  job->context = call->context;
+  call->Ref();
+  job->target = call;
+  SubmitToPool(job);
+  return Undefined(env);
+}
+
+napi_value CloseSessionJs(napi_env env, napi_callback_info info) {
+  napi_value args[2];
+  GetArgs(env, info, args);
+  AddonData* data = GetData(env);
+  auto* holder = UnwrapTagged<SessionHolder>(env, args[0], kSessionTag, "session", "a session");
+  napi_ref callback = CallbackRef(env, args[1]);
+  std::shared_ptr<Session> session = holder->session;
+  std::shared_ptr<Context> context = session->context;
+  std::unique_lock<std::mutex> lock(context->mutex);
+  if (session->state != LifeState::kLive) {
+    Call* waiter = MakeWaiter(env, data, callback, context);
+    if (session->state == LifeState::kClosing) {
+      session->waiters.push_back(waiter);
+    } else {
+      lock.unlock();
+      data->shared->Post(waiter);
+    }
+    return Undefined(env);
+  }
+  session->state = LifeState::kClosing;
+  lock.unlock();
+  Call* call = new Call(CallKind::kClose);
+  call->env = data->shared;
+  call->context = context;
+  call->session = session;
+  call->callback = callback;
+  KeepLoopAlive(data, call);
+  SubmitToPool(call);
+  return Undefined(env);
+}
+
+// Builds the JS handle of a block: { size, flags, buffer, zeroCopy, kind }, all read-only.
+napi_value MakeSharedMemHandle(napi_env env, const std::shared_ptr<SharedMem>& mem, napi_value view) {
+  napi_value object;
+  NAPI_OK(napi_create_object(env, &object));
+  napi_value zero_copy;
+  NAPI_OK(napi_get_boolean(env, mem->zero_copy, &zero_copy));
+  napi_property_attributes attrs = napi_enumerable;
+  napi_property_descriptor props[] = {
+      {"size", nullptr, nullptr, nullptr, nullptr, MakeNumber(env, static_cast<double>(mem->teec.size)), attrs, nullptr},
+      {"flags", nullptr, nullptr, nullptr, nullptr, MakeNumber(env, mem->teec.flags), attrs, nullptr},
+      {"buffer", nullptr, nullptr, nullptr, nullptr, view, attrs, nullptr},
+      {"zeroCopy", nullptr, nullptr, nullptr, nullptr, zero_copy, attrs, nullptr},
+      {"kind", nullptr, nullptr, nullptr, nullptr, MakeString(env, mem->allocated ? "allocated" : "registered"), attrs, nullptr},
+  };
+  NAPI_OK(napi_define_properties(env, object, sizeof props / sizeof props[0], props));
+  mem->js_holders.fetch_add(1);
+  return MakeHandle(env, new SharedMemHolder{mem}, kSharedMemTag, OnSharedMemCollected, object);
+}
+
+// Adds a fresh block to its context, or releases it again if the context closed meanwhile.
+void AdoptSharedMem(napi_env env, const std::shared_ptr<SharedMem>& mem, const char* operation) {
+  const std::shared_ptr<Context>& context = mem->context;
+  {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    if (context->state == LifeState::kLive) {
+      mem->state = LifeState::kLive;
+      context->shared_mems.insert(mem);
+      return;
+    }
+  }
+  context->library->ReleaseSharedMemory(&mem->teec);
+  mem->state = LifeState::kClosed;
+  ThrowState(env, "the context is finalized", operation);
+}
+
+void CheckContextLive(napi_env env, const std::shared_ptr<Context>& context, const char* operation) {
+  std::lock_guard<std::mutex> lock(context->mutex);
+  if (context->state != LifeState::kLive) ThrowState(env, "the context is finalized", operation);
+}
+
+napi_value AllocateSharedMemoryJs(napi_env env, napi_callback_info info) {
+  napi_value args[3];
+  GetArgs(env, info, args);
+  AddonData* data = GetData(env);
+  auto* holder = UnwrapTagged<ContextHolder>(env, args[0], kContextTag, "context", "a context");
+  std::shared_ptr<Context> context = holder->context;
+  size_t size = ToSize(env, args[1], "size");
+  uint32_t flags = ToUint32(env, args[2], "flags");
+  CheckContextLive(env, context, "allocateSharedMemory");
+  auto mem = std::make_shared<SharedMem>();
+  mem->context = context;
+  mem->allocated = true;
+  mem->teec.size = size;
+  mem->teec.flags = flags;
+  TEEC_Result result = context->library->AllocateSharedMemory(&context->teec, &mem->teec);
+  if (result != TEEC_SUCCESS) ThrowTeec(env, result, TEEC_ORIGIN_API, "allocateSharedMemory", "");
+  AdoptSharedMem(env, mem, "allocateSharedMemory");
+
+  // From here on the block is the context's: a failure below leaves it to be released with it.
+  napi_value array_buffer = nullptr;
+  bool zero_copy = false;
+  if (mem->teec.size > 0 && mem->teec.buffer != nullptr && !data->force_copy_shm && data->external_buffers_allowed) {
+    auto* buffer_holder = new SharedMemHolder{mem};
+    mem->js_holders.fetch_add(1);
+    napi_status status = napi_create_external_arraybuffer(env, mem->teec.buffer, mem->teec.size, OnExternalBufferCollected,
+                                                          buffer_holder, &array_buffer);
+    if (status == napi_ok) {
+      zero_copy = true;
+    } else {
+      mem->js_holders.fetch_sub(1);
+      delete buffer_holder;
+      array_buffer = nullptr;
+      // Runtimes with a V8 sandbox (e.g. Electron) forbid external buffers: copy from now on.
+      bool pending = false;
+      napi_is_exception_pending(env, &pending);
+      if (pending) {
+        napi_value ignored;
+        napi_get_and_clear_last_exception(env, &ignored);
+      }
+      data->external_buffers_allowed = false;
+    }
+  }
+  if (zero_copy) {
+    mem->zero_copy = true;
+    NAPI_OK(napi_create_reference(env, array_buffer, 0, &mem->js_memory));
+  } else {
+    void* bytes = nullptr;
+    NAPI_OK(napi_create_arraybuffer(env, mem->teec.size, &bytes, &array_buffer));
+    NAPI_OK(napi_create_reference(env, array_buffer, 1, &mem->js_memory));
+    mem->js_copy = static_cast<uint8_t*>(bytes);
+    if (mem->teec.size > 0 && mem->teec.buffer != nullptr) std::memcpy(bytes, mem->teec.buffer, mem->teec.size);
+  }
+  napi_value view;
+  NAPI_OK(napi_create_typedarray(env, napi_uint8_array, mem->teec.size, array_buffer, 0, &view));
+  return MakeSharedMemHandle(env, mem, view);
+}
+
+napi_value RegisterSharedMemoryJs(napi_env env, napi_callback_info info) {
+  napi_value args[3];
+  GetArgs(env, info, args);
+  auto* holder = UnwrapTagged<ContextHolder>(env, args[0], kContextTag, "context", "a context");
+  std::shared_ptr<Context> context = holder->context;
+  napi_value buffer = args[1];
+  bool is_typed = false;
+  bool is_array_buffer = false;
+  NAPI_OK(napi_is_typedarray(env, buffer, &is_typed));
+  NAPI_OK(napi_is_arraybuffer(env, buffer, &is_array_buffer));
+  void* bytes = nullptr;
+  size_t length = 0;
+  napi_value view = buffer;
+  if (is_typed) {
+    napi_typedarray_type type;
+    NAPI_OK(napi_get_typedarray_info(env, buffer, &type, &length, &bytes, nullptr, nullptr));
+    if (type != napi_uint8_array && type != napi_uint8_clamped_array) is_typed = false;
+  } else if (is_array_buffer) {
+    NAPI_OK(napi_get_arraybuffer_info(env, buffer, &bytes, &length));
+    NAPI_OK(napi_create_typedarray(env, napi_uint8_array, length, buffer, 0, &view));
+  }
+  if (!is_typed && !is_array_buffer) ThrowArgument(env, "buffer", "must be a Uint8Array, Buffer or ArrayBuffer, got " + Describe(env, buffer));
+  uint32_t flags = ToUint32(env, args[2], "flags");
+  CheckContextLive(env, context, "registerSharedMemory");
+  static uint8_t empty_block;  // GP refuses a NULL buffer; an empty JS buffer may have none
+  auto mem = std::make_shared<SharedMem>();
+  mem->context = context;
+  mem->teec.buffer = (bytes == nullptr && length == 0) ? &empty_block : bytes;
+  mem->teec.size = length;
+  mem->teec.flags = flags;
+  TEEC_Result result = context->library->RegisterSharedMemory(&context->teec, &mem->teec);
+  if (result != TEEC_SUCCESS) ThrowTeec(env, result, TEEC_ORIGIN_API, "registerSharedMemory", "");
+  AdoptSharedMem(env, mem, "registerSharedMemory");
+  // The caller's memory must outlive the registration.
+  NAPI_OK(napi_create_reference(env, buffer, 1, &mem->js_memory));
+  return MakeSharedMemHandle(env, mem, view);
+}
+
+napi_value ReleaseSharedMemoryJs(napi_env env, napi_callback_info info) {
+  napi_value args[2];
+  GetArgs(env, info, args);
+  AddonData* data = GetData(env);
+  auto* holder = UnwrapTagged<SharedMemHolder>(env, args[0], kSharedMemTag, "shm", "a shared memory handle");
+  napi_ref callback = CallbackRef(env, args[1]);
+  std::shared_ptr<SharedMem> mem = holder->mem;
+  std::shared_ptr<Context> context = mem->context;
+  std::unique_lock<std::mutex> lock(context->mutex);
+  if (mem->state != LifeState::kLive) {
+    Call* waiter = MakeWaiter(env, data, callback, context);
+    if (mem->state == LifeState::kClosing) {
+      mem->waiters.push_back(waiter);
+    } else {
+      lock.unlock();
+      data->shared->Post(waiter);
+    }
+    return Undefined(env);
+  }
+  mem->state = LifeState::kClosing;
+  lock.unlock();
+  DetachJsView(env, mem.get());
+  Call* call = new Call(CallKind::kRelease);
+  call->env = data->shared;
+  call->context = context;
+  call->shared_mem = mem;
+  call->callback = callback;
+  KeepLoopAlive(data, call);
+  SubmitToPool(call);
+  return Undefined(env);
+}
+
+void SetNumber(napi_env env, napi_value object, const char* key, double number) {
+  NAPI_OK(napi_set_named_property(env, object, key, MakeNumber(env, number)));
+}
+
+napi_value StatsJs(napi_env env, napi_callback_info) {
+  AddonData* data = GetData(env);
+  PoolStats pool = WorkerPool::Instance().Stats();
+  size_t contexts = 0, sessions = 0, mems = 0, in_flight = 0;
+  std::vector<std::shared_ptr<Context>> snapshot;
+  {
+    std::lock_guard<std::mutex> lock(data->shared->mutex);
+    snapshot.assign(data->shared->contexts.begin(), data->shared->contexts.end());
+  }
+  for (auto& context : snapshot) {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    ++contexts;
+    sessions += context->sessions.size();
+    mems += context->shared_mems.size();
+    in_flight += context->opening.size();
+    for (auto& session : context->sessions) in_flight += session->in_flight.size();
+  }
+  napi_value object;
+  NAPI_OK(napi_create_object(env, &object));
+  SetNumber(env, object, "threads", static_cast<double>(pool.threads));
+  SetNumber(env, object, "idleThreads", static_cast<double>(pool.sleeping));
+  SetNumber(env, object, "queuedJobs", static_cast<double>(pool.queued));
+  SetNumber(env, object, "maxThreads", static_cast<double>(pool.max_threads));
+  SetNumber(env, object, "contexts", static_cast<double>(contexts));
+  SetNumber(env, object, "sessions", static_cast<double>(sessions));
+  SetNumber(env, object, "sharedMemory", static_cast<double>(mems));
+  SetNumber(env, object, "callsInFlight", static_cast<double>(in_flight));
+  SetNumber(env, object, "pendingCallbacks", static_cast<double>(data->loop_holders));
+  return object;
+}
+
+napi_value SetPoolOptionsJs(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  GetArgs(env, info, args);
+  if (TypeOf(env, args[0]) != napi_object) ThrowArgument(env, "options", "must be an object");
+  napi_value max_threads = GetProperty(env, args[0], "maxThreads");
+  napi_value spin = GetProperty(env, args[0], "spinMicros");
+  if (!IsNullish(env, max_threads)) {
+    uint32_t value = ToUint32(env, max_threads, "options.maxThreads");
+    if (value < 1 || value > 4096) ThrowRange(env, "options.maxThreads", "must be in 1..4096");
+    WorkerPool::Instance().SetMaxThreads(value);
+  }
+  if (!IsNullish(env, spin)) {
+    uint32_t value = ToUint32(env, spin, "options.spinMicros");
+    if (value > 10000) ThrowRange(env, "options.spinMicros", "must be in 0..10000");
+    WorkerPool::Instance().SetSpinMicros(value);
+  }
+  return Undefined(env);
+}
+
+napi_value ForceCopySharedMemoryJs(napi_env env, napi_callback_info info) {
+  napi_value args[1];
+  GetArgs(env, info, args);
+  bool force = false;
+  if (TypeOf(env, args[0]) != napi_boolean) ThrowArgument(env, "force", "must be a boolean");
+  NAPI_OK(napi_get_value_bool(env, args[0], &force));
+  GetData(env)->force_copy_shm = force;
+  return Undefined(env);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment teardown: finalize what the program left open, without waiting forever on a TA
+// that ignores cancellation (whatever is still busy after the deadline is left to the OS).
+
+void CleanupEnv(void* raw) {
+  auto* data = static_cast<AddonData*>(raw);
+  std::shared_ptr<EnvShared> shared = data->shared;
+  std::vector<std::shared_ptr<Context>> contexts;
+  {
+    std::lock_guard<std::mutex> lock(shared->mutex);
+    shared->open = false;
+    contexts.assign(shared->contexts.begin(), shared->contexts.end());
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (auto& context : contexts) {
+    std::vector<std::shared_ptr<Session>> sessions;
+    std::vector<std::shared_ptr<SharedMem>> mems;
+    {
+      std::lock_guard<std::mutex> lock(context->mutex);
+      // A finalize already running on a worker finishes on its own (or the process ends).
+      if (context->state != LifeState::kLive) continue;
+      context->state = LifeState::kClosing;
+      // Children a closer on a worker is already finishing stay with it; FinalizeNow waits
+      // for them until the deadline.
+      for (auto& session : context->sessions) {
+        if (session->state == LifeState::kLive) {
+          session->state = LifeState::kClosing;
+          sessions.push_back(session);
+        }
+      }
+      for (auto& mem : context->shared_mems) {
+        if (mem->state == LifeState::kLive) {
+          mem->state = LifeState::kClosing;
+          mems.push_back(mem);
+        }
+      }
+    }
+    FinalizeNow(context, sessions, mems, &deadline);
+  }
+  {
+    std::lock_guard<std::mutex> lock(shared->mutex);
+    if (shared->completions != nullptr) {
+      napi_release_threadsafe_function(shared->completions, napi_tsfn_abort);
+      shared->completions = nullptr;
+    }
+    shared->contexts.clear();
+  }
+}
+
+void FinalizeAddonData(napi_env env, void* raw, void*) {
+  auto* data = static_cast<AddonData*>(raw);
+  delete data;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  auto* data = new AddonData();
+  data->env = env;
+  data->shared = std::make_shared<EnvShared>();
+  if (napi_set_instance_data(env, data, FinalizeAddonData, nullptr) != napi_ok) {
+    delete data;
+    return nullptr;
+  }
+  napi_value name;
+  if (napi_create_string_utf8(env, "rx-teec completions", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, data, OnCompletion,
+                                      &data->shared->completions) != napi_ok ||
+      napi_unref_threadsafe_function(env, data->shared->completions) != napi_ok ||
+      // Registered after the thread-safe function so that it runs before Node closes it.
+      napi_add_env_cleanup_hook(env, CleanupEnv, data) != napi_ok) {
+    return nullptr;
+  }
+  struct Export {
+    const char* name;
+    napi_callback fn;
+  } functions[] = {
+      {"configure", Entry<Configure>},
+      {"openLibrary", Entry<OpenLibrary>},
+      {"initializeContext", Entry<InitializeContext>},
+      {"finalizeContext", Entry<FinalizeContextJs>},
+      {"openSession", Entry<OpenSessionJs>},
+      {"closeSession", Entry<CloseSessionJs>},
+      {"invokeCommand", Entry<InvokeCommandJs>},
+      {"cancel", Entry<CancelJs>},
+      {"allocateSharedMemory", Entry<AllocateSharedMemoryJs>},
+      {"registerSharedMemory", Entry<RegisterSharedMemoryJs>},
+      {"releaseSharedMemory", Entry<ReleaseSharedMemoryJs>},
+      {"stats", Entry<StatsJs>},
+      {"setPoolOptions", Entry<SetPoolOptionsJs>},
+      {"forceCopySharedMemory", Entry<ForceCopySharedMemoryJs>},
+  };
+  for (auto& fn : functions) {
+    napi_value value;
+    if (napi_create_function(env, fn.name, NAPI_AUTO_LENGTH, fn.fn, nullptr, &value) != napi_ok ||
+        napi_set_named_property(env, exports, fn.name, value) != napi_ok) {
+      return nullptr;
+    }
+  }
+  return exports;
+}
+
+}  // namespace
+
+}  // namespace rxteec
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, rxteec::Init)

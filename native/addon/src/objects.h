@@ -1,0 +1,155 @@
+// Native state behind the JS handles: contexts, sessions, shared memory and calls in flight.
+//
+// Locking: one mutex per context guards the lifecycle fields of the context and of all its
+// children (sessions, shared memory, the calls in flight on them). GP calls are never made
+// with it held, except TEEC_RequestCancellation, which is made under the call's own
+// cancel_mutex so that the operation cannot complete (and be freed) underneath it.
+#ifndef RX_TEEC_OBJECTS_H
+#define RX_TEEC_OBJECTS_H
+
+#include <node_api.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tee_client_api.h"
+#include "teec_library.h"
+#include "worker_pool.h"
+
+namespace rxteec {
+
+enum class LifeState : uint8_t {
+  kOpening,  // the GP call creating it has not returned yet
+  kLive,     // usable
+  kClosing,  // close/finalize/release requested: no new calls; waiting for calls in flight
+  kClosed,   // the GP close/finalize/release call returned
+};
+
+struct Call;
+struct Context;
+
+// What the worker threads may reach of a Node environment: the channel back to its JS
+// thread, and the contexts to clean up when it goes away.
+struct EnvShared {
+  std::mutex mutex;
+  bool open = true;  // false from the env's cleanup on: completions are dropped
+  napi_threadsafe_function completions = nullptr;
+  std::set<std::shared_ptr<Context>> contexts;  // initialized and not yet finalized
+
+  // Hands a finished call to the JS thread (transfers the caller's reference).
+  void Post(Call* call);
+};
+
+struct Session;
+struct SharedMem;
+
+struct Context {
+  std::shared_ptr<TeecLibrary> library;
+  std::shared_ptr<EnvShared> env;
+  TEEC_Context teec{};
+
+  std::mutex mutex;
+  std::condition_variable changed;  // in-flight sets or child sets shrank
+  LifeState state = LifeState::kOpening;
+  bool handle_collected = false;  // the JS handle was garbage collected
+  std::set<std::shared_ptr<Session>> sessions;
+  std::set<std::shared_ptr<SharedMem>> shared_mems;
+  std::vector<Call*> opening;  // openSession calls in flight
+  std::vector<Call*> waiters;  // finalizeContext calls waiting for a finalize in progress
+};
+
+struct Session {
+  std::shared_ptr<Context> context;
+  TEEC_Session teec{};
+  LifeState state = LifeState::kOpening;  // guarded by context->mutex
+  std::vector<Call*> in_flight;
+  std::vector<Call*> waiters;
+};
+
+struct SharedMem {
+  std::shared_ptr<Context> context;
+  TEEC_SharedMemory teec{};
+  bool allocated = false;
+  bool zero_copy = false;
+  LifeState state = LifeState::kOpening;  // guarded by context->mutex
+  std::vector<Call*> users;               // calls in flight whose parameters reference it
+  std::vector<Call*> waiters;
+  // JS objects whose collection must precede a release by GC: the handle, and (zero-copy)
+  // the external ArrayBuffer over the block.
+  std::atomic<int> js_holders{0};
+
+  // JS thread only.
+  napi_ref js_memory = nullptr;  // registered: the caller's buffer (strong); copy-backed: the JS
+                                 // copy (strong); zero-copy: the external ArrayBuffer (weak)
+  uint8_t* js_copy = nullptr;    // copy-backed: the JS copy's bytes (synced around each call)
+};
+
+enum class CallKind : uint8_t { kInitialize, kFinalize, kOpen, kClose, kInvoke, kRelease, kCancel, kWaiter };
+
+enum CallPhase : int { kQueued = 0, kRunning = 1, kDone = 2, kCancelledBeforeStart = 3 };
+
+// One asynchronous GP call: queued on the worker pool, run there, settled on the JS thread.
+// Reference counted: one reference travels queue -> worker -> JS thread; the pool queue and
+// a pending cancellation job hold their own.
+struct Call : Job {
+  explicit Call(CallKind kind_in) : kind(kind_in) {
+    std::memset(&op, 0, sizeof op);
+    for (auto& ref : buffer_refs) ref = nullptr;
+  }
+  ~Call() override = default;
+
+  void Ref() { refs.fetch_add(1, std::memory_order_relaxed); }
+  void Unref() {
+    if (refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+  void Run() override;
+
+  std::atomic<int> refs{1};
+  const CallKind kind;
+  std::shared_ptr<EnvShared> env;
+  std::shared_ptr<Context> context;
+  std::shared_ptr<Session> session;
+  std::shared_ptr<SharedMem> shared_mem;  // kRelease
+  Call* target = nullptr;                 // kCancel: the call to cancel (referenced)
+  bool gc_initiated = false;              // started by a finalizer: no JS waits for it
+
+  // Operation calls (open, invoke).
+  std::atomic<int> phase{kQueued};
+  std::mutex cancel_mutex;
+  bool cancel_sent = false;
+  TEEC_Operation op;
+  std::shared_ptr<SharedMem> param_mems[TEEC_CONFIG_PAYLOAD_REF_COUNT];
+  napi_ref buffer_refs[TEEC_CONFIG_PAYLOAD_REF_COUNT];  // temp memref buffers kept alive
+  TEEC_UUID uuid{};
+  uint32_t login = 0;
+  uint32_t group_id = 0;
+  bool has_group_id = false;
+  uint32_t command = 0;
+  std::string context_name;
+  bool has_context_name = false;
+
+  // Finalize/close: children this call took from Live to Closing and must finish.
+  std::vector<std::shared_ptr<Session>> sessions_to_close;
+  std::vector<std::shared_ptr<SharedMem>> mems_to_release;
+
+  // Result.
+  TEEC_Result result = TEEC_SUCCESS;
+  uint32_t origin = TEEC_ORIGIN_API;
+  const char* note = nullptr;  // addon-made outcome: "cancelled-before-start" or a state message
+
+  // JS thread only.
+  napi_ref callback = nullptr;
+  double cancel_id = 0;
+  bool keeps_loop_alive = false;
+};
+
+}  // namespace rxteec
+
+#endif

@@ -1,0 +1,157 @@
+#include "worker_pool.h"
+
+#include <pthread.h>
+#include <time.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace rxteec {
+
+namespace {
+
+// Threads above this many exit after kIdleExit without work; these stay warm.
+constexpr size_t kKeepWarm = 4;
+constexpr auto kIdleExit = std::chrono::seconds(10);
+// GP calls and the simulator's client library need little stack; 8 MiB per thread for a
+// thousand waiting calls would be wasteful.
+constexpr size_t kStackSize = 512 * 1024;
+
+uint64_t NowNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+}  // namespace
+
+WorkerPool& WorkerPool::Instance() {
+  static WorkerPool* pool = new WorkerPool();
+  return *pool;
+}
+
+void WorkerPool::Submit(Job* job) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // A thread spinning for work takes the job without a wake-up: prefer it to a sleeper.
+  if (queue_.size() < spinners_.load(std::memory_order_acquire)) {
+    queue_.push_back(job);
+    queued_.fetch_add(1, std::memory_order_release);
+    return;
+  }
+  if (!sleepers_.empty()) {
+    Sleeper* sleeper = sleepers_.back();
+    sleepers_.pop_back();
+    sleeper->handed = job;
+    sleeper->cv.notify_one();
+    return;
+  }
+  queue_.push_back(job);
+  queued_.fetch_add(1, std::memory_order_release);
+  if (threads_ < max_threads_) {
+    StartThreadLocked();
+  }
+}
+
+void WorkerPool::SetMaxThreads(size_t max_threads) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  max_threads_ = max_threads < 1 ? 1 : max_threads;
+  while (!queue_.empty() && threads_ < max_threads_ && queue_.size() > spinners_.load()) StartThreadLocked();
+}
+
+void WorkerPool::SetSpinMicros(uint32_t micros) { spin_micros_.store(micros); }
+
+PoolStats WorkerPool::Stats() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return PoolStats{threads_, sleepers_.size(), queue_.size(), max_threads_};
+}
+
+void WorkerPool::StartThreadLocked() {
+  pthread_attr_t attr;
+  if (pthread_attr_init(&attr) != 0) return;
+  pthread_attr_setstacksize(&attr, kStackSize);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_t thread;
+  int rc = pthread_create(&thread, &attr, &WorkerPool::ThreadMain, this);
+  pthread_attr_destroy(&attr);
+  if (rc == 0) {
+    ++threads_;
+  } else if (threads_ == 0) {
+    // No thread at all would leave the job queued forever; report loudly. A later Submit retries.
+    std::fprintf(stderr, "rx-teec: cannot start a worker thread (error %d)\n", rc);
+  }
+}
+
+void* WorkerPool::ThreadMain(void* self) {
+  static_cast<WorkerPool*>(self)->WorkerLoop();
+  return nullptr;
+}
+
+Job* WorkerPool::SpinForJob() {
+  uint32_t micros = spin_micros_.load(std::memory_order_relaxed);
+  if (micros == 0) return nullptr;
+  spinners_.fetch_add(1, std::memory_order_acq_rel);
+  uint64_t deadline = NowNanos() + static_cast<uint64_t>(micros) * 1000u;
+  Job* job = nullptr;
+  for (unsigned spins = 0;; ++spins) {
+    if (queued_.load(std::memory_order_acquire) > 0) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!queue_.empty()) {
+        job = queue_.front();
+        queue_.pop_front();
+        queued_.fetch_sub(1, std::memory_order_release);
+        break;
+      }
+    }
+    CpuRelax();
+    if ((spins & 63) == 63 && NowNanos() >= deadline) break;
+  }
+  spinners_.fetch_sub(1, std::memory_order_acq_rel);
+  return job;
+}
+
+void WorkerPool::WorkerLoop() {
+  Sleeper sleeper;
+  for (;;) {
+    Job* job = SpinForJob();
+    if (job == nullptr) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (!queue_.empty()) {
+        job = queue_.front();
+        queue_.pop_front();
+        queued_.fetch_sub(1, std::memory_order_release);
+      } else {
+        sleeper.handed = nullptr;
+        sleepers_.push_back(&sleeper);
+        auto until = std::chrono::steady_clock::now() + kIdleExit;
+        while (sleeper.handed == nullptr) {
+          if (sleeper.cv.wait_until(lock, until) == std::cv_status::timeout && sleeper.handed == nullptr) {
+            if (threads_ > kKeepWarm) {
+              for (auto it = sleepers_.begin(); it != sleepers_.end(); ++it) {
+                if (*it == &sleeper) {
+                  sleepers_.erase(it);
+                  break;
+                }
+              }
+              --threads_;
+              return;
+            }
+            until = std::chrono::steady_clock::now() + kIdleExit;
+          }
+        }
+        job = sleeper.handed;
+        sleeper.handed = nullptr;
+      }
+    }
+    job->Run();
+  }
+}
+
+}  // namespace rxteec

@@ -1,0 +1,126 @@
+/**
+ * The compiled addon (`native/addon`, rx_teec.node): its raw functions and how it is found.
+ * Only {@link NativeBackend} uses these; everything else goes through the Backend interface.
+ * @internal
+ * @module
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The library handle made by `openLibrary`. */
+export interface NativeLibrary {
+  readonly path: string;
+}
+
+/**
+ * Called once per asynchronous call on the JS thread: `code` 0 = success; `note` is set for
+ * outcomes the addon made itself ('cancelled-before-start' or a state message).
+ */
+export type NativeCallback = (code: number, origin: number, outputs: NativeOutputs | undefined, handle: unknown, note: string | undefined) => void;
+export type NativeOutputs = readonly [NativeOutput, NativeOutput, NativeOutput, NativeOutput];
+export interface NativeOutput {
+  readonly a?: number;
+  readonly b?: number;
+  readonly size?: number;
+}
+
+/** Counters of the addon, for diagnostics and leak tests. */
+export interface NativeStats {
+  /** Worker threads alive (busy or idle) in the addon's pool. */
+  threads: number;
+  idleThreads: number;
+  queuedJobs: number;
+  maxThreads: number;
+  /** Contexts, sessions and blocks alive in this environment. */
+  contexts: number;
+  sessions: number;
+  sharedMemory: number;
+  callsInFlight: number;
+  /** Calls whose JS callback has not run yet. */
+  pendingCallbacks: number;
+}
+
+export interface NativeParam {
+  readonly type: number;
+  readonly a?: number;
+  readonly b?: number;
+  readonly buffer?: Uint8Array | null;
+  readonly shm?: unknown;
+  readonly offset?: number;
+  readonly size?: number;
+}
+
+/** The functions rx_teec.node exports (see native/addon/src/addon.cc). */
+export interface NativeAddon {
+  configure(factories: {
+    teecError(code: number, origin: number, operation: string, message?: string): Error;
+    argumentError(argument: string, detail: string): Error;
+    rangeError(argument: string, detail: string): Error;
+    stateError(message: string, operation: string): Error;
+  }): void;
+  openLibrary(path: string): NativeLibrary;
+  initializeContext(library: NativeLibrary, name: string | null, callback: NativeCallback): void;
+  finalizeContext(context: unknown, callback: NativeCallback): void;
+  openSession(
+    context: unknown,
+    uuid: string,
+    login: number,
+    connectionData: number | null,
+    params: readonly (NativeParam | null | undefined)[] | null,
+    callback: NativeCallback,
+    cancellable: boolean,
+  ): number | undefined;
+  closeSession(session: unknown, callback: NativeCallback): void;
+  invokeCommand(
+    session: unknown,
+    command: number,
+    params: readonly (NativeParam | null | undefined)[] | null,
+    callback: NativeCallback,
+    cancellable: boolean,
+  ): number | undefined;
+  cancel(callId: number): void;
+  allocateSharedMemory(context: unknown, size: number, flags: number): unknown;
+  registerSharedMemory(context: unknown, buffer: Uint8Array | ArrayBuffer, flags: number): unknown;
+  releaseSharedMemory(shm: unknown, callback: NativeCallback): void;
+  stats(): NativeStats;
+  setPoolOptions(options: { maxThreads?: number; spinMicros?: number }): void;
+  forceCopySharedMemory(force: boolean): void;
+}
+
+/**
+ * The package root (the directory holding rx-teec's package.json), from the sources or from dist/.
+ * @example packageRoot() // '/home/me/app/node_modules/rx-teec'
+ */
+export function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    try {
+      if ((JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'rx-teec') return dir;
+    } catch {
+      // not here: keep walking up
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`rx-teec: cannot find the package root above ${__dirname}`);
+    dir = parent;
+  }
+}
+
+let loaded: NativeAddon | undefined;
+
+/**
+ * Loads rx_teec.node once (`RX_TEEC_ADDON` overrides its path, e.g. for a debug build).
+ * @example const addon = loadAddon(); addon.stats()
+ */
+export function loadAddon(): NativeAddon {
+  if (loaded) return loaded;
+  const file = process.env.RX_TEEC_ADDON || path.join(packageRoot(), 'native', 'addon', 'build', 'Release', 'rx_teec.node');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require(file) as NativeAddon;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`rx-teec: cannot load the native addon ${file} (${why}); build it with \`npm install\` or \`npx node-gyp rebuild --directory=native/addon\``);
+  }
+  return loaded;
+}

@@ -1,0 +1,262 @@
+/**
+ * The production {@link Backend}: the GP Client API through the rx_teec.node addon, over a
+ * libteec loaded at run time (the bundled simulator's or a device's).
+ * @module
+ */
+import type {
+  Backend,
+  BackendInfo,
+  BackendParam,
+  ContextHandle,
+  OperationOutputs,
+  SessionHandle,
+  SharedMemoryHandle,
+} from '../backend';
+import { PARAM_COUNT, ReturnCode } from '../constants';
+import { TeecArgumentError, TeecError, TeecRangeError, TeecStateError, cancelledBeforeStart, type FailedParamOutput } from '../errors';
+import { parseUuid, describe } from '../uuid';
+import { loadAddon, type NativeAddon, type NativeLibrary, type NativeOutputs, type NativeStats } from './addon';
+
+const EMPTY_OUTPUTS: OperationOutputs = Object.freeze([
+  Object.freeze({}),
+  Object.freeze({}),
+  Object.freeze({}),
+  Object.freeze({}),
+]) as unknown as OperationOutputs;
+
+const CANCELLED_BEFORE_START = 'cancelled-before-start';
+
+let configuredAddon: NativeAddon | undefined;
+
+/** Loads the addon and gives it the error classes of src/core (once). */
+function addonWithErrors(addon: NativeAddon = loadAddon()): NativeAddon {
+  if (configuredAddon !== addon) {
+    addon.configure({
+      teecError: (code, origin, operation, message) => new TeecError(code, origin, { operation, message }),
+      argumentError: (argument, detail) => new TeecArgumentError(argument, detail),
+      rangeError: (argument, detail) => new TeecRangeError(argument, detail),
+      stateError: (message, operation) => new TeecStateError(message, operation),
+    });
+    configuredAddon = addon;
+  }
+  return addon;
+}
+
+/** The size a memref parameter had going in, to spot the one SHORT_BUFFER grew. */
+function sizeGiven(param: BackendParam | null | undefined): number | undefined {
+  if (!param) return undefined;
+  switch (param.type) {
+    case 0x5:
+    case 0x6:
+    case 0x7:
+      return param.buffer ? param.buffer.length : 0;
+    case 0xc:
+      return param.shm.size;
+    case 0xd:
+    case 0xe:
+    case 0xf:
+      return param.size;
+    default:
+      return undefined;
+  }
+}
+
+/** Turns a failed call's code into the error src/core promises. */
+function callError(
+  operation: string,
+  code: number,
+  origin: number,
+  outputs: NativeOutputs | undefined,
+  note: string | undefined,
+  params: readonly BackendParam[] | null,
+): Error {
+  if (note === CANCELLED_BEFORE_START) return cancelledBeforeStart(operation);
+  if (note !== undefined) return new TeecStateError(note, operation);
+  let requiredSize: number | undefined;
+  let failedOutputs: (FailedParamOutput | undefined)[] | undefined;
+  if (outputs) {
+    failedOutputs = outputs.map((o) => (Object.keys(o).length ? { ...o } : undefined));
+    if ((code >>> 0) === ReturnCode.TEEC_ERROR_SHORT_BUFFER && params) {
+      for (let i = 0; i < params.length && requiredSize === undefined; i++) {
+        const given = sizeGiven(params[i]);
+        const returned = outputs[i]?.size;
+        if (given !== undefined && returned !== undefined && returned > given) requiredSize = returned;
+      }
+    }
+  }
+  return new TeecError(code, origin, { operation, requiredSize, outputs: failedOutputs });
+}
+
+function checkParams(params: unknown): void {
+  if (params === null || params === undefined) return;
+  if (!Array.isArray(params)) throw new TeecArgumentError('params', `must be an array of at most ${PARAM_COUNT} parameters or null, got ${describe(params)}`);
+  if (params.length > PARAM_COUNT) throw new TeecRangeError('params', `must have at most ${PARAM_COUNT} entries, got ${params.length}`);
+}
+
+function checkSignal(signal: unknown): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TeecArgumentError('signal', `must be an AbortSignal, got ${describe(signal)}`);
+}
+
+/**
+ * The GP Client API over the addon. Make one with `loadNativeBackend()`.
+ *
+ * @example
+ * const backend = loadNativeBackend();
+ * const context = await backend.initializeContext(null);
+ * const { session } = await backend.openSession(context, uuid, LoginMethod.PUBLIC, null, null);
+ * await backend.invokeCommand(session, 0, [{ type: ParamType.VALUE_INPUT, a: 1, b: 2 }]);
+ * await backend.finalizeContext(context);
+ */
+export class NativeBackend implements Backend {
+  private readonly addon: NativeAddon;
+  private readonly library: NativeLibrary;
+
+  /**
+   * Loads `info.libraryPath` (throws an Error naming the path and dlerror when it cannot).
+   * @example new NativeBackend(selectLibrary())
+   */
+  constructor(
+    readonly info: BackendInfo,
+    addon?: NativeAddon,
+  ) {
+    this.addon = addonWithErrors(addon);
+    if (!info.libraryPath) throw new TypeError('info.libraryPath is required by the native backend');
+    try {
+      this.library = this.addon.openLibrary(info.libraryPath);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      const error = new Error(`rx-teec: ${why} [chosen by: ${info.reason}]`);
+      (error as Error & { code?: string }).code = 'ERR_TEEC_LIBRARY';
+      throw error;
+    }
+  }
+
+  /** @example const context = await backend.initializeContext(null); */
+  initializeContext(name?: string | null): Promise<ContextHandle> {
+    return new Promise((resolve, reject) => {
+      if (name !== undefined && name !== null && typeof name !== 'string') throw new TeecArgumentError('name', `must be a string or null, got ${describe(name)}`);
+      this.addon.initializeContext(this.library, name ?? null, (code, origin, _outputs, handle, note) => {
+        if (code === 0 && note === undefined) resolve(handle as ContextHandle);
+        else reject(callError('initializeContext', code, origin, undefined, note, null));
+      });
+    });
+  }
+
+  /** @example await backend.finalizeContext(context); */
+  finalizeContext(context: ContextHandle): Promise<void> {
+    return new Promise((resolve) => {
+      this.addon.finalizeContext(context, () => resolve());
+    });
+  }
+
+  /** @example const { session } = await backend.openSession(context, uuid, 0, null, null); */
+  openSession(
+    context: ContextHandle,
+    uuid: string,
+    login: number,
+    connectionData: number | null,
+    params: readonly BackendParam[] | null,
+    signal?: AbortSignal,
+  ): Promise<{ session: SessionHandle; outputs: OperationOutputs }> {
+    return new Promise((resolve, reject) => {
+      const canonical = parseUuid(uuid);
+      checkParams(params);
+      checkSignal(signal);
+      if (signal?.aborted) throw cancelledBeforeStart('openSession');
+      let onAbort: (() => void) | undefined;
+      const id = this.addon.openSession(
+        context,
+        canonical,
+        login,
+        connectionData ?? null,
+        params ?? null,
+        (code, origin, outputs, handle, note) => {
+          if (onAbort) signal!.removeEventListener('abort', onAbort);
+          if (code === 0 && note === undefined) resolve({ session: handle as SessionHandle, outputs: (outputs as OperationOutputs | undefined) ?? EMPTY_OUTPUTS });
+          else reject(callError('openSession', code, origin, outputs, note, params));
+        },
+        signal !== undefined,
+      );
+      if (signal && id !== undefined) {
+        onAbort = () => this.addon.cancel(id);
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+  }
+
+  /** @example await backend.closeSession(session); */
+  closeSession(session: SessionHandle): Promise<void> {
+    return new Promise((resolve) => {
+      this.addon.closeSession(session, () => resolve());
+    });
+  }
+
+  /** @example const outputs = await backend.invokeCommand(session, 1, [{ type: 0x2, a: 0, b: 0 }]); */
+  invokeCommand(session: SessionHandle, command: number, params: readonly BackendParam[] | null, signal?: AbortSignal): Promise<OperationOutputs> {
+    return new Promise((resolve, reject) => {
+      checkParams(params);
+      checkSignal(signal);
+      if (signal?.aborted) throw cancelledBeforeStart('invokeCommand');
+      let onAbort: (() => void) | undefined;
+      const id = this.addon.invokeCommand(
+        session,
+        command,
+        params ?? null,
+        (code, origin, outputs, _handle, note) => {
+          if (onAbort) signal!.removeEventListener('abort', onAbort);
+          if (code === 0 && note === undefined) resolve((outputs as OperationOutputs | undefined) ?? EMPTY_OUTPUTS);
+          else reject(callError('invokeCommand', code, origin, outputs, note, params));
+        },
+        signal !== undefined,
+      );
+      if (signal && id !== undefined) {
+        onAbort = () => this.addon.cancel(id);
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+  }
+
+  /** @example const shm = backend.allocateSharedMemory(context, 4096, SharedMemoryFlags.INOUT); */
+  allocateSharedMemory(context: ContextHandle, size: number, flags: number): SharedMemoryHandle {
+    return this.addon.allocateSharedMemory(context, size, flags) as SharedMemoryHandle;
+  }
+
+  /** @example const shm = backend.registerSharedMemory(context, new Uint8Array(4096), SharedMemoryFlags.INOUT); */
+  registerSharedMemory(context: ContextHandle, buffer: Uint8Array | ArrayBuffer, flags: number): SharedMemoryHandle {
+    return this.addon.registerSharedMemory(context, buffer, flags) as SharedMemoryHandle;
+  }
+
+  /** @example await backend.releaseSharedMemory(shm); */
+  releaseSharedMemory(shm: SharedMemoryHandle): Promise<void> {
+    return new Promise((resolve) => {
+      this.addon.releaseSharedMemory(shm, () => resolve());
+    });
+  }
+
+  /**
+   * Counters of the addon (threads, live contexts/sessions/blocks, calls in flight).
+   * @example console.log(backend.stats().sessions)
+   */
+  stats(): NativeStats {
+    return this.addon.stats();
+  }
+}
+
+/**
+ * Tunes the addon's worker pool: `maxThreads` caps the threads running GP calls (default 512;
+ * calls beyond it queue), `spinMicros` is how long an idle worker polls for the next call before
+ * sleeping (default 30; 0 saves CPU, more lowers latency of back-to-back calls).
+ * @example setWorkerPoolOptions({ maxThreads: 64 })
+ */
+export function setWorkerPoolOptions(options: { maxThreads?: number; spinMicros?: number }): void {
+  addonWithErrors().setPoolOptions(options);
+}
+
+/**
+ * Makes allocated shared memory copy-backed (`zeroCopy: false`) as on runtimes that forbid
+ * external buffers; for tests of that fallback.
+ * @example forceCopySharedMemory(true)
+ */
+export function forceCopySharedMemory(force: boolean): void {
+  addonWithErrors().forceCopySharedMemory(force);
+}
