@@ -1,0 +1,138 @@
+/*
+ * libteec (simulator) internals.
+ *
+ * The public structs only carry handles (context fd, session id, shm id);
+ * the state behind them lives in the tables below, found again from those
+ * handles under one library-wide lock. So a client built against OP-TEE's
+ * header works too, a copied or zeroed struct cannot make us touch freed or
+ * foreign memory, and double close/release is harmless.
+ */
+#ifndef TEEC_INTERNAL_H
+#define TEEC_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim_msg.h"
+#include "sim_proto.h"
+#include "tee_client_api.h"
+
+#define API __attribute__((visibility("default")))
+
+/* The only TEE name we accept besides NULL (the default TEE). */
+#define CL_TEE_NAME "rx-teec-sim"
+
+struct cl_ctx {
+	TEEC_Context *pub;
+	int fd;               /* connection to the daemon */
+	pthread_mutex_t lock; /* one request/reply at a time on fd */
+	unsigned refs;
+	struct cl_ctx *next;
+};
+
+struct cl_shm {
+	int32_t id;      /* TEEC_SharedMemory.imp.id; also the region id */
+	int fd;          /* sealed memfd */
+	void *map;       /* our mapping of fd (the buffer, or the shadow) */
+	size_t map_len;
+	size_t size;     /* size given at allocation/registration */
+	void *user_buf;  /* registered: the client's memory; allocated: NULL */
+	uint32_t flags;
+	unsigned refs;
+	struct cl_shm *next;
+};
+
+struct cl_sess {
+	TEEC_Session *pub;
+	uint32_t sid;
+	struct cl_ctx *ctx;
+	int chan; /* channel to the TA host */
+	pthread_mutex_t call_lock;  /* one operation at a time per session */
+	pthread_mutex_t known_lock; /* guards known[], held while sending */
+	struct sim_cancel_page *cancel;
+	int cancel_fd; /* kept until sent with the open request */
+	/* Bounce arena for temporary memrefs. */
+	uint32_t arena_id;
+	int arena_fd;
+	void *arena;
+	size_t arena_len;
+	/* Region ids the TA host has mapped for this channel. */
+	uint32_t *known;
+	size_t nknown, cap;
+	uint32_t next_op;
+	bool dead;   /* TA host gone: TARGET_DEAD from now on */
+	bool listed; /* still in the session table */
+	unsigned refs;
+	struct cl_sess *next;
+};
+
+/* An operation between TEEC_InvokeCommand/OpenSession entry and return. */
+struct cl_op {
+	TEEC_Operation *pub;
+	struct cl_sess *sess;
+	uint32_t op_id; /* 0 while queued */
+	bool cancelled;
+	struct cl_op *next;
+};
+
+extern pthread_mutex_t cl_lock;
+extern struct cl_ctx *cl_ctxs;
+extern struct cl_sess *cl_sessions;
+extern struct cl_shm *cl_shms;
+extern struct cl_op *cl_ops;
+
+/* connect.c: a connection to the daemon, started on demand. fd or -errno. */
+int cl_connect(void);
+
+/* context.c */
+struct cl_ctx *cl_ctx_get(TEEC_Context *pub);
+void cl_ctx_put(struct cl_ctx *c);
+/* Sends req and waits for a reply of rep_type; TEEC code. */
+TEEC_Result cl_ctx_request(struct cl_ctx *c, struct sim_hdr *req, uint16_t rep_type,
+			   struct sim_rx *rx);
+
+/* session.c */
+struct cl_sess *cl_sess_get(TEEC_Session *pub);
+void cl_sess_put(struct cl_sess *s);
+void cl_sess_kill_for_ctx(struct cl_ctx *c);
+/* Tells the TA host to unmap a region (caller holds known_lock). */
+void cl_sess_forget_locked(struct cl_sess *s, uint32_t id);
+bool cl_sess_knows(struct cl_sess *s, uint32_t id);
+bool cl_sess_learn(struct cl_sess *s, uint32_t id);
+
+/* shm.c */
+struct cl_shm *cl_shm_get(const TEEC_SharedMemory *pub);
+void cl_shm_put(struct cl_shm *m);
+uint32_t cl_new_region_id(void);
+
+/* params.c: origin-API checks, then marshalling around one call. */
+struct cl_marshal {
+	struct sim_ta_call call;
+	int fds[SIM_MSG_MAX_FDS];
+	uint32_t nfds;
+	uint32_t new_ids[SIM_MSG_MAX_FDS]; /* regions first sent with this call */
+	size_t nnew;
+	struct cl_shm *shm[4]; /* referenced registered/allocated blocks */
+	void *arena_base;      /* the session's arena during this call */
+	size_t off[4];         /* memrefs: offset in the arena / the block */
+	size_t len[4];         /* memrefs: bytes reserved there */
+};
+TEEC_Result cl_params_check(const TEEC_Operation *op);
+TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_marshal *m);
+void cl_params_unmarshal(TEEC_Operation *op, const struct cl_marshal *m,
+			 const struct sim_ta_reply *rep);
+void cl_params_release(struct cl_marshal *m);
+
+/* call.c: one TA_OPEN/TA_INVOKE round trip on a session, with cancellation
+ * bookkeeping. Takes the session's call lock. */
+TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operation *op,
+		    uint32_t *origin);
+
+/* cancel.c */
+struct cl_op *cl_op_begin(TEEC_Operation *op, struct cl_sess *s);
+bool cl_op_start(struct cl_op *o); /* false if cancelled while queued */
+void cl_op_end(struct cl_op *o);
+
+#endif

@@ -1,0 +1,486 @@
+/* TA instances: spawning TA hosts, attaching sessions, the control channel,
+ * and what happens when a host ends. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim_log.h"
+#include "sim_uuid.h"
+#include "simd.h"
+
+#define RES_GENERIC 0xFFFF0000u
+#define RES_BUSY 0xFFFF000Du
+#define RES_OUT_OF_MEMORY 0xFFFF000Cu
+#define RES_ITEM_NOT_FOUND 0xFFFF0008u
+#define RES_TARGET_DEAD 0xFFFF3024u
+#define ORIGIN_TEE 3u
+
+/* Bounds the TA processes one user can make the daemon start. */
+#define D_MAX_INSTANCES 512u
+
+struct d_session *d_sessions;
+struct d_instance *d_instances;
+
+/* Flags learnt from each TA's header, so multi-instance TAs are recognised
+ * before their host reports (keyed by UUID; refreshed on every READY). */
+struct flag_cache {
+	struct sim_uuid uuid;
+	uint32_t flags;
+	struct flag_cache *next;
+};
+static struct flag_cache *flag_cache;
+static uint32_t next_session_id = 1;
+
+static bool uuid_eq(const struct sim_uuid *a, const struct sim_uuid *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+static bool cached_flags(const struct sim_uuid *u, uint32_t *flags)
+{
+	for (struct flag_cache *c = flag_cache; c; c = c->next) {
+		if (uuid_eq(&c->uuid, u)) {
+			*flags = c->flags;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void cache_flags(const struct sim_uuid *u, uint32_t flags)
+{
+	struct flag_cache *c;
+
+	for (c = flag_cache; c; c = c->next) {
+		if (uuid_eq(&c->uuid, u)) {
+			c->flags = flags;
+			return;
+		}
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return; /* only an optimisation */
+	c->uuid = *u;
+	c->flags = flags;
+	c->next = flag_cache;
+	flag_cache = c;
+}
+
+static bool is_single(const struct d_instance *in)
+{
+	return in->flags & SIM_TA_FLAG_SINGLE_INSTANCE;
+}
+
+static unsigned count_instances(void)
+{
+	unsigned n = 0;
+
+	for (struct d_instance *in = d_instances; in; in = in->next)
+		n++;
+	return n;
+}
+
+static bool ctl_send(struct d_instance *in, struct sim_hdr *hdr, const int *fds)
+{
+	int err;
+
+	if (in->ctl < 0)
+		return false;
+	err = sim_send(in->ctl, hdr, fds, true);
+	if (err) {
+		/* A host that does not take control messages is useless: end it;
+		 * the reaper reports its sessions dead. */
+		sim_log(SIM_LOG_ERROR, "TA host %d: control send failed (%d), killing it",
+			(int)in->pid, err);
+		kill(in->pid, SIGKILL);
+		return false;
+	}
+	return true;
+}
+
+/* Ends an instance nobody uses any more (unless it is kept alive). */
+static void maybe_retire(struct d_instance *in)
+{
+	struct sim_empty m;
+
+	if (in->state != SIM_INST_READY || in->nsessions > 0 || in->queue)
+		return;
+	if (is_single(in) && (in->flags & SIM_TA_FLAG_INSTANCE_KEEP_ALIVE))
+		return;
+	memset(&m, 0, sizeof(m));
+	sim_hdr_init(&m.hdr, SIM_MSG_CTL_DESTROY, 0);
+	in->state = SIM_INST_DYING;
+	ctl_send(in, &m.hdr, NULL);
+}
+
+static uint32_t new_session_id(void)
+{
+	for (;;) {
+		uint32_t id = next_session_id++;
+		bool used = false;
+
+		if (id == 0)
+			continue;
+		for (struct d_session *s = d_sessions; s; s = s->next)
+			used |= s->id == id;
+		if (!used)
+			return id;
+	}
+}
+
+/* Gives p's client a session on a READY instance, or an error. Frees p. */
+static void attach(struct d_instance *in, struct d_pending_open *p)
+{
+	struct d_client *cl = p->cl;
+	struct sim_ctl_new_session m;
+	struct d_session *s;
+	int sp[2];
+
+	if (is_single(in) && !(in->flags & SIM_TA_FLAG_MULTI_SESSION) && in->nsessions > 0) {
+		free(p);
+		d_reply_open(cl, RES_BUSY, ORIGIN_TEE, 0, -1);
+		return;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
+		free(s);
+		free(p);
+		d_reply_open(cl, RES_OUT_OF_MEMORY, ORIGIN_TEE, 0, -1);
+		maybe_retire(in);
+		return;
+	}
+	s->id = new_session_id();
+	s->cl = cl;
+	s->inst = in;
+	memset(&m, 0, sizeof(m));
+	sim_hdr_init(&m.hdr, SIM_MSG_CTL_NEW_SESSION, 1);
+	m.session_id = s->id;
+	m.login = p->login;
+	m.identity = p->identity;
+	free(p);
+	if (!ctl_send(in, &m.hdr, &sp[0])) {
+		close(sp[0]);
+		close(sp[1]);
+		free(s);
+		d_reply_open(cl, RES_TARGET_DEAD, ORIGIN_TEE, 0, -1);
+		return;
+	}
+	close(sp[0]); /* the host has its end now */
+	s->next = d_sessions;
+	d_sessions = s;
+	in->nsessions++;
+	d_reply_open(cl, 0, 0, s->id, sp[1]);
+	close(sp[1]);
+}
+
+static struct d_instance *spawn(const struct sim_uuid *uuid, const char *ta_file)
+{
+	char uuid_str[SIM_UUID_STR_LEN];
+	char *argv[5];
+	struct d_instance *in;
+	int sp[2];
+	pid_t pid;
+
+	if (count_instances() >= D_MAX_INSTANCES)
+		return NULL;
+	in = calloc(1, sizeof(*in));
+	if (!in)
+		return NULL;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
+		free(in);
+		return NULL;
+	}
+	sim_uuid_to_str(uuid, uuid_str);
+	argv[0] = d_cfg.tahost;
+	argv[1] = "3";
+	argv[2] = (char *)ta_file;
+	argv[3] = uuid_str;
+	argv[4] = NULL;
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+
+		/* Child: the control socket becomes fd 3, everything else of ours is
+		 * close-on-exec. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (sp[1] == 3) {
+			if (fcntl(3, F_SETFD, 0) != 0)
+				_exit(127);
+		} else if (dup2(sp[1], 3) != 3) {
+			_exit(127);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(sp[1]);
+	if (pid < 0) {
+		sim_log(SIM_LOG_ERROR, "fork: %s", strerror(errno));
+		close(sp[0]);
+		free(in);
+		return NULL;
+	}
+	in->uuid = *uuid;
+	in->pid = pid;
+	in->ctl = sp[0];
+	in->state = SIM_INST_STARTING;
+	in->next = d_instances;
+	d_instances = in;
+	sim_log(SIM_LOG_INFO, "TA %s: host pid %d started", uuid_str, (int)pid);
+	return in;
+}
+
+static void enqueue(struct d_instance *in, struct d_pending_open *p)
+{
+	struct d_pending_open **q = &in->queue;
+
+	while (*q)
+		q = &(*q)->next;
+	p->next = NULL;
+	*q = p;
+}
+
+void d_open_dispatch(struct d_pending_open *p)
+{
+	char path[4200];
+	uint32_t flags;
+	bool known = cached_flags(&p->uuid, &flags);
+	struct d_instance *in;
+
+	if (!known || (flags & SIM_TA_FLAG_SINGLE_INSTANCE)) {
+		for (in = d_instances; in; in = in->next) {
+			if (!uuid_eq(&in->uuid, &p->uuid))
+				continue;
+			if (in->state == SIM_INST_STARTING) {
+				enqueue(in, p);
+				return;
+			}
+			if (in->state == SIM_INST_READY && is_single(in)) {
+				attach(in, p);
+				return;
+			}
+		}
+	}
+	if (!d_find_ta(&p->uuid, path, sizeof(path))) {
+		struct d_client *cl = p->cl;
+
+		free(p);
+		d_reply_open(cl, RES_ITEM_NOT_FOUND, ORIGIN_TEE, 0, -1);
+		return;
+	}
+	in = spawn(&p->uuid, path);
+	if (!in) {
+		struct d_client *cl = p->cl;
+
+		free(p);
+		d_reply_open(cl, RES_OUT_OF_MEMORY, ORIGIN_TEE, 0, -1);
+		return;
+	}
+	enqueue(in, p);
+}
+
+static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
+{
+	struct d_pending_open *q = in->queue;
+
+	if (in->state != SIM_INST_STARTING) {
+		sim_log(SIM_LOG_ERROR, "TA host %d: READY twice, killing it", (int)in->pid);
+		kill(in->pid, SIGKILL);
+		return;
+	}
+	in->queue = NULL;
+	if (m->result != 0) {
+		/* Load or TA_CreateEntryPoint failed: the host exits by itself. */
+		in->state = SIM_INST_DYING;
+		while (q) {
+			struct d_pending_open *next = q->next;
+			struct d_client *cl = q->cl;
+
+			free(q);
+			d_reply_open(cl, m->result, m->origin == 4 ? 4 : 3, 0, -1);
+			q = next;
+		}
+		return;
+	}
+	in->state = SIM_INST_READY;
+	in->flags = m->flags;
+	cache_flags(&in->uuid, m->flags);
+	/* The first open gets this instance; the others share it (single
+	 * instance) or go through dispatch again (one instance per session). */
+	while (q) {
+		struct d_pending_open *next = q->next;
+
+		if (q == NULL)
+			break;
+		if (in->nsessions == 0 || is_single(in))
+			attach(in, q);
+		else
+			d_open_dispatch(q);
+		q = next;
+	}
+	maybe_retire(in);
+}
+
+static void remove_session(struct d_session *s)
+{
+	struct d_session **pp = &d_sessions;
+
+	while (*pp && *pp != s)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = s->next;
+	if (s->inst && s->inst->nsessions > 0)
+		s->inst->nsessions--;
+	free(s);
+}
+
+static void reply_closed(struct d_session *s)
+{
+	struct sim_close_rep rep;
+	struct d_client *w = s->close_waiter;
+
+	s->close_waiter = NULL;
+	if (!w)
+		return;
+	memset(&rep, 0, sizeof(rep));
+	sim_hdr_init(&rep.hdr, SIM_MSG_CLOSE_REP, 0);
+	d_reply(w, &rep.hdr, NULL);
+}
+
+static void on_closed(struct d_instance *in, uint32_t id)
+{
+	for (struct d_session *s = d_sessions; s; s = s->next) {
+		if (s->id == id && s->inst == in) {
+			reply_closed(s);
+			remove_session(s);
+			break;
+		}
+	}
+	maybe_retire(in);
+}
+
+void d_session_close(struct d_session *s, struct d_client *waiter)
+{
+	struct sim_ctl_session m;
+	struct d_instance *in = s->inst;
+
+	s->closing = true;
+	s->close_waiter = waiter;
+	memset(&m, 0, sizeof(m));
+	sim_hdr_init(&m.hdr, SIM_MSG_CTL_CLOSE_SESSION, 0);
+	m.session_id = s->id;
+	if (!ctl_send(in, &m.hdr, NULL)) {
+		/* Host unreachable: the session is gone with it. */
+		reply_closed(s);
+		remove_session(s);
+	}
+}
+
+/* The host ended: every session on it is dead; waiting clients get answers. */
+void d_instance_dead(struct d_instance *in)
+{
+	struct d_instance **pp = &d_instances;
+	struct d_pending_open *q = in->queue;
+
+	in->queue = NULL;
+	while (q) {
+		struct d_pending_open *next = q->next;
+		struct d_client *cl = q->cl;
+
+		free(q);
+		d_reply_open(cl, RES_TARGET_DEAD, ORIGIN_TEE, 0, -1);
+		q = next;
+	}
+	for (struct d_session *s = d_sessions, *next; s; s = next) {
+		next = s->next;
+		if (s->inst == in) {
+			reply_closed(s);
+			remove_session(s);
+		}
+	}
+	if (in->ctl >= 0)
+		close(in->ctl);
+	in->ctl = -1;
+	while (*pp && *pp != in)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = in->next;
+	free(in);
+}
+
+void d_instance_readable(struct d_instance *in)
+{
+	struct sim_rx *rx = malloc(sizeof(*rx));
+	int rv;
+
+	if (!rx) {
+		kill(in->pid, SIGKILL);
+		return;
+	}
+	rv = sim_recv(in->ctl, rx);
+	if (rv <= 0 || rx->nfds != 0) {
+		if (rv < 0)
+			sim_log(SIM_LOG_ERROR, "TA host %d: bad control message (%d)", (int)in->pid, rv);
+		sim_rx_close_fds(rx);
+		free(rx);
+		/* EOF: the host is exiting; make sure, then forget it. */
+		kill(in->pid, SIGKILL);
+		d_instance_dead(in);
+		return;
+	}
+	switch (rx->u.hdr.type) {
+	case SIM_MSG_CTL_READY:
+		on_ready(in, (const void *)rx->u.bytes);
+		break;
+	case SIM_MSG_CTL_CLOSED:
+		on_closed(in, ((const struct sim_ctl_session *)(const void *)rx->u.bytes)->session_id);
+		break;
+	default:
+		sim_log(SIM_LOG_ERROR, "TA host %d: unexpected message %u", (int)in->pid,
+			rx->u.hdr.type);
+		break;
+	}
+	free(rx);
+}
+
+void d_reap_children(void)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == SIM_TAHOST_PANIC_EXIT)
+			sim_log(SIM_LOG_INFO, "TA host %d: TA panicked", (int)pid);
+		else if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+			sim_log(SIM_LOG_INFO, "TA host %d: crashed (signal %d)", (int)pid,
+				WTERMSIG(status));
+		else
+			sim_log(SIM_LOG_DEBUG, "TA host %d: ended", (int)pid);
+		for (struct d_instance *in = d_instances; in; in = in->next) {
+			if (in->pid == pid) {
+				d_instance_dead(in);
+				break;
+			}
+		}
+	}
+}
+
+void d_kill_all_instances(void)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	for (struct d_instance *in = d_instances; in; in = in->next)
+		kill(in->pid, SIGKILL);
+	while (d_instances) {
+		d_reap_children();
+		if (d_instances)
+			nanosleep(&ts, NULL);
+	}
+}

@@ -1,0 +1,89 @@
+/* tee-simd internals. Single-threaded: one poll loop owns everything. */
+#ifndef SIMD_H
+#define SIMD_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sim_msg.h"
+#include "sim_proto.h"
+
+struct d_client {
+	int fd;
+	pid_t pid; /* SO_PEERCRED, taken at accept */
+	uid_t uid;
+	gid_t gid;
+	bool busy; /* a request is outstanding: do not read the next one yet */
+	bool dead; /* to be dropped by d_sweep_clients */
+	struct d_client *next;
+};
+
+struct d_instance;
+
+struct d_session {
+	uint32_t id;
+	struct d_client *cl; /* NULL once the client is gone */
+	struct d_instance *inst;
+	bool closing;
+	struct d_client *close_waiter; /* client waiting for CLOSE_REP */
+	struct d_session *next;
+};
+
+struct d_pending_open {
+	struct d_client *cl;
+	struct sim_uuid uuid;
+	uint32_t login;
+	struct sim_uuid identity;
+	struct d_pending_open *next;
+};
+
+struct d_instance {
+	struct sim_uuid uuid;
+	pid_t pid;
+	int ctl; /* control channel, -1 once the host is gone */
+	int state; /* enum sim_inst_state */
+	uint32_t flags;
+	unsigned nsessions;
+	struct d_pending_open *queue; /* opens waiting for READY */
+	struct d_instance *next;
+};
+
+struct d_config {
+	char socket_path[108];
+	char ta_path[4096];
+	char tahost[PATH_MAX];
+	unsigned long idle_exit; /* seconds, 0 = never */
+};
+
+extern struct d_config d_cfg;
+extern struct d_client *d_clients;
+extern struct d_session *d_sessions;
+extern struct d_instance *d_instances;
+extern bool d_stop_requested;
+
+/* clients.c */
+void d_client_accept(int listen_fd);
+void d_client_readable(struct d_client *cl);
+void d_sweep_clients(void);
+bool d_reply(struct d_client *cl, struct sim_hdr *hdr, const int *fds);
+void d_reply_open(struct d_client *cl, uint32_t res, uint32_t origin, uint32_t sid, int fd);
+unsigned d_count_clients(void);
+
+/* instances.c */
+void d_open_dispatch(struct d_pending_open *p);
+void d_instance_readable(struct d_instance *in);
+void d_instance_dead(struct d_instance *in);
+void d_session_close(struct d_session *s, struct d_client *waiter);
+void d_reap_children(void);
+void d_kill_all_instances(void);
+
+/* identity.c: the client identity for a login; TEEC result code. */
+uint32_t d_identity(const struct d_client *cl, uint32_t login, uint32_t gid,
+		    struct sim_uuid *out, uint32_t *origin);
+
+/* tafind.c: finds <uuid>.ta in the search path. */
+bool d_find_ta(const struct sim_uuid *uuid, char *out, size_t cap);
+
+#endif

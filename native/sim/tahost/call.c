@@ -1,0 +1,179 @@
+/* Running TA_OpenSessionEntryPoint / TA_InvokeCommandEntryPoint for a
+ * request from a session channel. Everything in the request is checked
+ * against our own mappings first: the client is not trusted. */
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "sim_log.h"
+#include "sim_msg.h"
+#include "sim_util.h"
+#include "tahost.h"
+
+#define RES_BAD_PARAMETERS 0xFFFF0006u
+#define ORIGIN_TEE 3u
+#define ORIGIN_TRUSTED_APP 4u
+
+static bool is_value(uint32_t t)
+{
+	return t >= 1 && t <= 3;
+}
+
+static bool is_memref(uint32_t t)
+{
+	return t >= 5 && t <= 7;
+}
+
+/* Maps the session's cancel page (TA_OPEN only). */
+static bool map_cancel_page(struct th_session *s, struct sim_rx *rx, int32_t slot)
+{
+	size_t size;
+	void *p;
+	int fd;
+
+	if (slot < 0 || (size_t)slot >= rx->nfds)
+		return false;
+	fd = sim_rx_take_fd(rx, (size_t)slot);
+	if (fd < 0)
+		return false;
+	if (!sim_memfd_check(fd, &size) || size < SIM_CANCEL_PAGE_SIZE) {
+		close(fd);
+		return false;
+	}
+	p = mmap(NULL, SIM_CANCEL_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return false;
+	s->cancel = p;
+	return true;
+}
+
+/* Turns one wire parameter into a TEE_Param; false if it is not acceptable. */
+static bool decode_param(struct th_session *s, struct sim_rx *rx, const struct sim_param *p,
+			 uint32_t type, TEE_Param *out)
+{
+	struct th_region *r;
+
+	memset(out, 0, sizeof(*out));
+	if (p->type != type)
+		return false;
+	if (type == 0)
+		return true;
+	if (is_value(type)) {
+		out->value.a = p->a;
+		out->value.b = p->b;
+		return true;
+	}
+	if (!is_memref(type))
+		return false;
+	if (p->fd_slot >= 0) {
+		int fd = sim_rx_take_fd(rx, (size_t)p->fd_slot);
+		int err;
+
+		if (fd < 0)
+			return false;
+		err = th_region_add(s, p->shm_id, fd);
+		close(fd);
+		if (err) {
+			sim_log(SIM_LOG_ERROR, "session %u: cannot map region %u (%d)", s->id,
+				p->shm_id, err);
+			return false;
+		}
+	}
+	if (p->shm_id == 0)
+		return p->offset == 0 && p->size == 0; /* NULL buffer */
+	r = th_region_find(s, p->shm_id);
+	if (!r || p->offset > r->size || p->size > r->size - p->offset)
+		return false;
+	out->memref.buffer = (char *)r->base + p->offset;
+	out->memref.size = (size_t)p->size;
+	return true;
+}
+
+static bool decode_params(struct th_session *s, struct sim_rx *rx, const struct sim_ta_call *c,
+			  TEE_Param params[4])
+{
+	bool ok = (c->param_types >> 16) == 0;
+
+	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++) {
+		uint32_t t = (c->param_types >> (4 * i)) & 0xF;
+
+		if (!decode_param(s, rx, &c->params[i], t, &params[i]))
+			ok = false;
+	}
+	return ok;
+}
+
+static void encode_results(struct sim_ta_reply *rep, uint32_t types, const TEE_Param params[4])
+{
+	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++) {
+		uint32_t t = (types >> (4 * i)) & 0xF;
+		struct sim_param *p = &rep->params[i];
+
+		p->type = t;
+		p->fd_slot = -1;
+		if (is_value(t)) {
+			p->a = params[i].value.a;
+			p->b = params[i].value.b;
+		} else if (is_memref(t)) {
+			p->size = params[i].memref.size;
+		}
+	}
+}
+
+bool th_handle_call(struct th_session *s, struct sim_rx *rx)
+{
+	const struct sim_ta_call *c = (const void *)rx->u.bytes;
+	bool is_open = c->hdr.type == SIM_MSG_TA_OPEN;
+	struct sim_ta_reply rep;
+	TEE_Param params[4];
+	uint32_t res;
+	int err;
+
+	memset(&rep, 0, sizeof(rep));
+	sim_hdr_init(&rep.hdr, SIM_MSG_TA_REPLY, 0);
+	rep.op_id = c->op_id;
+	if (is_open) {
+		/* Exactly one open per channel, and it must bring the cancel page. */
+		if (s->open_tried || !map_cancel_page(s, rx, c->cancel_fd_slot)) {
+			sim_rx_close_fds(rx);
+			return false;
+		}
+		s->open_tried = true;
+	} else if (!s->opened) {
+		sim_rx_close_fds(rx);
+		return false;
+	}
+	if (!decode_params(s, rx, c, params)) {
+		sim_rx_close_fds(rx);
+		rep.result = RES_BAD_PARAMETERS;
+		rep.origin = ORIGIN_TEE;
+		return sim_send(s->chan, &rep.hdr, NULL, false) == 0;
+	}
+	sim_rx_close_fds(rx); /* descriptors nobody referred to */
+
+	th_cancel_reset(s, c->op_id);
+	th_cur.param_types = c->param_types;
+	memcpy(th_cur.params, params, sizeof(params));
+	if (is_open) {
+		void *ctx = NULL;
+
+		res = th_ta.open(c->param_types, params, &ctx);
+		if (res == 0) {
+			s->opened = true;
+			s->ta_ctx = ctx;
+		}
+	} else {
+		res = th_ta.invoke(s->ta_ctx, c->cmd, c->param_types, params);
+	}
+	memset(&th_cur, 0, sizeof(th_cur));
+	th_cur.cancel_masked = true;
+
+	rep.result = res;
+	rep.origin = ORIGIN_TRUSTED_APP;
+	encode_results(&rep, c->param_types, params);
+	err = sim_send(s->chan, &rep.hdr, NULL, false);
+	if (err)
+		sim_log(SIM_LOG_INFO, "session %u: reply not delivered (%d)", s->id, err);
+	return err == 0;
+}
