@@ -1,4 +1,4 @@
-import { retry, throwError, timer, type MonoTypeOperatorFunction } from 'rxjs';
+import { asyncScheduler, retry, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import { TeecError } from '../core/errors';
 
 /**
@@ -12,10 +12,10 @@ import { TeecError } from '../core/errors';
  *   retryOnTargetDead({ count: 3 }),
  * )
  */
-export function retryOnTargetDead<T>(options: { count?: number; delayMs?: number } = {}): MonoTypeOperatorFunction<T> {
-  const { count = 1, delayMs = 0 } = options;
+export function retryOnTargetDead<T>(options: { count?: number; delayMs?: number; scheduler?: SchedulerLike } = {}): MonoTypeOperatorFunction<T> {
+  const { count = 1, delayMs = 0, scheduler = asyncScheduler } = options;
   return retry({
     count,
-    delay: (err: unknown) => (err instanceof TeecError && err.isTargetDead ? timer(delayMs) : throwError(() => err)),
+    delay: (err: unknown) => (err instanceof TeecError && err.isTargetDead ? timer(delayMs, scheduler) : throwError(() => err)),
   });
 }

@@ -54,8 +54,8 @@ export type FakeEvent =
   | { op: 'finalizeContext'; context: number }
   | { op: 'openSession'; context: number; session: number; uuid: string }
   | { op: 'closeSession'; session: number }
-  | { op: 'invoke'; session: number; command: number }
-  | { op: 'invoked'; session: number; command: number; code: number }
+  | { op: 'invoke'; session: number; command: number; shms: number[] }
+  | { op: 'invoked'; session: number; command: number; code: number; shms: number[] }
   | { op: 'cancel'; session: number; command: number }
   | { op: 'allocate' | 'register'; context: number; shm: number; size: number }
   | { op: 'release'; shm: number };
@@ -160,7 +160,8 @@ export class FakeBackend implements Backend {
     if (session.closed) throw new TeecError(ReturnCode.TEEC_ERROR_BAD_PARAMETERS, ReturnOrigin.COMMS, { operation: 'invokeCommand' });
     if (signal?.aborted) throw cancelledBeforeStart('invokeCommand');
     const fakeParams = lower(params);
-    this.log.push({ op: 'invoke', session: session.id, command });
+    const shms = (params ?? []).flatMap((p) => ('shm' in p ? [(p.shm as FakeShm).id] : []));
+    this.log.push({ op: 'invoke', session: session.id, command, shms });
     const controller = new AbortController();
     const onAbort = (): void => {
       this.log.push({ op: 'cancel', session: session.id, command });
@@ -180,10 +181,10 @@ export class FakeBackend implements Backend {
         throw new TeecError(ReturnCode.TEEC_ERROR_TARGET_DEAD, ReturnOrigin.TEE, { operation: 'invokeCommand' });
       }
       await runTa(() => session.ta.invoke({ command, params: fakeParams, signal: controller.signal, session: session.state }), 'invokeCommand', fakeParams);
-      this.log.push({ op: 'invoked', session: session.id, command, code: 0 });
+      this.log.push({ op: 'invoked', session: session.id, command, code: 0, shms });
       return raise(fakeParams);
     } catch (e) {
-      this.log.push({ op: 'invoked', session: session.id, command, code: e instanceof TeecError ? e.code : ReturnCode.TEEC_ERROR_GENERIC });
+      this.log.push({ op: 'invoked', session: session.id, command, code: e instanceof TeecError ? e.code : ReturnCode.TEEC_ERROR_GENERIC, shms });
       throw e;
     } finally {
       done();

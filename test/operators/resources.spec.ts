@@ -106,7 +106,7 @@ describe('resource Observables (marbles, fake backend)', () => {
         return invoke(s, 1, [valueInout(1, 0)]);
       }),
       take(1),
-      retryOnTargetDead({ count: 2 }),
+      retryOnTargetDead({ count: 2, delayMs: 10, scheduler: m.scheduler }),
     );
     const rec = m.record(pipeline);
     await m.flush();

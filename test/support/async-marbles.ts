@@ -44,6 +44,11 @@ export function createMarbles() {
     async flush(untilChars?: number): Promise<void> {
       for (;;) {
         await drainMicrotasks();
+        // Hot observables are set up by the first flush; do it without advancing time.
+        if ((scheduler as unknown as { hotObservables: unknown[] }).hotObservables.length > 0) {
+          scheduler.maxFrames = scheduler.frame;
+          scheduler.flush();
+        }
         const next = scheduler.actions[0];
         if (!next) return;
         if (untilChars !== undefined && next.delay > untilChars * F) return;

@@ -1,0 +1,258 @@
+import { Subject, of, toArray, firstValueFrom } from 'rxjs';
+import { Context, ReturnCode, ReturnOrigin, TeecError, TeecOverflowError, TeecStreamError, valueInput } from '../../src/core';
+import { fromDataProvider, pullFrom, teecInvoke, type ChunkLease } from '../../src/operators';
+import { FakeBackend, fail } from '../../src/testing';
+import { createMarbles } from '../support/async-marbles';
+
+const TA = '11111111-2222-3333-4444-555555555555';
+const XOR = 1;
+const FAIL_AT_INDEX = 2;
+
+/** A fake TA: XORs its memref in place (or into the output memref), one command at a time. */
+async function setup(invokeChars = 3) {
+  const m = createMarbles();
+  const fake = new FakeBackend({ latency: ({ op }) => (op === 'invoke' ? m.sleep(invokeChars) : Promise.resolve()) });
+  let invokes = 0;
+  fake.addTa(TA, {
+    invoke(call) {
+      invokes++;
+      const [p0, p1, p2] = call.params;
+      if (call.command === FAIL_AT_INDEX && p2.a === 1) fail(ReturnCode.TEEC_ERROR_BAD_PARAMETERS);
+      const out = p1.data && p1.type === 0xe ? p1 : p0;
+      for (let i = 0; i < p0.size; i++) out.data![i] = p0.data![i] ^ 0xff;
+      out.size = p0.size;
+    },
+  });
+  const ctx = await Context.open({ backend: fake });
+  const session = await ctx.openSession(TA);
+  return { m, fake, ctx, session, invokes: () => invokes };
+}
+
+/** A data provider yielding `count` blocks of `size` bytes (byte value = block number), each read taking `readChars`. */
+function provider(m: ReturnType<typeof createMarbles>, count: number, size: number, readChars = 1) {
+  const stats = { reads: 0 };
+  const source = fromDataProvider(async (block) => {
+    await m.sleep(readChars);
+    if (stats.reads >= count) return 0;
+    block.fill(++stats.reads, 0, size);
+    return size;
+  });
+  return { source, stats };
+}
+
+const bytes = (...v: number[]): Uint8Array => Uint8Array.from(v);
+
+describe('teecInvoke (marbles, fake backend)', () => {
+  it('depth 2 overlaps reading with the TA; outputs come in order', async () => {
+    const { m, session, ctx } = await setup();
+    const { source } = provider(m, 3, 2);
+    const rec = m.record(source.pipe(teecInvoke(session, XOR, { blockSize: 4, depth: 2 })));
+    await m.flush();
+    // read 1 char, TA 3 chars: a@4, b@7 (read during a), c@10
+    expect(rec.messages).toEqual(m.expected('----a--b--(c|)', { a: bytes(0xfe, 0xfe), b: bytes(0xfd, 0xfd), c: bytes(0xfc, 0xfc) }));
+    await ctx.close();
+  });
+
+  it('depth 1 reads only after the previous chunk came back', async () => {
+    const { m, session, ctx } = await setup();
+    const { source } = provider(m, 3, 2);
+    const rec = m.record(source.pipe(teecInvoke(session, XOR, { blockSize: 4, depth: 1 })));
+    await m.flush();
+    expect(rec.messages).toEqual(m.expected('----a---b---c|', { a: bytes(0xfe, 0xfe), b: bytes(0xfd, 0xfd), c: bytes(0xfc, 0xfc) }));
+    await ctx.close();
+  });
+
+  it('never reads more than `depth` chunks ahead of the outputs', async () => {
+    for (const depth of [1, 2, 3]) {
+      const { m, session, ctx } = await setup(5);
+      let pulled = 0;
+      let emitted = 0;
+      let maxAhead = 0;
+      async function* chunks() {
+        for (let i = 0; i < 20; i++) {
+          pulled++;
+          maxAhead = Math.max(maxAhead, pulled - emitted);
+          yield bytes(i);
+        }
+      }
+      const sub = pullFrom(chunks())
+        .pipe(teecInvoke(session, XOR, { blockSize: 1, depth }))
+        .subscribe(() => emitted++);
+      await m.flush();
+      expect(sub.closed).toBe(true);
+      expect(emitted).toBe(20);
+      expect(maxAhead).toBe(depth);
+      await ctx.close();
+    }
+  });
+
+  it('splits chunks larger than a block and keeps small chunks whole', async () => {
+    const { m, session, ctx } = await setup(1);
+    const rec = m.record(pullFrom([bytes(1, 2, 3, 4, 5), bytes(6)]).pipe(teecInvoke(session, XOR, { blockSize: 2 }), toArray()));
+    await m.flush();
+    const out = rec.messages[0].notification.value as Uint8Array[];
+    expect(out.map((c) => [...c].map((x) => x ^ 0xff))).toEqual([[1, 2], [3, 4], [5], [6]]);
+    await ctx.close();
+  });
+
+  it('separate input/output blocks and extra value params (chunk counter)', async () => {
+    const { m, session, ctx, fake } = await setup(1);
+    const seen: number[] = [];
+    fake.addTa(TA, {
+      invoke(call) {
+        seen.push(call.params[2].a);
+        const [input, output] = call.params;
+        for (let i = 0; i < input.size; i++) output.data![i] = input.data![i] + 1;
+        output.size = input.size;
+      },
+    });
+    const s2 = await ctx.openSession(TA);
+    const rec = m.record(
+      pullFrom([bytes(1), bytes(2, 3)]).pipe(
+        teecInvoke(s2, XOR, { blockSize: 4, layout: 'separate', params: (chunk, io) => [io.input, io.output, valueInput(chunk.index, chunk.offset)] }),
+        toArray(),
+      ),
+    );
+    await m.flush();
+    expect((rec.messages[0].notification.value as Uint8Array[]).map((c) => [...c])).toEqual([[2], [3, 4]]);
+    expect(seen).toEqual([0, 1]);
+    await ctx.close();
+    void session;
+  });
+
+  it('a TA error stops the stream with one TeecStreamError naming the chunk, and frees the blocks', async () => {
+    const { m, session, ctx, fake } = await setup(1);
+    const rec = m.record(
+      pullFrom([bytes(1), bytes(2), bytes(3), bytes(4)]).pipe(
+        teecInvoke(session, FAIL_AT_INDEX, { blockSize: 1, depth: 2, params: (c, io) => [io.input, io.output, valueInput(c.index === 1 ? 1 : 0, 0)] }),
+      ),
+    );
+    await m.flush();
+    const kinds = rec.messages.map((x) => x.notification.kind);
+    expect(kinds).toEqual(['N', 'E']);
+    const err = rec.messages[1].notification.error as TeecStreamError;
+    expect(err).toBeInstanceOf(TeecStreamError);
+    expect(err).toBeInstanceOf(TeecError);
+    expect(err.chunkIndex).toBe(1);
+    expect(err.chunkOffset).toBe(1);
+    expect(err.code).toBe(ReturnCode.TEEC_ERROR_BAD_PARAMETERS);
+    expect(err.origin).toBe(ReturnOrigin.TRUSTED_APP);
+    expect(fake.open.sharedMemory).toBe(0);
+    await ctx.close();
+  });
+
+  it('unsubscribing mid-stream cancels the command in flight and releases the blocks after it returns', async () => {
+    const { m, session, ctx, fake } = await setup(3);
+    const { source, stats } = provider(m, 100, 4);
+    const rec = m.record(source.pipe(teecInvoke(session, XOR, { blockSize: 4, depth: 2 })), 5);
+    await m.flush();
+    expect(rec.messages.map((x) => x.notification.kind)).toEqual(['N']);
+    expect(stats.reads).toBeLessThanOrEqual(4);
+    const ops = fake.log.map((e) => e.op);
+    expect(ops).toContain('cancel');
+    // Each block is released only after the last command that used it returned.
+    for (const [i, e] of fake.log.entries()) {
+      if (e.op !== 'release') continue;
+      const lastUse = fake.log.findLastIndex((x) => x.op === 'invoked' && x.shms.includes(e.shm));
+      const firstUse = fake.log.findIndex((x) => x.op === 'invoke' && x.shms.includes(e.shm));
+      expect(lastUse).toBeLessThan(i);
+      expect(fake.log.filter((x, j) => j < i && x.op === 'invoke' && x.shms.includes(e.shm)).length).toBe(
+        fake.log.filter((x, j) => j < i && x.op === 'invoked' && x.shms.includes(e.shm)).length,
+      );
+      expect(firstUse).toBeGreaterThanOrEqual(0);
+    }
+    expect(fake.open.sharedMemory).toBe(0);
+    expect(ctx.children).toEqual({ sessions: 1, sharedMemory: 0 });
+    await ctx.close();
+  });
+
+  it('a source error stops the pipeline with that error', async () => {
+    const { m, session, ctx, fake } = await setup(1);
+    const boom = new Error('disk on fire');
+    async function* chunks() {
+      yield bytes(1);
+      throw boom;
+    }
+    const rec = m.record(pullFrom(chunks()).pipe(teecInvoke(session, XOR, { blockSize: 4 })));
+    await m.flush();
+    expect(rec.messages.at(-1)!.notification).toEqual({ kind: 'E', value: undefined, error: boom });
+    expect(fake.open.sharedMemory).toBe(0);
+    await ctx.close();
+  });
+
+  it('a push source is bounded: overflow past the high-water mark is a TeecOverflowError', async () => {
+    const { m, session, ctx, fake } = await setup(3);
+    const hot = m.hot('-abcdefgh', Object.fromEntries([...'abcdefgh'].map((k, i) => [k, bytes(i)])));
+    const rec = m.record(hot.pipe(teecInvoke(session, XOR, { blockSize: 1, depth: 1, highWaterMark: 2 })));
+    await m.flush();
+    // a goes to the TA at 1; b, c wait; d overflows at 4
+    expect(rec.messages).toEqual(m.expected('----#', undefined, new TeecOverflowError(2)));
+    expect(rec.messages[0].notification.error).toBeInstanceOf(TeecOverflowError);
+    expect(fake.open.sharedMemory).toBe(0);
+    await ctx.close();
+  });
+
+  it('a push source within its high-water mark streams to the end', async () => {
+    const { m, session, ctx } = await setup(1);
+    const subject = new Subject<Uint8Array>();
+    const rec = m.record(subject.pipe(teecInvoke(session, XOR, { blockSize: 1, depth: 2, highWaterMark: 4 }), toArray()));
+    for (let i = 0; i < 4; i++) subject.next(bytes(i));
+    subject.complete();
+    await m.flush();
+    expect((rec.messages[0].notification.value as Uint8Array[]).map((c) => c[0] ^ 0xff)).toEqual([0, 1, 2, 3]);
+    await ctx.close();
+  });
+
+  it('leases hold their block until released: the consumer paces the producer', async () => {
+    const { m, session, ctx, fake } = await setup(1);
+    const { source, stats } = provider(m, 5, 1, 0);
+    const leases: ChunkLease[] = [];
+    const seen: number[][] = [];
+    let completed = false;
+    source.pipe(teecInvoke(session, XOR, { blockSize: 1, depth: 2, output: 'lease' })).subscribe({
+      next: (l) => {
+        leases.push(l);
+        seen.push([l.chunk.index, l.data[0] ^ 0xff]); // a lease's bytes are valid until it is released
+      },
+      complete: () => (completed = true),
+    });
+    await m.flush();
+    // Nothing released yet: exactly `depth` chunks were read and handed out, then the pipeline waits.
+    expect(stats.reads).toBe(2);
+    expect(leases.map((l) => l.data[0] ^ 0xff)).toEqual([1, 2]);
+    leases[0].release();
+    leases[0].release(); // idempotent
+    await m.flush();
+    expect(stats.reads).toBe(3);
+    expect(leases).toHaveLength(3);
+    while (!completed) {
+      leases.find((l) => !(l as { done?: boolean }).done && ((l as { done?: boolean }).done = true))!.release();
+      await m.flush();
+    }
+    expect(seen).toEqual([[0, 1], [1, 2], [2, 3], [3, 4], [4, 5]]);
+    // Completed, but blocks stay until the last lease is back.
+    expect(fake.open.sharedMemory).toBe(2);
+    leases.forEach((l) => l.release());
+    await m.flush();
+    expect(fake.open.sharedMemory).toBe(0);
+    await ctx.close();
+  });
+
+  it('temp memory mode needs no shared memory at all', async () => {
+    const { m, session, ctx, fake } = await setup(1);
+    const rec = m.record(of(bytes(1, 2), bytes(3)).pipe(teecInvoke(session, XOR, { blockSize: 2, memory: 'temp' }), toArray()));
+    await m.flush();
+    expect((rec.messages[0].notification.value as Uint8Array[]).map((c) => [...c])).toEqual([[0xfe, 0xfd], [0xfc]]);
+    expect(fake.log.filter((e) => e.op === 'allocate')).toHaveLength(0);
+    await ctx.close();
+  });
+
+  it('rejects bad options with errors naming them', async () => {
+    const { session, ctx } = await setup();
+    expect(() => teecInvoke(session, XOR, { depth: 0 })).toThrow(/options\.depth/);
+    expect(() => teecInvoke(session, XOR, { blockSize: -1 })).toThrow(/options\.blockSize/);
+    expect(() => teecInvoke(session, XOR, { layout: 'sideways' as never })).toThrow(/options\.layout/);
+    await expect(firstValueFrom(of(bytes(1)).pipe(teecInvoke(session, XOR, { params: () => [] })))).rejects.toThrow(/io\.output/);
+    await ctx.close();
+  });
+});
