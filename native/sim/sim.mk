@@ -68,30 +68,14 @@ $(SIM_CTL): $(SIM_CTL_OBJS) $(SIM_COMMON_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_BASE) -o $@ $^
 
-# ---- The simulator's own smoke test (fixture TAs, private daemon) ----
+# ---- The simulator's own smoke test (conformance TAs, private daemon) ----
 SIM_TEST_DIR := $(O)/sim-test
-SIM_FIXTURE_TA_SRC := $(SIM_DIR)/test-fixtures/fixture_ta.c
-# Multi-instance, single-instance, single+multi-session, single+multi+keep-alive.
-SIM_FIXTURE_UUIDS := 5a5e0000-0000-4000-8000-000000000001:0 \
-                     5a5e0000-0000-4000-8000-000000000002:0x4 \
-                     5a5e0000-0000-4000-8000-000000000003:0xc \
-                     5a5e0000-0000-4000-8000-000000000004:0x1c
-SIM_FIXTURE_TAS := $(foreach u,$(SIM_FIXTURE_UUIDS),$(SIM_TEST_DIR)/ta/$(word 1,$(subst :, ,$(u))).ta)
 
-define sim_fixture_rule
-$(SIM_TEST_DIR)/ta/$(word 1,$(subst :, ,$(1))).ta: $(SIM_FIXTURE_TA_SRC) $(SIM_DIR)/test-fixtures/fixture_ta.h
-	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS_BASE) -I$$(TA_SDK_DIR)/src -I$$(TA_SDK_DIR)/include \
-		-DFIXTURE_UUID='"$(word 1,$(subst :, ,$(1)))"' -DFIXTURE_FLAGS=$(word 2,$(subst :, ,$(1))) \
-		-shared -o $$@ $$< $$(LDFLAGS_BASE)
-endef
-$(foreach u,$(SIM_FIXTURE_UUIDS),$(eval $(call sim_fixture_rule,$(u))))
-
-$(SIM_TEST_DIR)/sim_smoke: $(SIM_DIR)/test-fixtures/sim_smoke.c $(SIM_DIR)/test-fixtures/fixture_ta.h $(SIM_LIBTEEC)
+$(SIM_TEST_DIR)/sim_smoke: $(SIM_DIR)/test-fixtures/sim_smoke.c $(SIM_LIBTEEC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -I$(CLIENT_INCLUDE) -o $@ $< $(LDFLAGS_BASE) \
-		-L$(LIB_DIR) -Wl,-rpath,$(LIB_DIR) -lteec -lpthread
+	$(CC) $(CFLAGS_BASE) -I$(CLIENT_INCLUDE) -I$(NATIVE)/tas/conformance/include -o $@ $< \
+		$(LDFLAGS_BASE) -L$(LIB_DIR) -Wl,-rpath,$(LIB_DIR) -lteec -lpthread
 
-sim-check: sim $(SIM_FIXTURE_TAS) $(SIM_TEST_DIR)/sim_smoke
-	RX_TEEC_SIM_TA_PATH=$(SIM_TEST_DIR)/ta RX_TEEC_SIM_BIN=$(BIN_DIR) \
+sim-check: sim tas $(SIM_TEST_DIR)/sim_smoke
+	RX_TEEC_SIM_TA_PATH=$(TA_DIR) RX_TEEC_SIM_BIN=$(BIN_DIR) \
 		$(SIM_DIR)/test-fixtures/run-smoke.sh $(SIM_TEST_DIR)/sim_smoke
