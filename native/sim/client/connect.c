@@ -73,9 +73,10 @@ static int spawn_daemon(const char *sock)
 {
 	char exe[PATH_MAX];
 	const char *idle = getenv("RX_TEEC_SIM_IDLE_EXIT");
+	const char *log = getenv("RX_TEEC_SIM_LOG");
 	unsigned long v;
 	char *argv[8];
-	int null, status;
+	int null, err_fd, status;
 	pid_t pid;
 
 	if (!daemon_path(exe, sizeof(exe)))
@@ -94,11 +95,18 @@ static int spawn_daemon(const char *sock)
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0)
 		return -errno;
+	/* With a log file, the daemon's stderr (sanitizer reports, crashes of
+	 * the TA hosts it starts) goes there too; else nowhere. */
+	err_fd = log && *log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
+	if (err_fd < 0)
+		err_fd = null;
 	pid = fork();
 	if (pid < 0) {
 		int err = errno;
 
 		close(null);
+		if (err_fd != null)
+			close(err_fd);
 		return -err;
 	}
 	if (pid == 0) {
@@ -109,13 +117,15 @@ static int spawn_daemon(const char *sock)
 		setsid();
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		if (dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(err_fd, 2) < 0)
 			_exit(127);
 		sim_close_from(3); /* the app's descriptors must not leak into it */
 		execv(exe, argv);
 		_exit(127);
 	}
 	close(null);
+	if (err_fd != null)
+		close(err_fd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	return 0;

@@ -136,11 +136,13 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	if (is_open) {
 		/* Exactly one open per channel, and it must bring the cancel page. */
 		if (s->open_tried || !map_cancel_page(s, rx, c->cancel_fd_slot)) {
+			sim_log(SIM_LOG_ERROR, "session %u: bad open request, channel dropped", s->id);
 			sim_rx_close_fds(rx);
 			return false;
 		}
 		s->open_tried = true;
 	} else if (!s->opened) {
+		sim_log(SIM_LOG_ERROR, "session %u: invoke before open, channel dropped", s->id);
 		sim_rx_close_fds(rx);
 		return false;
 	}
@@ -174,6 +176,6 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	encode_results(&rep, c->param_types, params);
 	err = sim_send(s->chan, &rep.hdr, NULL, false);
 	if (err)
-		sim_log(SIM_LOG_INFO, "session %u: reply not delivered (%d)", s->id, err);
+		sim_log(SIM_LOG_INFO, "session %u: client gone, reply not delivered (%d)", s->id, err);
 	return err == 0;
 }

@@ -159,7 +159,13 @@ static void handle_chan(struct th_session *s)
 	switch (rx.u.hdr.type) {
 	case SIM_MSG_TA_OPEN:
 	case SIM_MSG_TA_INVOKE:
-		keep = th_handle_call(s, &rx);
+		/* th_handle_call logs why it gives up on a channel. */
+		if (!th_handle_call(s, &rx)) {
+			sim_rx_close_fds(&rx);
+			drop_channel(s);
+			return;
+		}
+		keep = true;
 		break;
 	case SIM_MSG_TA_FORGET:
 		if (rx.nfds == 0) {

@@ -6,6 +6,10 @@
  * gives it a private daemon.
  */
 #include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +263,99 @@ static void test_threads(void)
 	}
 }
 
+/* Junk on the daemon socket drops that connection only. */
+static void test_garbage(void)
+{
+	const char *path = getenv("RX_TEEC_SIM_SOCKET");
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	unsigned char junk[200];
+	TEEC_Session s;
+	uint32_t origin;
+
+	if (!path || strlen(path) >= sizeof(addr.sun_path))
+		return;
+	strcpy(addr.sun_path, path);
+	for (int round = 0; round < 4; round++) {
+		int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+		size_t len = round == 0 ? 3 : round == 1 ? sizeof(junk) : 16;
+
+		CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0);
+		for (size_t i = 0; i < sizeof(junk); i++)
+			junk[i] = (unsigned char)(i * 37 + round);
+		if (round >= 2) {
+			/* A plausible header with a wrong size / unknown type. */
+			uint32_t hdr[4] = { 0x4d535852u, round == 2 ? 0x00010001u : 0x7fff0001u, 16, 0 };
+
+			memcpy(junk, hdr, sizeof(hdr));
+		}
+		CHECK(send(fd, junk, len, MSG_NOSIGNAL) == (ssize_t)len);
+		/* The daemon hangs up on us. */
+		CHECK(recv(fd, junk, sizeof(junk), 0) <= 0);
+		close(fd);
+	}
+	CHECK(open_conf(&s, &conf_uuid, &origin) == TEEC_SUCCESS);
+	CHECK(TEEC_InvokeCommand(&s, CONF_CMD_NOP, NULL, &origin) == TEEC_SUCCESS);
+	TEEC_CloseSession(&s);
+}
+
+/* Number of TA instances the daemon reports, -1 if unknown. */
+static int daemon_instances(void)
+{
+	const char *bin = getenv("RX_TEEC_SIM_BIN");
+	char cmd[512], out[4096];
+	const char *p;
+	size_t n;
+	FILE *f;
+
+	if (!bin)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%s/tee-sim-ctl --json status", bin);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, sizeof(out) - 1, f);
+	pclose(f);
+	out[n] = 0;
+	p = strstr(out, "\"instances\":");
+	return p ? atoi(p + 12) : -1;
+}
+
+/* A client killed in the middle of an invoke leaves nothing behind. */
+static void test_killed_client(void)
+{
+	struct timespec ms100 = { 0, 100 * 1000 * 1000 };
+	int status, n = -1;
+	pid_t pid;
+
+	if (daemon_instances() < 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		TEEC_Context c;
+		TEEC_Session s;
+		TEEC_Operation op;
+		TEEC_SharedMemory m = { .size = 4096, .flags = TEEC_MEM_INPUT };
+
+		if (TEEC_InitializeContext(NULL, &c) || TEEC_AllocateSharedMemory(&c, &m) ||
+		    TEEC_OpenSession(&c, &s, &conf_uuid, TEEC_LOGIN_PUBLIC, NULL, NULL, NULL))
+			_exit(1);
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_WHOLE, 0, 0);
+		op.params[0].value.a = 800;
+		op.params[1].memref.parent = &m;
+		TEEC_InvokeCommand(&s, CONF_CMD_WAIT_MASKED, &op, NULL);
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	for (int i = 0; i < 30 && daemon_instances() < 1; i++)
+		nanosleep(&ms100, NULL);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	for (int i = 0; i < 50 && (n = daemon_instances()) != 0; i++)
+		nanosleep(&ms100, NULL);
+	CHECK(n == 0);
+}
+
 int main(void)
 {
 	CHECK(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
@@ -268,6 +365,8 @@ int main(void)
 	test_single_instance();
 	test_cancel();
 	test_threads();
+	test_garbage();
+	test_killed_client();
 	TEEC_FinalizeContext(&ctx);
 	TEEC_FinalizeContext(&ctx);
 	TEEC_FinalizeContext(NULL);
