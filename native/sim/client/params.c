@@ -226,6 +226,8 @@ TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_m
 
 		if (!is_temp(t) || !op->params[i].tmpref.buffer)
 			continue;
+		if (sz == 0)
+			sz = 1; /* a non-NULL empty buffer still points into the arena */
 		if (__builtin_add_overflow(sz, CL_ALIGN - 1, &padded) ||
 		    __builtin_add_overflow(need, padded / CL_ALIGN * CL_ALIGN, &need))
 			return TEEC_ERROR_OUT_OF_MEMORY;

@@ -86,6 +86,14 @@ static void test_basics(void)
 	CHECK(TEEC_InvokeCommand(&s, CONF_CMD_FILL, &op, &origin) == TEEC_SUCCESS);
 	CHECK(op.params[0].tmpref.size == 6 && out[5] == 0x77 && out[6] == 0x55);
 
+	/* Empty temporary buffers, NULL and not. */
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_MEMREF_TEMP_OUTPUT, 0, 0);
+	op.params[0].tmpref.buffer = out;
+	op.params[1].tmpref.buffer = NULL;
+	CHECK(TEEC_InvokeCommand(&s, CONF_CMD_TRANSFORM, &op, &origin) == TEEC_SUCCESS);
+	CHECK(op.params[0].tmpref.size == 0 && op.params[1].tmpref.size == 0);
+
 	/* Bad nibble: origin API. */
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = 0x4;
