@@ -357,6 +357,8 @@ static TEE_Result cmd_touch(uint32_t types, TEE_Param params[TEE_NUM_PARAMS])
 		return TEE_ERROR_BAD_PARAMETERS;
 	for (size_t k = 0; k < n; k++)
 		buf[k]++;
+	if (TEE_PARAM_TYPE_GET(types, 1) == TEE_PARAM_TYPE_VALUE_INPUT)
+		return TEE_Wait(params[1].value.a);
 	return TEE_SUCCESS;
 }
 

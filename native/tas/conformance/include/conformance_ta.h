@@ -135,7 +135,12 @@
  */
 #define CONF_CMD_LIST_PROPERTIES 10
 
-/* p0 MEMREF_INOUT: adds 1 to every byte in place (the 1 MiB benchmark). */
+/*
+ * p0 MEMREF_INOUT: adds 1 to every byte in place (the 1 MiB benchmark).
+ * Optional p1 VALUE_INPUT a = milliseconds to TEE_Wait afterwards, so a
+ * client can watch allocated shared memory change while the call is still
+ * running (zero copy).
+ */
 #define CONF_CMD_TOUCH 11
 
 /*

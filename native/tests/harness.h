@@ -1,0 +1,87 @@
+/*
+ * A tiny test harness for the C conformance suite: each test runs in a
+ * forked child (so a crash or hang fails that test only), against one
+ * private simulator daemon started for the whole run.
+ */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "tee_client_api.h"
+
+struct test_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+/* Failed checks in the running test (the child process). */
+extern int h_failures;
+
+/* The private daemon of this run. */
+extern pid_t h_daemon_pid;
+extern char h_run_dir[];
+extern const char *h_bin_dir;
+
+void h_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define CHECK(cond)                                                        \
+	do {                                                               \
+		if (!(cond))                                               \
+			h_fail(__FILE__, __LINE__, "%s", #cond);           \
+	} while (0)
+
+/* Compares two 32-bit results and prints both in hex when they differ. */
+#define CHECK_HEX(actual, expected)                                              \
+	do {                                                                     \
+		uint32_t a_ = (uint32_t)(actual), e_ = (uint32_t)(expected);     \
+		if (a_ != e_)                                                    \
+			h_fail(__FILE__, __LINE__, "%s = 0x%08x, expected 0x%08x", \
+			       #actual, (unsigned)a_, (unsigned)e_);             \
+	} while (0)
+
+/* Result and origin together. */
+#define CHECK_RES(res, origin, eres, eorigin)   \
+	do {                                    \
+		CHECK_HEX(res, eres);           \
+		CHECK_HEX(origin, eorigin);     \
+	} while (0)
+
+/* A check whose failure makes the rest of the test meaningless. */
+#define REQUIRE(cond)                                                      \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			h_fail(__FILE__, __LINE__, "required: %s", #cond); \
+			return;                                            \
+		}                                                          \
+	} while (0)
+
+/* ---- helpers for tests ---- */
+
+uint64_t h_now_ms(void);
+void h_sleep_ms(unsigned ms);
+
+/* Process ids of the TA hosts the daemon runs now (children of the daemon). */
+size_t h_ta_host_pids(pid_t *out, size_t cap);
+/* True if pid exists and is not a zombie. */
+bool h_pid_alive(pid_t pid);
+/* Waits up to ms for pid to be gone; true if it went. */
+bool h_wait_pid_gone(pid_t pid, unsigned ms);
+/* Count of shared-memory-looking file descriptors (memfd, /dev/shm) of a process. */
+int h_shm_fd_count(pid_t pid);
+
+/*
+ * Asks the daemon for its status (tee-sim-ctl status --json) and checks that
+ * neither the client pid nor the TA host pid appears in it.
+ */
+bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid);
+
+/* Opens a session on a TA with PUBLIC login; returns the TEEC result. */
+TEEC_Result h_open(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid, uint32_t *origin);
+
+#endif /* HARNESS_H */

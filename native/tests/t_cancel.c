@@ -1,0 +1,92 @@
+/* TEEC_RequestCancellation against masked and unmasked TA waits. */
+#include <pthread.h>
+#include <string.h>
+
+#include "conf_helpers.h"
+#include "tests.h"
+
+struct wait_call {
+	TEEC_Session *s;
+	TEEC_Operation op;
+	uint32_t cmd;
+	uint32_t ms;
+	TEEC_Result res;
+	uint32_t origin;
+	uint64_t took_ms;
+};
+
+static void *do_wait(void *arg)
+{
+	struct wait_call *c = arg;
+	uint64_t t0 = h_now_ms();
+
+	c->res = TEEC_InvokeCommand(c->s, c->cmd, &c->op, &c->origin);
+	c->took_ms = h_now_ms() - t0;
+	return NULL;
+}
+
+/* Starts a wait command in a thread, cancels it after 300 ms, joins. */
+static bool wait_and_cancel(TEEC_Session *s, uint32_t cmd, uint32_t ms, struct wait_call *c)
+{
+	pthread_t th;
+
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	c->cmd = cmd;
+	c->ms = ms;
+	c->op.started = 0; /* GP: must be 0 for the operation to be cancellable */
+	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
+					    TEEC_NONE);
+	c->op.params[0].value.a = ms;
+	if (pthread_create(&th, NULL, do_wait, c) != 0)
+		return false;
+	h_sleep_ms(300);
+	TEEC_RequestCancellation(&c->op);
+	pthread_join(th, NULL);
+	return true;
+}
+
+void t_cancel_unmasked(void)
+{
+	TEEC_Context ctx;
+	TEEC_Session s;
+	struct wait_call c;
+
+	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
+	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(wait_and_cancel(&s, CONF_CMD_WAIT_UNMASKED, 20000, &c));
+	CHECK_RES(c.res, c.origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TRUSTED_APP);
+	CHECK(c.took_ms < 10000);          /* ended early, not after 20 s */
+	CHECK(c.op.params[1].value.a < 10000);
+	CHECK_HEX(c.op.params[1].value.b, 1); /* the TA saw the flag */
+	/* The session is usable afterwards, and a new operation is not cancelled. */
+	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
+	{
+		TEEC_Operation op;
+		uint32_t origin;
+
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_VALUE_INPUT;
+		op.params[0].value.a = 50;
+		CHECK_HEX(TEEC_InvokeCommand(&s, CONF_CMD_WAIT_UNMASKED, &op, &origin), TEEC_SUCCESS);
+	}
+	TEEC_CloseSession(&s);
+	TEEC_FinalizeContext(&ctx);
+}
+
+void t_cancel_masked(void)
+{
+	TEEC_Context ctx;
+	TEEC_Session s;
+	struct wait_call c;
+
+	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
+	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(wait_and_cancel(&s, CONF_CMD_WAIT_MASKED, 1500, &c));
+	CHECK_RES(c.res, c.origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	CHECK(c.took_ms >= 1400);                /* ran to completion */
+	CHECK(c.op.params[1].value.a >= 1490);
+	CHECK_HEX(c.op.params[1].value.b, 0);     /* masked: the TA sees no flag */
+	TEEC_CloseSession(&s);
+	TEEC_FinalizeContext(&ctx);
+}

@@ -1,0 +1,162 @@
+/* Many threads at once; a client killed in the middle of an invoke. */
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conf_helpers.h"
+#include "tests.h"
+
+#define N_THREADS 8
+#define KILLED_CLIENT_WAIT_MS 1500
+#define N_CALLS 150
+
+struct worker {
+	TEEC_Context *ctx;
+	int id;
+	int failures;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	TEEC_Session s;
+	TEEC_Operation op;
+	uint8_t buf[256];
+	uint32_t origin;
+
+	if (h_open(w->ctx, &s, &conf_uuid, NULL) != TEEC_SUCCESS) {
+		w->failures++;
+		return NULL;
+	}
+	for (int i = 0; i < N_CALLS; i++) {
+		uint32_t a = (uint32_t)(w->id * 100000 + i);
+		bool ok = true;
+
+		memset(buf, (int)(uint8_t)(w->id + i), sizeof(buf));
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_MEMREF_TEMP_INOUT, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].value.a = a;
+		op.params[0].value.b = a;
+		op.params[1].tmpref.buffer = buf;
+		op.params[1].tmpref.size = sizeof(buf);
+		if (TEEC_InvokeCommand(&s, CONF_CMD_TRANSFORM, &op, &origin) != TEEC_SUCCESS ||
+		    op.params[0].value.a != a + 1 || op.params[0].value.b != a + 2) {
+			w->failures++;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(buf); k++)
+			ok = ok && buf[k] == (uint8_t)~(uint8_t)(w->id + i);
+		if (!ok)
+			w->failures++;
+	}
+	TEEC_CloseSession(&s);
+	return NULL;
+}
+
+void t_threads_own_sessions(void)
+{
+	TEEC_Context ctx;
+	pthread_t th[N_THREADS];
+	struct worker w[N_THREADS];
+	int started = 0, failures = 0;
+
+	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
+	for (int i = 0; i < N_THREADS; i++) {
+		w[i].ctx = &ctx;
+		w[i].id = i;
+		w[i].failures = 0;
+		if (pthread_create(&th[i], NULL, worker_main, &w[i]) != 0)
+			break;
+		started++;
+	}
+	CHECK_HEX(started, N_THREADS);
+	for (int i = 0; i < started; i++) {
+		pthread_join(th[i], NULL);
+		failures += w[i].failures;
+	}
+	CHECK_HEX(failures, 0);
+	TEEC_FinalizeContext(&ctx);
+}
+
+/* Child: opens a session and shared memory, reports the TA pid, waits in the TA. */
+static void doomed_client(int report_fd)
+{
+	TEEC_Context ctx;
+	TEEC_Session s;
+	TEEC_SharedMemory shm;
+	TEEC_Operation op;
+	uint32_t pid = 0, origin;
+
+	if (TEEC_InitializeContext(NULL, &ctx) != TEEC_SUCCESS ||
+	    h_open(&ctx, &s, &conf_uuid, NULL) != TEEC_SUCCESS)
+		_exit(3);
+	memset(&shm, 0, sizeof(shm));
+	shm.size = 256 * 1024;
+	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+	if (TEEC_AllocateSharedMemory(&ctx, &shm) != TEEC_SUCCESS ||
+	    conf_instance_info(&s, NULL, NULL, NULL, &pid) != TEEC_SUCCESS)
+		_exit(4);
+	if (write(report_fd, &pid, sizeof(pid)) != sizeof(pid))
+		_exit(5);
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE);
+	op.params[0].memref.parent = &shm;
+	op.params[1].value.a = KILLED_CLIENT_WAIT_MS;
+	/*
+	 * TOUCH, then a masked wait with the shared memory mapped in the TA. A TA
+	 * call in flight is not interrupted (as on OP-TEE); the dead client's
+	 * session closes when it returns.
+	 */
+	TEEC_InvokeCommand(&s, CONF_CMD_TOUCH, &op, &origin);
+	_exit(6);
+}
+
+void t_client_killed_mid_invoke(void)
+{
+	int fds[2], status;
+	uint32_t ta_pid = 0;
+	pid_t child;
+	int shm_before, shm_after;
+	pid_t hosts[64];
+	size_t n_hosts;
+	bool listed = false;
+
+	shm_before = h_shm_fd_count(h_daemon_pid);
+	REQUIRE(pipe(fds) == 0);
+	child = fork();
+	REQUIRE(child >= 0);
+	if (child == 0) {
+		close(fds[0]);
+		doomed_client(fds[1]);
+	}
+	close(fds[1]);
+	if (read(fds[0], &ta_pid, sizeof(ta_pid)) != sizeof(ta_pid)) {
+		close(fds[0]);
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+		REQUIRE(false);
+	}
+	close(fds[0]);
+	h_sleep_ms(300); /* let the invoke reach the TA */
+	CHECK(h_pid_alive((pid_t)ta_pid));
+	n_hosts = h_ta_host_pids(hosts, 64);
+	for (size_t i = 0; i < n_hosts && i < 64; i++)
+		listed = listed || hosts[i] == (pid_t)ta_pid;
+	CHECK(listed); /* the TA runs as a process of our daemon */
+
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+	/* Its only session is gone, so its multi-instance TA ends... */
+	CHECK(h_wait_pid_gone((pid_t)ta_pid, KILLED_CLIENT_WAIT_MS + 5000));
+	/* ...the daemon forgot the client and the instance... */
+	CHECK(h_status_lacks_pid(child, ta_pid));
+	/* ...and holds no more shared memory than before. */
+	shm_after = h_shm_fd_count(h_daemon_pid);
+	CHECK(shm_before >= 0 && shm_after >= 0);
+	CHECK(shm_after <= shm_before);
+}

@@ -1,0 +1,57 @@
+/* The conformance tests, grouped by file; the table lives in tests_table.c. */
+#ifndef TESTS_H
+#define TESTS_H
+
+#include <stddef.h>
+
+#include "harness.h"
+
+extern const struct test_case conformance_tests[];
+extern const size_t conformance_test_count;
+
+void t_context_init_null_name(void);
+void t_context_init_unknown_name(void);
+void t_context_init_null_context(void);
+void t_open_unknown_uuid(void);
+void t_open_real_ta(void);
+void t_open_null_arguments(void);
+void t_ta_result_origin(void);
+void t_null_safe_release(void);
+void t_invoke_closed_session(void);
+void t_invalid_param_nibbles(void);
+void t_null_operation_and_zero_types(void);
+void t_value_writeback(void);
+void t_temp_memref_transform(void);
+void t_temp_memref_null(void);
+void t_short_buffer_temp(void);
+void t_register_allocate_bad_args(void);
+void t_partial_flag_mismatch(void);
+void t_partial_bounds(void);
+void t_whole_direction(void);
+void t_readonly_memory_as_input(void);
+void t_registered_roundtrip(void);
+void t_short_buffer_registered(void);
+void t_zero_copy_allocated(void);
+void t_panic_target_dead(void);
+void t_crash_target_dead(void);
+void t_multi_instance_isolation(void);
+void t_single_instance_sharing(void);
+void t_single_instance_busy(void);
+void t_keep_alive(void);
+void t_cancel_unmasked(void);
+void t_cancel_masked(void);
+void t_identity_public(void);
+void t_identity_user(void);
+void t_identity_group(void);
+void t_identity_group_refused(void);
+void t_ta_properties(void);
+void t_property_enumeration(void);
+void t_check_memory_access_rights(void);
+void t_time_and_random(void);
+void t_heap_in_ta(void);
+void t_threads_own_sessions(void);
+void t_client_killed_mid_invoke(void);
+void t_demo_value_and_temp(void);
+void t_demo_registered_stream(void);
+
+#endif
