@@ -23,6 +23,7 @@
 #include <cstring>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "objects.h"
@@ -278,24 +279,47 @@ void SubmitToPool(Call* call) {
 
 // Asks the TEE to cancel an operation call that may be running. Never called with the
 // context mutex held (RequestCancellation may talk to the TEE).
+//
+// A library ignores a request for an operation it has not registered yet (GP: `started` is
+// still 0), which happens when the worker has claimed the call but not yet entered the GP
+// call; the request is then repeated a few times until the library has seen it.
+void RequestCancelOnce(Call* call, bool* retry);
+
 void RequestCancel(Call* call) {
-  // Not started yet: it never will be.
-  int expected = kQueued;
-  if (call->phase.compare_exchange_strong(expected, kCancelledBeforeStart)) {
-    {
-      std::lock_guard<std::mutex> lock(call->context->mutex);
-      DetachOperationLocked(call);
-    }
-    call->result = TEEC_ERROR_CANCEL;
-    call->origin = TEEC_ORIGIN_API;
-    call->note = "cancelled-before-start";
-    call->env->Post(call);  // the travelling reference; the queue's is dropped by the worker
-    return;
+  bool retry = false;
+  RequestCancelOnce(call, &retry);
+  for (int attempt = 0; retry && attempt < 200; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+    RequestCancelOnce(call, &retry);
   }
+}
+
+// Settles a call that no worker has started yet, so that it never reaches the TEE.
+bool TryCancelQueued(Call* call) {
+  int expected = kQueued;
+  if (!call->phase.compare_exchange_strong(expected, kCancelledBeforeStart)) return false;
+  {
+    std::lock_guard<std::mutex> lock(call->context->mutex);
+    DetachOperationLocked(call);
+  }
+  call->result = TEEC_ERROR_CANCEL;
+  call->origin = TEEC_ORIGIN_API;
+  call->note = "cancelled-before-start";
+  call->env->Post(call);  // the travelling reference; the queue's is dropped by the worker
+  return true;
+}
+
+void RequestCancelOnce(Call* call, bool* retry) {
+  *retry = false;
+  if (TryCancelQueued(call)) return;
   std::lock_guard<std::mutex> lock(call->cancel_mutex);
   if (call->phase.load() == kRunning && !call->cancel_sent) {
-    call->cancel_sent = true;
     call->context->library->RequestCancellation(&call->op);
+    if (__atomic_load_n(&call->op.started, __ATOMIC_ACQUIRE) != 0) {
+      call->cancel_sent = true;
+    } else {
+      *retry = true;
+    }
   }
 }
 
@@ -1206,10 +1230,7 @@ napi_value CancelJs(napi_env env, napi_callback_info info) {
   auto found = data->cancellable.find(id);
   if (found == data->cancellable.end()) return Undefined(env);  // already settled
   Call* call = found->second;
-  if (call->phase.load() == kQueued) {
-    RequestCancel(call);  // settles it without touching the TEE (or finds it just started)
-    if (call->phase.load() != kRunning) return Undefined(env);
-  }
+  if (TryCancelQueued(call)) return Undefined(env);  // it never reaches the TEE
   if (call->phase.load() != kRunning) return Undefined(env);
   // Running: TEEC_RequestCancellation may talk to the TEE, so it goes to a worker.
   Call* job = new Call(CallKind::kCancel);
@@ -1537,7 +1558,13 @@ void FinalizeAddonData(napi_env env, void* raw, void*) {
   delete data;
 }
 
+napi_value DefineExports(napi_env env, napi_value exports);
+
 napi_value Init(napi_env env, napi_value exports) {
+  void* existing = nullptr;
+  // Loaded again in the same environment (e.g. a fresh module registry in a test runner):
+  // keep the one state, its completion channel and its cleanup hook.
+  if (napi_get_instance_data(env, &existing) == napi_ok && existing != nullptr) return DefineExports(env, exports);
   auto* data = new AddonData();
   data->env = env;
   data->shared = std::make_shared<EnvShared>();
@@ -1554,6 +1581,10 @@ napi_value Init(napi_env env, napi_value exports) {
       napi_add_env_cleanup_hook(env, CleanupEnv, data) != napi_ok) {
     return nullptr;
   }
+  return DefineExports(env, exports);
+}
+
+napi_value DefineExports(napi_env env, napi_value exports) {
   struct Export {
     const char* name;
     napi_callback fn;

@@ -63,7 +63,7 @@ class WorkerPool {
   size_t max_threads_ = 512;
   std::atomic<size_t> queued_{0};
   std::atomic<size_t> spinners_{0};
-  std::atomic<uint32_t> spin_micros_{30};
+  std::atomic<uint32_t> spin_micros_{0};
 };
 
 }  // namespace rxteec

@@ -245,7 +245,7 @@ export class NativeBackend implements Backend {
 /**
  * Tunes the addon's worker pool: `maxThreads` caps the threads running GP calls (default 512;
  * calls beyond it queue), `spinMicros` is how long an idle worker polls for the next call before
- * sleeping (default 30; 0 saves CPU, more lowers latency of back-to-back calls).
+ * sleeping (default 0: on a loaded 2-core machine spinning costs more than the futex wake it saves).
  * @example setWorkerPoolOptions({ maxThreads: 64 })
  */
 export function setWorkerPoolOptions(options: { maxThreads?: number; spinMicros?: number }): void {
