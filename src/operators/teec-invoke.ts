@@ -258,10 +258,7 @@ class Pipeline {
         (e) => this.fail(e),
       );
     }
-    if (this.sourceDone && !this.reading && this.pending.length === 0) {
-      this.stopped = true;
-      this.subscriber.complete();
-    }
+    if (this.sourceDone && !this.reading && this.pending.length === 0) this.finish(() => this.subscriber.complete());
   }
 
   /** Puts the next input into the slot's block; resolves with its length (0 at the end). */
@@ -347,13 +344,29 @@ class Pipeline {
   }
 
   private fail(e: unknown): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.subscriber.error(e);
+    this.finish(() => this.subscriber.error(e));
   }
 
-  /** Teardown: stop reading, cancel commands in flight, release the blocks once they return. */
-  private stop(): void {
+  /**
+   * Ends the stream: stops the source, cancels what is in flight and — unless leases still point
+   * into the blocks — releases the blocks *before* notifying, so that a completed or failed
+   * stream has freed everything it allocated.
+   */
+  private finish(notify: () => void): void {
+    if (this.stopped) return;
+    this.stopSource();
+    if (this.outstandingLeases > 0) {
+      notify();
+      return;
+    }
+    const releasing = this.blocks.splice(0).map((b) => b.release());
+    void Promise.allSettled(releasing).then((results) => {
+      for (const r of results) if (r.status === 'rejected') warnTeardown(r.reason);
+      notify();
+    });
+  }
+
+  private stopSource(): void {
     this.stopped = true;
     this.pushSub?.unsubscribe();
     this.wake();
@@ -361,14 +374,21 @@ class Pipeline {
     const puller = this.puller;
     this.puller = undefined;
     void puller?.close().catch(() => undefined);
+  }
+
+  /** Teardown: stop reading, cancel commands in flight, release the blocks once they return. */
+  private stop(): void {
+    this.stopSource();
     this.releaseBlocksWhenIdle();
   }
 
   /** Blocks go back to the context only when no lease still points into them. */
   private releaseBlocksWhenIdle(): void {
     if (this.outstandingLeases > 0) return;
-    for (const b of this.blocks.splice(0)) {
-      b.release().catch((err: unknown) => process.emitWarning(`rx-teec: releasing a stream block failed: ${String(err)}`, 'RxTeecTeardownWarning'));
-    }
+    for (const b of this.blocks.splice(0)) b.release().catch(warnTeardown);
   }
+}
+
+function warnTeardown(err: unknown): void {
+  process.emitWarning(`rx-teec: releasing a stream block failed: ${String(err)}`, 'RxTeecTeardownWarning');
 }
