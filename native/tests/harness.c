@@ -5,6 +5,9 @@
  *
  *   conformance [--bin-dir DIR] [--ta-dir DIR] [--timeout SECONDS] [FILTER...]
  *
+ * FILTER runs only the tests whose name contains it. RX_TEEC_TEST_KEEP=1
+ * keeps the run directory (daemon socket and sim.log) for a look afterwards.
+ *
  * Prints one line per test and ends with "N passed, N failed".
  */
 #include <dirent.h>
@@ -235,7 +238,13 @@ static bool start_daemon(const char *bin_dir, const char *ta_dir)
 		return false;
 	if (pid == 0) {
 		/* If this runner dies (Ctrl-C, a closed pipe), the daemon goes too. */
+		int logfd;
+
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() == 1)
+			_exit(126);
+		/* Sanitizer reports of the daemon and TA hosts (stderr) land in the log. */
+		logfd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (logfd < 0 || dup2(logfd, 2) < 0)
 			_exit(126);
 		execl(exe, exe, "--foreground", "--socket", sock, "--ta-path", ta_dir, (char *)NULL);
 		fprintf(stderr, "cannot run %s: %s\n", exe, strerror(errno));
@@ -312,6 +321,39 @@ static void print_log_tail(void)
 	while (fgets(line, sizeof(line), f))
 		printf("    | %s", line);
 	fclose(f);
+}
+
+/*
+ * Counts sanitizer reports the daemon and TA hosts wrote to the log (their
+ * stderr). The null write that crash_target_dead provokes on purpose
+ * (reported by UBSan or as an ASan SEGV) is expected and not counted.
+ */
+static int sanitizer_reports_in_log(void)
+{
+	char path[300], line[1024];
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/sim.log", h_run_dir);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		bool report = strstr(line, "ERROR: AddressSanitizer") ||
+			      strstr(line, "ERROR: LeakSanitizer") ||
+			      strstr(line, "runtime error:");
+
+		bool expected = strstr(line, "AddressSanitizer: SEGV") ||
+				(strstr(line, "conformance_ta.c") &&
+				 strstr(line, "store to null pointer"));
+
+		if (report && !expected) {
+			printf("    %s", line);
+			n++;
+		}
+	}
+	fclose(f);
+	return n;
 }
 
 static void remove_run_dir(void)
@@ -394,14 +436,12 @@ int main(int argc, char **argv)
 {
 	const char *ta_dir = TEST_TA_DIR;
 	unsigned timeout_s = 60;
-	char **filters = NULL;
+	/* Static: still reachable in every forked test (no false leak reports). */
+	static char *filters[64];
 	int nfilters = 0, passed = 0, failed = 0;
 	bool any_failed_test;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	filters = calloc((size_t)argc, sizeof(*filters));
-	if (!filters)
-		return 2;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--bin-dir") && i + 1 < argc)
 			h_bin_dir = argv[++i];
@@ -409,14 +449,13 @@ int main(int argc, char **argv)
 			ta_dir = argv[++i];
 		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
 			timeout_s = (unsigned)strtoul(argv[++i], NULL, 10);
-		else
+		else if (nfilters < (int)(sizeof(filters) / sizeof(filters[0])))
 			filters[nfilters++] = argv[i];
 	}
 
 	snprintf(h_run_dir, sizeof(h_run_dir), "/tmp/rx-teec-conformance.XXXXXX");
 	if (!mkdtemp(h_run_dir)) {
 		perror("mkdtemp");
-		free(filters);
 		return 2;
 	}
 	if (!start_daemon(h_bin_dir, ta_dir)) {
@@ -424,7 +463,6 @@ int main(int argc, char **argv)
 		print_log_tail();
 		stop_daemon();
 		remove_run_dir();
-		free(filters);
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
@@ -452,10 +490,19 @@ int main(int argc, char **argv)
 		printf("FAIL teardown: daemon and TA hosts stopped\n");
 		failed++;
 	}
+	if (sanitizer_reports_in_log() == 0) {
+		printf("PASS teardown: no sanitizer reports from daemon or TA hosts\n");
+		passed++;
+	} else {
+		printf("FAIL teardown: no sanitizer reports from daemon or TA hosts\n");
+		failed++;
+	}
 	if (any_failed_test || failed)
 		print_log_tail();
-	remove_run_dir();
-	free(filters);
+	if (getenv("RX_TEEC_TEST_KEEP"))
+		printf("kept %s (RX_TEEC_TEST_KEEP)\n", h_run_dir);
+	else
+		remove_run_dir();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -75,9 +75,11 @@ ta-all-cflags := -std=gnu11 -O2 -g -fPIC -fvisibility=hidden \
 ta-ldflags := -shared -Wl,--version-script=$(ta-dev-kit)/mk/ta.map \
 	-Wl,-z,noexecstack $(TA_LDFLAGS_EXTRA)
 
-# One object per source; the path is flattened so sources outside the TA
-# directory (../common/foo.c) cannot collide or escape $(O).
-ta-obj = $(ta-obj-dir)/$(subst /,_,$(patsubst /%,%,$(1))).o
+# One object per source; the path (relative to the TA directory when inside
+# it) is flattened so sources elsewhere (../common/foo.c) cannot collide or
+# escape $(O). The TA is linked under a unique name and renamed into place, so
+# a concurrent build never sees (or loads) a half-written .ta.
+ta-obj = $(ta-obj-dir)/$(subst /,_,$(patsubst /%,%,$(patsubst $(ta-dir)/%,%,$(1)))).o
 ta-objs := $(foreach s,$(ta-srcs),$(call ta-obj,$(s)))
 
 .PHONY: all clean
@@ -92,8 +94,7 @@ $(foreach s,$(ta-srcs),$(eval $(call ta-compile-rule,$(s))))
 
 $(ta-binary): $(ta-objs) $(ta-dev-kit)/mk/ta.map
 	@mkdir -p $(dir $@)
-	$(CC) $(ta-ldflags) -o $@.tmp $(ta-objs) $(LDADD)
-	mv -f $@.tmp $@
+	$(CC) $(ta-ldflags) -o $@.tmp.$$$$ $(ta-objs) $(LDADD) && mv -f $@.tmp.$$$$ $@
 
 clean:
 	rm -f $(ta-objs) $(ta-objs:.o=.d) $(ta-binary)
