@@ -3,13 +3,13 @@
  * temp directory (never the user's), the conformance TA's numbers read from its C header, and
  * the daemon's status through tee-sim-ctl.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadNativeBackend, type NativeBackend } from '../../src/core/native';
 import type { ContextHandle, SessionHandle } from '../../src/core/backend';
-import { packageRoot } from '../../src/core/native/addon';
+import { loadAddon, packageRoot } from '../../src/core/native/addon';
 
 export const ROOT = packageRoot();
 export const BIN_DIR = path.join(ROOT, 'build', 'bin');
@@ -54,9 +54,11 @@ export class PrivateSim {
     this.setEnv('RX_TEEC_SIM_LOG', path.join(this.dir, 'daemon.log'));
   }
 
+  /** Sets the variable where the simulator's C client reads it (jest's process.env is a copy). */
   private setEnv(name: string, value: string): void {
     this.saved[name] = process.env[name];
     process.env[name] = value;
+    loadAddon().setProcessEnv(name, value);
   }
 
   backend(): NativeBackend {
@@ -65,11 +67,10 @@ export class PrivateSim {
 
   /** The daemon's status, or null when none answers. */
   status(): DaemonStatus | null {
-    try {
-      return JSON.parse(execFileSync(path.join(BIN_DIR, 'tee-sim-ctl'), ['--socket', this.socket, '--json', 'status'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as DaemonStatus;
-    } catch {
-      return null;
-    }
+    const r = spawnSync(path.join(BIN_DIR, 'tee-sim-ctl'), ['--socket', this.socket, '--json', 'status'], { encoding: 'utf8' });
+    if (r.status === 3) return null; // no daemon answers
+    if (r.status !== 0) throw new Error(`tee-sim-ctl status failed (${r.status ?? r.signal}): ${r.stderr}`);
+    return JSON.parse(r.stdout) as DaemonStatus;
   }
 
   /** Stops the daemon this file started (by its pid if the stop request is not honoured). */
@@ -88,6 +89,7 @@ export class PrivateSim {
     for (const [name, value] of Object.entries(this.saved)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
+      loadAddon().setProcessEnv(name, value);
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

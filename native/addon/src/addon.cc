@@ -18,6 +18,8 @@
 // See ../README.md for the threading model and lifetimes.
 #include <node_api.h>
 
+#include <stdlib.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -1504,6 +1506,23 @@ napi_value ForceCopySharedMemoryJs(napi_env env, napi_callback_info info) {
   return Undefined(env);
 }
 
+// Sets (or, with undefined, removes) a variable of the real process environment, which C
+// libraries read with getenv (the simulator's client reads RX_TEEC_SIM_SOCKET). Test runners
+// such as jest give JS a copy of process.env whose writes never reach it. Call it before any
+// context is initialized: setenv is not safe while other threads read the environment.
+napi_value SetProcessEnvJs(napi_env env, napi_callback_info info) {
+  napi_value args[2];
+  GetArgs(env, info, args);
+  std::string name = ToUtf8(env, args[0], "name");
+  if (name.empty() || name.find('=') != std::string::npos) ThrowArgument(env, "name", "must be a non-empty name without '='");
+  int rc = IsNullish(env, args[1]) ? unsetenv(name.c_str()) : setenv(name.c_str(), ToUtf8(env, args[1], "value").c_str(), 1);
+  if (rc != 0) {
+    napi_throw_error(env, nullptr, "setenv failed");
+    throw JsException{};
+  }
+  return Undefined(env);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Environment teardown: finalize what the program left open, without waiting forever on a TA
 // that ignores cancellation (whatever is still busy after the deadline is left to the OS).
@@ -1603,6 +1622,7 @@ napi_value DefineExports(napi_env env, napi_value exports) {
       {"stats", Entry<StatsJs>},
       {"setPoolOptions", Entry<SetPoolOptionsJs>},
       {"forceCopySharedMemory", Entry<ForceCopySharedMemoryJs>},
+      {"setProcessEnv", Entry<SetProcessEnvJs>},
   };
   for (auto& fn : functions) {
     napi_value value;

@@ -85,6 +85,8 @@ export interface NativeAddon {
   stats(): NativeStats;
   setPoolOptions(options: { maxThreads?: number; spinMicros?: number }): void;
   forceCopySharedMemory(force: boolean): void;
+  /** setenv/unsetenv on the real process environment (what C getenv sees). */
+  setProcessEnv(name: string, value: string | undefined): void;
 }
 
 /**
