@@ -85,8 +85,12 @@ ta-objs := $(foreach s,$(ta-srcs),$(call ta-obj,$(s)))
 .PHONY: all clean
 all: $(ta-binary)
 
+# Objects also depend on the files that set their flags.
+ta-flag-files := $(wildcard $(ta-dir)/Makefile $(ta-dir)/sub.mk \
+	$(foreach d,$(ta-subdirs-$(ta-dir)),$(ta-dir)/$(d)/sub.mk))
+
 define ta-compile-rule
-$(call ta-obj,$(1)): $(1)
+$(call ta-obj,$(1)): $(1) $(ta-flag-files)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(ta-all-cflags) -MMD -MP -c $$< -o $$@
 endef

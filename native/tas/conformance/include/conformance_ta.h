@@ -191,7 +191,8 @@ struct conf_param_record {
 	uint32_t b;
 	uint64_t size;        /* memref params: size as received */
 	uint32_t buffer_null; /* memref params: 1 if the buffer was NULL */
-	uint32_t sum;         /* memref params: sum of the bytes as received (mod 2^32) */
+	uint32_t sum;         /* memref params: sum of the bytes as received (mod 2^32);
+			       * not computed for CONF_CMD_TOUCH */
 };
 
 struct conf_record {

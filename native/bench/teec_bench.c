@@ -1,0 +1,363 @@
+/*
+ * teec-bench: the C floor of the GP Client API on the simulator.
+ *
+ *   teec-bench [--json] [--quick] [--bin-dir DIR] [--ta-dir DIR]
+ *
+ * Measures, against the conformance TA:
+ *   empty_invoke            CONF_CMD_NOP with no operation (round trip)
+ *   shm_1mib_partial_inout  1 MiB PARTIAL_INOUT of allocated shared memory,
+ *                           CONF_CMD_TOUCH (the TA adds 1 to every byte)
+ *   tmp_1mib_inout          the same 1 MiB as a temporary memref (bounce copies)
+ *
+ * Uses the daemon named by RX_TEEC_SIM_SOCKET when that is set; otherwise
+ * starts a private one (fresh mktemp directory) and stops it by PID at the end.
+ * Prints a table, or with --json one JSON line.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conformance_ta.h"
+#include "tee_client_api.h"
+
+#define MIB (1024 * 1024)
+
+struct result {
+	const char *name;
+	unsigned iterations;
+	double us_mean;
+	double us_p50;
+	double us_p99;
+	double mib_per_s; /* 0 when not a throughput measure */
+};
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Fills r from per-operation timings (sorted in place). */
+static void summarize(struct result *r, double *t, unsigned n, size_t bytes)
+{
+	double sum = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		sum += t[i];
+	qsort(t, n, sizeof(*t), cmp_double);
+	r->iterations = n;
+	r->us_mean = sum / n;
+	r->us_p50 = t[n / 2];
+	r->us_p99 = t[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
+	r->mib_per_s = bytes ? ((double)bytes / MIB) / (r->us_mean / 1e6) : 0;
+}
+
+static TEEC_Result bench_empty(TEEC_Session *s, unsigned n, double *t, struct result *r)
+{
+	uint32_t origin;
+	TEEC_Result res;
+
+	for (unsigned i = 0; i < n / 10 + 10; i++) { /* warm-up */
+		res = TEEC_InvokeCommand(s, CONF_CMD_NOP, NULL, &origin);
+		if (res != TEEC_SUCCESS)
+			return res;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		double t0 = now_us();
+
+		res = TEEC_InvokeCommand(s, CONF_CMD_NOP, NULL, &origin);
+		t[i] = now_us() - t0;
+		if (res != TEEC_SUCCESS)
+			return res;
+	}
+	r->name = "empty_invoke";
+	summarize(r, t, n, 0);
+	return TEEC_SUCCESS;
+}
+
+/* True if every byte of buf equals want (the TA's work really happened). */
+static bool all_bytes(const uint8_t *buf, size_t n, uint8_t want)
+{
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != want)
+			return false;
+	return true;
+}
+
+static TEEC_Result bench_touch(TEEC_Session *s, TEEC_Context *ctx, bool shared, unsigned n,
+			       double *t, struct result *r)
+{
+	TEEC_SharedMemory shm;
+	TEEC_Operation op;
+	uint8_t *buf = NULL;
+	uint32_t origin;
+	TEEC_Result res = TEEC_SUCCESS;
+	unsigned warm = 5;
+
+	memset(&shm, 0, sizeof(shm));
+	if (shared) {
+		shm.size = MIB;
+		shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+		res = TEEC_AllocateSharedMemory(ctx, &shm);
+		if (res != TEEC_SUCCESS)
+			return res;
+		buf = shm.buffer;
+	} else {
+		buf = malloc(MIB);
+		if (!buf)
+			return TEEC_ERROR_OUT_OF_MEMORY;
+	}
+	memset(buf, 0, MIB);
+
+	for (unsigned i = 0; i < warm + n && res == TEEC_SUCCESS; i++) {
+		double t0;
+
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(shared ? TEEC_MEMREF_PARTIAL_INOUT
+							: TEEC_MEMREF_TEMP_INOUT,
+						 TEEC_NONE, TEEC_NONE, TEEC_NONE);
+		if (shared) {
+			op.params[0].memref.parent = &shm;
+			op.params[0].memref.offset = 0;
+			op.params[0].memref.size = MIB;
+		} else {
+			op.params[0].tmpref.buffer = buf;
+			op.params[0].tmpref.size = MIB;
+		}
+		t0 = now_us();
+		res = TEEC_InvokeCommand(s, CONF_CMD_TOUCH, &op, &origin);
+		if (i >= warm)
+			t[i - warm] = now_us() - t0;
+	}
+	if (res == TEEC_SUCCESS && !all_bytes(buf, MIB, (uint8_t)(warm + n))) {
+		fprintf(stderr, "teec-bench: the TA did not touch every byte\n");
+		res = TEEC_ERROR_GENERIC;
+	}
+	if (shared)
+		TEEC_ReleaseSharedMemory(&shm);
+	else
+		free(buf);
+	if (res != TEEC_SUCCESS)
+		return res;
+	r->name = shared ? "shm_1mib_partial_inout" : "tmp_1mib_inout";
+	summarize(r, t, n, MIB);
+	return TEEC_SUCCESS;
+}
+
+/* ---- machine description ---- */
+
+static void cpu_model(char *out, size_t cap)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	snprintf(out, cap, "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) == 0 && colon) {
+			colon++;
+			while (*colon == ' ' || *colon == '\t')
+				colon++;
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(out, cap, "%s", colon);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* JSON string body: escapes quotes, backslashes and control characters. */
+static void json_str(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+}
+
+/* ---- private daemon ---- */
+
+static char run_dir[256];
+static pid_t daemon_pid;
+
+static bool start_private_daemon(const char *bin_dir, const char *ta_dir)
+{
+	char sock[300], exe[512];
+	struct stat st;
+
+	snprintf(run_dir, sizeof(run_dir), "/tmp/rx-teec-bench.XXXXXX");
+	if (!mkdtemp(run_dir))
+		return false;
+	snprintf(sock, sizeof(sock), "%s/simd.sock", run_dir);
+	snprintf(exe, sizeof(exe), "%s/tee-simd", bin_dir);
+	setenv("RX_TEEC_SIM_SOCKET", sock, 1);
+	setenv("RX_TEEC_SIM_TA_PATH", ta_dir, 1);
+	daemon_pid = fork();
+	if (daemon_pid < 0)
+		return false;
+	if (daemon_pid == 0) {
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() == 1)
+			_exit(126);
+		execl(exe, exe, "--foreground", "--socket", sock, "--ta-path", ta_dir, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 1000; i++) {
+		int status;
+
+		if (stat(sock, &st) == 0 && S_ISSOCK(st.st_mode))
+			return true;
+		if (waitpid(daemon_pid, &status, WNOHANG) == daemon_pid) {
+			daemon_pid = 0;
+			return false;
+		}
+		usleep(10000);
+	}
+	return false;
+}
+
+static void stop_private_daemon(void)
+{
+	char path[600];
+	int status;
+
+	if (daemon_pid > 0) {
+		kill(daemon_pid, SIGTERM);
+		waitpid(daemon_pid, &status, 0);
+		daemon_pid = 0;
+	}
+	if (run_dir[0]) {
+		snprintf(path, sizeof(path), "%s/simd.sock", run_dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/simd.sock.lock", run_dir);
+		unlink(path);
+		rmdir(run_dir);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const TEEC_UUID uuid = CONF_TA_UUID;
+	const char *bin_dir = BENCH_BIN_DIR, *ta_dir = BENCH_TA_DIR;
+	bool json = false, quick = false, own_daemon = false;
+	unsigned n_empty, n_mib;
+	struct result r[3];
+	TEEC_Context ctx;
+	TEEC_Session s;
+	TEEC_Result res;
+	uint32_t origin;
+	double *t;
+	char cpu[256];
+	int rc = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "--quick"))
+			quick = true;
+		else if (!strcmp(argv[i], "--bin-dir") && i + 1 < argc)
+			bin_dir = argv[++i];
+		else if (!strcmp(argv[i], "--ta-dir") && i + 1 < argc)
+			ta_dir = argv[++i];
+		else {
+			fprintf(stderr, "usage: teec-bench [--json] [--quick] [--bin-dir DIR] [--ta-dir DIR]\n");
+			return 2;
+		}
+	}
+	n_empty = quick ? 2000 : 20000;
+	n_mib = quick ? 20 : 200;
+	t = calloc(n_empty, sizeof(*t));
+	if (!t)
+		return 1;
+
+	if (!getenv("RX_TEEC_SIM_SOCKET")) {
+		own_daemon = true;
+		if (!start_private_daemon(bin_dir, ta_dir)) {
+			fprintf(stderr, "teec-bench: cannot start %s/tee-simd\n", bin_dir);
+			stop_private_daemon();
+			free(t);
+			return 1;
+		}
+	}
+	res = TEEC_InitializeContext(NULL, &ctx);
+	if (res != TEEC_SUCCESS) {
+		fprintf(stderr, "teec-bench: TEEC_InitializeContext: 0x%08x\n", (unsigned)res);
+		rc = 1;
+		goto out;
+	}
+	res = TEEC_OpenSession(&ctx, &s, &uuid, TEEC_LOGIN_PUBLIC, NULL, NULL, &origin);
+	if (res != TEEC_SUCCESS) {
+		fprintf(stderr, "teec-bench: open conformance TA: 0x%08x origin %u\n", (unsigned)res,
+			(unsigned)origin);
+		TEEC_FinalizeContext(&ctx);
+		rc = 1;
+		goto out;
+	}
+	memset(r, 0, sizeof(r));
+	res = bench_empty(&s, n_empty, t, &r[0]);
+	if (res == TEEC_SUCCESS)
+		res = bench_touch(&s, &ctx, true, n_mib, t, &r[1]);
+	if (res == TEEC_SUCCESS)
+		res = bench_touch(&s, &ctx, false, n_mib, t, &r[2]);
+	TEEC_CloseSession(&s);
+	TEEC_FinalizeContext(&ctx);
+	if (res != TEEC_SUCCESS) {
+		fprintf(stderr, "teec-bench: failed: 0x%08x\n", (unsigned)res);
+		rc = 1;
+		goto out;
+	}
+
+	cpu_model(cpu, sizeof(cpu));
+	if (json) {
+		printf("{\"bench\":\"teec-bench\",\"backend\":\"rx-teec-sim\",\"nproc\":%ld,\"cpu\":\"",
+		       sysconf(_SC_NPROCESSORS_ONLN));
+		json_str(cpu);
+		printf("\",\"results\":[");
+		for (int i = 0; i < 3; i++)
+			printf("%s{\"name\":\"%s\",\"iterations\":%u,\"us_per_op\":%.2f,"
+			       "\"p50_us\":%.2f,\"p99_us\":%.2f,\"mib_per_s\":%.1f}",
+			       i ? "," : "", r[i].name, r[i].iterations, r[i].us_mean, r[i].us_p50,
+			       r[i].us_p99, r[i].mib_per_s);
+		printf("]}\n");
+	} else {
+		printf("teec-bench on %s (%ld CPUs), simulator backend\n", cpu,
+		       sysconf(_SC_NPROCESSORS_ONLN));
+		printf("%-24s %10s %12s %10s %10s %10s\n", "measure", "ops", "us/op", "p50 us",
+		       "p99 us", "MiB/s");
+		for (int i = 0; i < 3; i++) {
+			printf("%-24s %10u %12.2f %10.2f %10.2f ", r[i].name, r[i].iterations,
+			       r[i].us_mean, r[i].us_p50, r[i].us_p99);
+			if (r[i].mib_per_s > 0)
+				printf("%10.1f\n", r[i].mib_per_s);
+			else
+				printf("%10s\n", "-");
+		}
+	}
+out:
+	if (own_daemon)
+		stop_private_daemon();
+	free(t);
+	return rc;
+}
