@@ -146,6 +146,8 @@ class Pipeline {
   private sourceDone = false;
   private stopped = false;
   private outstandingLeases = 0;
+  /** The previous chunk's invoke: each chunk reaches the TA only after it (see dispatch). */
+  private tail: Promise<unknown> = Promise.resolve();
   private index = 0;
   private offset = 0;
 
@@ -305,7 +307,13 @@ class Pipeline {
     }
     const entry: Pending = { slot, chunk, outputIndex };
     this.pending.push(entry);
-    this.session.invoke(this.command, params, { signal: slot.controller.signal }).then(
+    // Neither GP nor the backends order concurrent invokes on one session, and a stream's chunks
+    // must reach the TA in order: chain each invoke behind the previous one. Reading the next
+    // chunk still overlaps the TA's work, which is what depth buys.
+    const previous = this.tail;
+    const call = previous.then(() => (this.stopped ? Promise.reject(new Error('stream stopped')) : this.session.invoke(this.command, params, { signal: slot.controller.signal })));
+    this.tail = call.catch(() => undefined);
+    call.then(
       (result) => {
         entry.result = result;
         this.emitReady();

@@ -3,9 +3,10 @@
  * running in its own process. CONF.TOUCH adds 1 to every byte of its memref in place.
  */
 import { lastValueFrom, reduce, Subscription } from 'rxjs';
-import { Context, ReturnCode, ReturnOrigin, TeecStreamError, valueOutput, type Session } from '../../src/core';
+import { createHash, randomBytes } from 'node:crypto';
+import { Context, ReturnCode, ReturnOrigin, TeecStreamError, tempOutput, valueOutput, type Session } from '../../src/core';
 import { fromDataProvider, pullFrom, teecInvoke } from '../../src/operators';
-import { CONF, CONFORMANCE_TA, PrivateSimulator, alive, eventually } from '../support/simulator';
+import { CONF, CONFORMANCE_TA, DEMO_TA, PrivateSimulator, alive, eventually } from '../support/simulator';
 
 const MiB = 1 << 20;
 const sim = new PrivateSimulator();
@@ -56,6 +57,21 @@ describe('teecInvoke on the simulator', () => {
     expect(ctx.children.sharedMemory).toBe(0);
     await session.close();
   }, 120_000);
+
+  it('chunks reach the TA in stream order at any depth (the demo TA hashes what it sees)', async () => {
+    const data = randomBytes(9 * MiB + 12345);
+    for (const depth of [1, 2, 3]) {
+      const session = await ctx.openSession(DEMO_TA);
+      const chunks = [0, 1, 2, 3].map((k) => data.subarray((k * data.length) >> 2, ((k + 1) * data.length) >> 2));
+      await lastValueFrom(pullFrom(chunks).pipe(teecInvoke(session, 1, { blockSize: MiB, depth })), { defaultValue: undefined });
+      await session.invoke(1); // ends the stream
+      const digest = new Uint8Array(32);
+      const { params } = await session.invoke(2, [tempOutput(digest), valueOutput()]);
+      expect(params[1].a).toBe(data.length);
+      expect(Buffer.from(digest).toString('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+      await session.close();
+    }
+  }, 60_000);
 
   it('handles odd chunk sizes, splitting at the block size, with leases and registered memory', async () => {
     const session = await ctx.openSession(CONFORMANCE_TA);
