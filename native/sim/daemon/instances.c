@@ -317,8 +317,6 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 	while (q) {
 		struct d_pending_open *next = q->next;
 
-		if (q == NULL)
-			break;
 		if (in->nsessions == 0 || is_single(in))
 			attach(in, q);
 		else

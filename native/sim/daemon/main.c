@@ -112,6 +112,7 @@ static int take_daemon_lock(void)
 static int listen_socket(void)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct stat st;
 	int fd;
 
 	if (strlen(d_cfg.socket_path) >= sizeof(addr.sun_path))
@@ -120,7 +121,16 @@ static int listen_socket(void)
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
-	unlink(d_cfg.socket_path); /* stale: we hold the lock, no daemon owns it */
+	/* A stale socket (we hold the lock, no daemon owns it) is replaced;
+	 * anything else at that path is left alone. */
+	if (lstat(d_cfg.socket_path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			sim_log(SIM_LOG_ERROR, "%s exists and is not a socket", d_cfg.socket_path);
+			close(fd);
+			return -1;
+		}
+		unlink(d_cfg.socket_path);
+	}
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
 	    chmod(d_cfg.socket_path, 0600) != 0 || listen(fd, 64) != 0) {
 		sim_log(SIM_LOG_ERROR, "cannot listen on %s: %s", d_cfg.socket_path, strerror(errno));
@@ -270,6 +280,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* An inherited SIG_IGN would make the kernel reap TA hosts for us and
+	 * hide their deaths. */
+	signal(SIGCHLD, SIG_DFL);
 	lock = take_daemon_lock();
 	if (lock == -2) {
 		fprintf(stderr, "tee-simd: a daemon already serves %s\n", d_cfg.socket_path);

@@ -150,7 +150,7 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 		sim_rx_close_fds(rx);
 		rep.result = RES_BAD_PARAMETERS;
 		rep.origin = ORIGIN_TEE;
-		return sim_send(s->chan, &rep.hdr, NULL, false) == 0;
+		return sim_send(s->chan, &rep.hdr, NULL, true) == 0;
 	}
 	sim_rx_close_fds(rx); /* descriptors nobody referred to */
 
@@ -174,7 +174,9 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	rep.result = res;
 	rep.origin = ORIGIN_TRUSTED_APP;
 	encode_results(&rep, c->param_types, params);
-	err = sim_send(s->chan, &rep.hdr, NULL, false);
+	/* Never wait for a client: one that does not read its replies must
+	 * not stall the other sessions of a shared instance. */
+	err = sim_send(s->chan, &rep.hdr, NULL, true);
 	if (err)
 		sim_log(SIM_LOG_INFO, "session %u: client gone, reply not delivered (%d)", s->id, err);
 	return err == 0;
