@@ -160,3 +160,18 @@ void t_invoke_closed_session(void)
 	CHECK(origin == TEEC_ORIGIN_COMMS || origin == TEEC_ORIGIN_API);
 	TEEC_FinalizeContext(&ctx);
 }
+
+void t_finalize_ends_sessions(void)
+{
+	TEEC_Context ctx;
+	TEEC_Session s;
+	uint32_t pid = 0;
+
+	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
+	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	CHECK_HEX(conf_instance_info(&s, NULL, NULL, NULL, &pid), TEEC_SUCCESS);
+	CHECK(pid > 0 && h_pid_alive((pid_t)pid));
+	/* Finalizing with a session still open ends it, and its instance with it. */
+	TEEC_FinalizeContext(&ctx);
+	CHECK(h_wait_pid_gone((pid_t)pid, 5000));
+}

@@ -13,7 +13,7 @@ static void tee_client_uuid(const char *name, uint8_t out[16])
 {
 	static const uint8_t ns[16] = { 0x58, 0xac, 0x9c, 0xa0, 0x20, 0x86, 0x46, 0x83,
 					0xa1, 0xb8, 0xec, 0x4b, 0xc0, 0x8e, 0x01, 0xb6 };
-	uint8_t msg[16 + 64], md[EVP_MAX_MD_SIZE];
+	uint8_t msg[16 + 4200], md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	size_t n = strlen(name);
 
@@ -95,6 +95,20 @@ void t_identity_group(void)
 	snprintf(name, sizeof(name), "gid=%x", (unsigned)gid);
 	tee_client_uuid(name, want);
 	check_login(TEEC_LOGIN_GROUP, &gid, TEEC_LOGIN_GROUP, want);
+}
+
+void t_identity_application(void)
+{
+	char exe[4096], name[4200];
+	uint8_t want[16];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	REQUIRE(n > 0);
+	exe[n] = '\0';
+	/* The client executable identifies the application (Linux: app=<path>). */
+	snprintf(name, sizeof(name), "app=%s", exe);
+	tee_client_uuid(name, want);
+	check_login(TEEC_LOGIN_APPLICATION, NULL, TEEC_LOGIN_APPLICATION, want);
 }
 
 /* A gid this process is not a member of. */
