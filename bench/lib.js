@@ -1,0 +1,45 @@
+'use strict';
+// Shared pieces of the benchmark suite: timing, the C benchmarks, the machine, tables.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const MiB = 1 << 20;
+
+/** Runs `fn` (async) `iterations` times after `warmup` runs; returns µs per op. */
+async function timeAsync(fn, iterations, warmup = Math.min(100, iterations)) {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) await fn(i);
+  return Number(process.hrtime.bigint() - t0) / 1000 / iterations;
+}
+
+/** The machine, for the record. */
+function machine() {
+  const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.cpus()[0]?.model || 'unknown';
+  return { cpu: cpu.trim(), cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, kernel: os.release() };
+}
+
+/** Runs a C benchmark binary with --json and returns its parsed JSON line. */
+function runCBench(binary, args = []) {
+  const out = execFileSync(path.join(ROOT, 'build/bench', binary), [...args, '--json'], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 });
+  const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`${binary} printed no JSON line`);
+  return JSON.parse(line);
+}
+
+/** Prints a markdown table. */
+function table(title, header, rows) {
+  const lines = [`\n### ${title}\n`, `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
+  const text = lines.join('\n');
+  console.log(text);
+  return text;
+}
+
+const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+const ratio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
+
+module.exports = { ROOT, MiB, timeAsync, machine, runCBench, table, fmt, ratio };

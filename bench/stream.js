@@ -1,0 +1,49 @@
+'use strict';
+// Streaming throughput of teecInvoke (depth 1 and 2) vs a C loop doing the same 1 MiB invokes on the
+// same simulator; and with a producer that does real work, where depth 2 overlaps it with the TA.
+const crypto = require('node:crypto');
+const { lastValueFrom, tap } = require('rxjs');
+const { Context } = require('rx-teec');
+const { fromDataProvider, teecInvoke } = require('rx-teec/operators');
+const { MiB, runCBench, table, fmt, ratio } = require('./lib');
+
+const CONFORMANCE_TA = 'e7e3e509-f4e1-492b-8df8-5ca20eb599f0';
+const CMD_TOUCH = 11;
+
+/** MiB/s of streaming `totalMiB` 1 MiB blocks through TOUCH; `work(block)` is the producer's per-block work. */
+async function throughput(session, depth, totalMiB, work) {
+  let produced = 0;
+  const source = fromDataProvider((block) => {
+    if (produced === totalMiB) return 0;
+    produced++;
+    work(block);
+    return block.length;
+  });
+  const t0 = process.hrtime.bigint();
+  await lastValueFrom(source.pipe(teecInvoke(session, CMD_TOUCH, { blockSize: MiB, depth, output: 'lease' }), tap((lease) => lease.release())), {
+    defaultValue: undefined,
+  });
+  return totalMiB / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+module.exports = async function stream() {
+  const cLoop = runCBench('teec-bench').results.find((r) => r.name === 'shm_1mib_partial_inout').mib_per_s;
+  const ctx = await Context.open();
+  const session = await ctx.openSession(CONFORMANCE_TA);
+  const producers = [
+    ['idle producer', () => {}],
+    ['producer hashes each block (SHA-256)', (block) => crypto.createHash('sha256').update(block).digest()],
+  ];
+  const rows = [];
+  for (const [label, work] of producers) {
+    const d1 = await throughput(session, 1, 256, work);
+    const d2 = await throughput(session, 2, 256, work);
+    rows.push([label, fmt(cLoop, 0), fmt(d1, 0), fmt(d2, 0), ratio(d2 / cLoop), ratio(d2 / d1)]);
+  }
+  await ctx.close();
+  return table(
+    'teecInvoke throughput, 1 MiB chunks through TOUCH (MiB/s, higher is better; goal depth 2 ≥ 0.9× C)',
+    ['producer', 'C loop', 'depth 1', 'depth 2', 'depth 2 / C', 'depth 2 / depth 1'],
+    rows,
+  );
+};
