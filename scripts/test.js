@@ -34,6 +34,8 @@ if (suites.includes('asan') && process.env.RX_TEEC_SKIP_ASAN !== '1') {
   countC(run('C conformance under ASan/UBSan', 'make', ['-s', '-C', 'native', 'check-asan']));
 }
 if (suites.includes('js')) {
+  // Examples run the compiled library (dist/): rebuild it so they never run stale code.
+  run('TypeScript build', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
   const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-jest-')), 'report.json');
   run('TypeScript', process.execPath, [require.resolve('jest/bin/jest'), '--ci', '--json', `--outputFile=${report}`]);
   try {
