@@ -22,7 +22,7 @@ $(SDK_TEST_OBJS): CFLAGS_EXTRA := $(SDK_CFLAGS) -I$(TA_SDK_DIR)/test
 
 $(SDK_TEST_BIN): $(SDK_TEST_OBJS) $(SDK_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_BASE) -o $@ $(SDK_TEST_OBJS) $(SDK_LIB) -lpthread
+	$(CC) $(LDFLAGS_BASE) -o $@ $(SDK_TEST_OBJS) $(SDK_LIB) -lpthread -lcrypto
 
 .PHONY: sdk check-sdk
 sdk: $(SDK_LIB)

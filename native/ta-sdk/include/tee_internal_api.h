@@ -9,6 +9,7 @@
 #include "tee_api_types.h"
 #include "trace.h"
 #include "tee_api.h"
+#include "tee_api_crypto.h"
 #include "tee_ta_api.h"
 
 #endif /* TEE_INTERNAL_API_H */

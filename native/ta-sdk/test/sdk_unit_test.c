@@ -387,6 +387,13 @@ struct test {
 	void (*fn)(void);
 };
 
+/* The GP crypto API tests live in crypto_unit_test.c (one line each). */
+int sdk_crypto_unit_tests(void);
+static void test_crypto(void)
+{
+	CHECK(sdk_crypto_unit_tests() == 0);
+}
+
 static const struct test tests[] = {
 	{ "malloc fill and hints", test_malloc_fill_and_hints },
 	{ "heap capped at TA_DATA_SIZE", test_heap_cap },
@@ -402,6 +409,7 @@ static const struct test tests[] = {
 	{ "property enumerator", test_enumerator },
 	{ "bad enumerator handle panics", test_bad_enumerator_panics },
 	{ "trace macros", test_trace },
+	{ "crypto API", test_crypto },
 };
 
 int main(void)
