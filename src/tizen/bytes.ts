@@ -15,12 +15,14 @@ const isArrayBufferLike = (x: unknown): x is ArrayBuffer | SharedArrayBuffer =>
 
 /**
  * Checks that `data` is byte data: an array of integers in [-128, 255] (negatives are the IDL's
- * signed bytes, stored as two's complement), or a binary view/buffer.
+ * signed bytes, stored as two's complement), or a binary view/buffer. With `contents: false`
+ * (data only written to, e.g. getData's target) any array will do: only its length counts.
  * @example checkByteData([1, 2, 255, -1], 'mem') // ok
  */
-export function checkByteData(data: unknown, argument: string): asserts data is ByteData {
+export function checkByteData(data: unknown, argument: string, contents = true): asserts data is ByteData {
   if (ArrayBuffer.isView(data) || isArrayBufferLike(data)) return;
   if (!Array.isArray(data)) throw typeMismatch(argument, `must be an array of bytes, a typed array, a Buffer or an ArrayBuffer, got ${describe(data)}`);
+  if (!contents) return;
   for (let i = 0; i < data.length; i++) {
     const v: unknown = data[i];
     if (typeof v !== 'number') throw typeMismatch(`${argument}[${i}]`, `must be a number, got ${describe(v)}`);

@@ -127,7 +127,7 @@ export function toWebAPIError(error: unknown, operation: string): WebAPIError {
   }
   if (error instanceof TeecError) {
     const gp = { code: error.code, origin: error.origin, requiredSize: error.requiredSize, cause: error };
-    const message = `${operation}: ${error.message}`;
+    const message = error.message.startsWith(`${operation}:`) ? error.message : `${operation}: ${error.message}`;
     if (CANCEL_CODES.has(error.code)) return new WebAPIError('OperationCanceledError', message, gp);
     if (error.code === ReturnCode.TEEC_ERROR_BAD_PARAMETERS && (error.origin === ReturnOrigin.TRUSTED_APP || error.origin === ReturnOrigin.TEE || error.origin === ReturnOrigin.API)) {
       return new WebAPIError('InvalidValuesError', message, gp);

@@ -71,7 +71,9 @@ export class TeecTempMemory extends TeecParameter {
 
   constructor(mem: ByteData | null) {
     requireArguments('TeecTempMemory', arguments.length, 1);
-    if (mem !== null) checkByteData(mem, 'mem');
+    // Only the kind is checked here: the bytes are checked when they are sent (not for OUTPUT,
+    // where `new TeecTempMemory(new Array(32))` is a fine place for the TA to write to).
+    if (mem !== null) checkByteData(mem, 'mem', false);
     super(TeecTempMemoryType.INOUT);
     this.mem = mem;
   }

@@ -85,7 +85,7 @@ function prepareTemp(p: TeecTempMemory, arg: string): Step {
     const make = { INPUT: tempInput, OUTPUT: tempOutput, INOUT: tempInout }[p.type];
     return { build: () => make(null) };
   }
-  checkByteData(mem, `${arg}.mem`);
+  checkByteData(mem, `${arg}.mem`, p.type !== 'OUTPUT');
   // OUTPUT needs no input bytes, only room for the TA's.
   const copy = p.type === 'OUTPUT' ? new Uint8Array(byteCount(mem)) : copyBytes(mem);
   if (p.type === 'INPUT') return { build: () => tempInput(copy) };

@@ -142,25 +142,26 @@ export class TeecSharedMemory {
    */
   setData(data: unknown, offset: unknown): void {
     requireArguments('setData', arguments.length, 2);
-    const { target, at } = this.range('setData', data, offset);
+    const { target, at } = this.range('setData', data, offset, true);
     const view = bytesView(data as never);
     target.set(view ?? copyBytes(data as never), at);
   }
 
   /**
-   * Reads `data.length` bytes from `offset` into `data`, in place (plain arrays get numbers 0..255).
-   * @example const head = new Array(4).fill(0); shm.getData(head, 0);
+   * Reads `data.length` bytes from `offset` into `data`, in place (plain arrays get numbers 0..255;
+   * what they held before does not matter).
+   * @example const head = new Array(4); shm.getData(head, 0);
    */
   getData(data: unknown, offset: unknown): void {
     requireArguments('getData', arguments.length, 2);
-    const { target, at } = this.range('getData', data, offset);
+    const { target, at } = this.range('getData', data, offset, false);
     writeBytes(data as never, target.subarray(at, at + byteLength(data as never)));
   }
 
-  private range(method: string, data: unknown, offset: unknown): { target: Uint8Array; at: number } {
+  private range(method: string, data: unknown, offset: unknown, readsData: boolean): { target: Uint8Array; at: number } {
     const state = states.get(this);
     if (!state) throw typeMismatch(method, `must be called on a TeecSharedMemory, got ${describe(this)}`);
-    checkByteData(data, 'data');
+    checkByteData(data, 'data', readsData);
     const at = toSize(offset, 'offset');
     if (state.released) throw invalidValues(method, 'on released shared memory');
     const n = byteLength(data);
