@@ -5,37 +5,16 @@
  * The samples load rx-teec through the package's own name (`rx-teec/tizen/register`), i.e. the
  * compiled dist/: it is rebuilt first when older than the sources.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PrivateSim, ROOT, TA_DIR, until } from '../native/harness';
+import { PrivateSim, TA_DIR, until } from '../native/harness';
+import { ensureDist, ROOT } from './support/dist';
 
 const REPORTER = path.join(__dirname, 'support', 'demo-report.js');
 const sim = new PrivateSim();
 
-/** Newest modification time under `dir` of files ending in `ext`. */
-function newest(dir: string, ext: string): number {
-  let t = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) t = Math.max(t, newest(file, ext));
-    else if (entry.name.endsWith(ext)) t = Math.max(t, fs.statSync(file).mtimeMs);
-  }
-  return t;
-}
-
-function distIsFresh(): boolean {
-  const built = path.join(ROOT, 'dist', 'tizen', 'register.js');
-  return fs.existsSync(built) && fs.statSync(built).mtimeMs >= newest(path.join(ROOT, 'src'), '.ts');
-}
-
-beforeAll(() => {
-  if (distIsFresh()) return;
-  // The package's own build step (npm's `prepare`); errors elsewhere in the tree still emit.
-  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'tizen', 'register.js'))) throw new Error(`cannot build dist/: ${r.stdout}${r.stderr}`);
-}, 120_000);
+beforeAll(ensureDist, 120_000);
 afterAll(() => sim.stop());
 
 interface Run {
