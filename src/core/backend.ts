@@ -98,7 +98,14 @@ export interface Backend {
   /** TEEC_CloseSession; waits for calls in flight on the session (requesting their cancellation). */
   closeSession(session: SessionHandle): Promise<void>;
 
-  /** TEEC_InvokeCommand, cancellable as {@link Backend.openSession}. */
+  /**
+   * TEEC_InvokeCommand, cancellable as {@link Backend.openSession}.
+   *
+   * Order: invokes on one session reach the TEE in the order they were made (FIFO per session),
+   * one at a time; a later invoke starts only once the earlier ones returned or were cancelled.
+   * Callers may therefore queue several invokes on a session without waiting (e.g. a stream's
+   * chunks). Invokes on different sessions run concurrently.
+   */
   invokeCommand(
     session: SessionHandle,
     command: number,

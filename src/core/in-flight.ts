@@ -1,26 +1,76 @@
 /**
  * Tracks the calls in flight on a session or a shared memory block, so that closing or releasing
  * can cancel them and wait for them to return before anything is freed under them.
+ *
+ * Cheap per call: a call is cancelled through signals that live as long as their owner (one
+ * AbortController per session or block, not one per call), and listening to a signal for many
+ * calls costs one `abort` listener per signal (see {@link abortFanout}), not an
+ * addEventListener/removeEventListener pair per call.
  * @internal
  */
+
+/** Something to tell when a signal aborts. */
+export interface AbortTarget {
+  onAbort(reason: unknown): void;
+}
+
+const fanouts = new WeakMap<AbortSignal, Set<AbortTarget>>();
+
+/**
+ * The set of targets told when `signal` aborts: add a target while it cares, delete it after.
+ * The one `abort` listener behind it is added the first time a signal is seen and lives as long
+ * as the signal. `signal` must not be aborted yet (check `signal.aborted` first).
+ * @example const targets = abortFanout(signal); targets.add(call); ...; targets.delete(call);
+ */
+export function abortFanout(signal: AbortSignal): Set<AbortTarget> {
+  let targets = fanouts.get(signal);
+  if (targets === undefined) {
+    const set = new Set<AbortTarget>();
+    fanouts.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        const told = [...set];
+        set.clear();
+        for (const t of told) t.onAbort(signal.reason);
+      },
+      { once: true },
+    );
+    targets = set;
+  }
+  return targets;
+}
+
+/** A call's own controller, aborted when any of the signals it follows aborts. */
+class Combined extends AbortController implements AbortTarget {
+  onAbort(reason: unknown): void {
+    this.abort(reason);
+  }
+}
+
+/** The calls in flight on one owner (a session or a shared memory block). */
 export class InFlight {
-  private readonly calls = new Set<{ controller: AbortController; done: Promise<unknown> }>();
+  /** Aborted when the owner cancels everything; replaced afterwards. */
+  private controller = new AbortController();
+  private readonly calls = new Set<Promise<unknown>>();
+
+  /** What every call of this owner follows. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
 
   /** Runs `call` with a signal that aborts when `signal` aborts or when the owner cancels all. */
   track<T>(signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(signal?.reason);
-    if (signal?.aborted) controller.abort(signal.reason);
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    const done = call(controller.signal);
-    const entry = { controller, done };
-    this.calls.add(entry);
-    const forget = (): void => {
-      this.calls.delete(entry);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    done.then(forget, forget);
-    return done;
+    return trackAll([this], signal, call);
+  }
+
+  /** Registers a call's promise until it settles. */
+  add(done: Promise<unknown>): void {
+    this.calls.add(done);
+  }
+  /** Forgets a settled call. */
+  delete(done: Promise<unknown>): void {
+    this.calls.delete(done);
   }
 
   /** Number of calls still running. */
@@ -31,12 +81,53 @@ export class InFlight {
   /** Requests cancellation of every call in flight and waits until all have returned. */
   async cancelAndDrain(reason: string): Promise<void> {
     const pending = [...this.calls];
-    for (const c of pending) c.controller.abort(new Error(reason));
-    await Promise.allSettled(pending.map((c) => c.done));
+    const controller = this.controller;
+    this.controller = new AbortController();
+    controller.abort(new Error(reason));
+    await Promise.allSettled(pending);
   }
 
   /** Waits until every call in flight now has returned, without cancelling. */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.calls].map((c) => c.done));
+    await Promise.allSettled([...this.calls]);
   }
+}
+
+/**
+ * Runs `call` as in flight on every owner, with one signal that aborts when `signal` (the
+ * caller's, optional) aborts or any owner cancels all. With one owner and no caller signal that is
+ * the owner's own signal: nothing is allocated for cancellation.
+ */
+export function trackAll<T>(owners: readonly InFlight[], signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  let callSignal: AbortSignal;
+  let combined: Combined | undefined;
+  let followed: AbortSignal[] | undefined;
+  if (signal === undefined && owners.length === 1) {
+    callSignal = owners[0].signal;
+  } else {
+    combined = new Combined();
+    followed = signal === undefined ? [] : [signal];
+    for (const o of owners) followed.push(o.signal);
+    for (const s of followed) {
+      if (s.aborted) {
+        combined.abort(s.reason);
+        break;
+      }
+    }
+    if (!combined.signal.aborted) for (const s of followed) abortFanout(s).add(combined);
+    callSignal = combined.signal;
+  }
+  let done: Promise<T>;
+  try {
+    done = call(callSignal);
+  } catch (e) {
+    done = Promise.reject(e);
+  }
+  for (const o of owners) o.add(done);
+  const forget = (): void => {
+    for (const o of owners) o.delete(done);
+    if (combined !== undefined) for (const s of followed!) fanouts.get(s)?.delete(combined);
+  };
+  done.then(forget, forget);
+  return done;
 }

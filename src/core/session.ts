@@ -4,7 +4,7 @@
  */
 import type { Backend, BackendParam, SessionHandle } from './backend';
 import { TeecStateError, cancelledBeforeStart } from './errors';
-import { InFlight } from './in-flight';
+import { InFlight, trackAll } from './in-flight';
 import { checkUint32, toBackendParams, toInvokeResult, type InvokeResult, type Param } from './params';
 import type { SharedMemory } from './shared-memory';
 import type { Uuid } from './uuid';
@@ -17,8 +17,9 @@ export interface CallOptions {
 }
 
 /**
- * An open session with a TA. Commands may run concurrently from JS; the TA executes them one at a
- * time. Close it explicitly; its context closes it at the latest.
+ * An open session with a TA. Commands may be invoked concurrently from JS; they reach the TA one
+ * at a time, in the order they were invoked. Close it explicitly; its context closes it at the
+ * latest.
  *
  * @example
  * const session = await context.openSession('123e4567-e89b-12d3-a456-426655440000');
@@ -65,10 +66,12 @@ export class Session {
       return Promise.reject(e);
     }
     if (options.signal?.aborted) return Promise.reject(cancelledBeforeStart('invokeCommand'));
-    const shms = sharedIn(params);
-    const call = (signal: AbortSignal): Promise<InvokeResult> =>
-      this.backend.invokeCommand(this.handle, command, lowered, signal).then((out) => toInvokeResult(params, out, command));
-    return trackShared(shms, options.signal, (signal) => this.inFlight.track(signal, call));
+    const owners = ownersOf(params, this.inFlight);
+    const backend = this.backend;
+    const handle = this.handle;
+    return trackAll(owners, options.signal, (signal) => backend.invokeCommand(handle, command, lowered, signal)).then((out) =>
+      toInvokeResult(params, out, command),
+    );
   }
 
   /**
@@ -100,12 +103,24 @@ export function sharedIn(params: readonly Param[] | null | undefined): SharedMem
   return out;
 }
 
+/** The in-flight sets a call is tracked in: the shared blocks its parameters use, then `session`'s. */
+function ownersOf(params: readonly Param[] | null | undefined, session: InFlight): InFlight[] {
+  if (!params || params.length === 0) return [session];
+  const owners: InFlight[] = [];
+  for (const p of params) if (p && 'shm' in p && !owners.includes(p.shm.inFlight)) owners.push(p.shm.inFlight);
+  owners.push(session);
+  return owners;
+}
+
 /**
  * Registers a call as in flight on each shared block it uses (so releasing the block cancels and
  * waits for it), then runs it.
  */
 export function trackShared<T>(shms: SharedMemory[], signal: AbortSignal | undefined, call: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
   if (shms.length === 0) return call(signal);
-  const [first, ...rest] = shms;
-  return first.inFlight.track(signal, (s) => trackShared(rest, s, call));
+  return trackAll(
+    shms.map((s) => s.inFlight),
+    signal,
+    call,
+  );
 }

@@ -146,8 +146,6 @@ class Pipeline {
   private sourceDone = false;
   private stopped = false;
   private outstandingLeases = 0;
-  /** The previous chunk's invoke: each chunk reaches the TA only after it (see dispatch). */
-  private tail: Promise<unknown> = Promise.resolve();
   private index = 0;
   private offset = 0;
 
@@ -307,12 +305,11 @@ class Pipeline {
     }
     const entry: Pending = { slot, chunk, outputIndex };
     this.pending.push(entry);
-    // Neither GP nor the backends order concurrent invokes on one session, and a stream's chunks
-    // must reach the TA in order: chain each invoke behind the previous one. Reading the next
-    // chunk still overlaps the TA's work, which is what depth buys.
-    const previous = this.tail;
-    const call = previous.then(() => (this.stopped ? Promise.reject(new Error('stream stopped')) : this.session.invoke(this.command, params, { signal: slot.controller.signal })));
-    this.tail = call.catch(() => undefined);
+    // Invokes on one session reach the TEE in the order they were made (Backend.invokeCommand),
+    // so the chunks reach the TA in stream order without waiting for each other here: the next
+    // chunk is queued behind the current one and starts the moment it returns. Once the stream
+    // stopped, every slot's controller is aborted, so queued chunks never reach the TA.
+    const call = this.stopped ? Promise.reject(new Error('stream stopped')) : this.session.invoke(this.command, params, { signal: slot.controller.signal });
     call.then(
       (result) => {
         entry.result = result;

@@ -46,10 +46,19 @@ struct AddonData {
   napi_ref make_state_error = nullptr;
   std::unordered_map<double, Call*> cancellable;  // call id -> call, until settled
   double next_call_id = 1;
+  // Invoke results go to JS in batches: records in `results` (a Float64Array made by
+  // configure), then one call of `invoke_done(count)`.
+  napi_ref invoke_done = nullptr;
+  napi_ref results_ref = nullptr;
+  double* results = nullptr;
   size_t loop_holders = 0;  // calls a JS callback waits for: they keep the event loop alive
   bool force_copy_shm = false;
   bool external_buffers_allowed = true;
 };
+
+// Invoke result records (see WriteInvokeRecord): doubles per record, records per JS call.
+constexpr size_t kRecordDoubles = 12;
+constexpr size_t kMaxRecords = 64;
 
 // Type tags tell our handles apart from any other object (napi_check_object_type_tag).
 const napi_type_tag kLibraryTag = {0x7278746565634c49ull, 0x6272617279000001ull};
@@ -518,7 +527,22 @@ void SyncCopyBackedOut(Call* call) {
   }
 }
 
-void RunOperation(Call* call) {
+// Takes the next call of a session's strand, or marks the strand idle. Context mutex held.
+Call* NextInStrandLocked(Session* session) {
+  Call* next = session->strand_head;
+  if (next == nullptr) {
+    session->strand_busy = false;
+    return nullptr;
+  }
+  session->strand_head = next->strand_next;
+  if (session->strand_head == nullptr) session->strand_tail = nullptr;
+  next->strand_next = nullptr;
+  return next;
+}
+
+// Runs an open or invoke call; for an invoke, returns the next call of its session's strand
+// (taken in the same critical section that retires this one), which this thread runs next.
+Call* RunOperation(Call* call) {
   const std::shared_ptr<Context>& context = call->context;
   TeecLibrary& library = *context->library;
   SyncCopyBackedIn(call);
@@ -554,15 +578,18 @@ void RunOperation(Call* call) {
     }
   }
   DetachOperationLocked(call);
-  if (call->kind == CallKind::kOpen) MaybeFinalizeOrphanLocked(context);
+  if (call->kind == CallKind::kOpen) {
+    MaybeFinalizeOrphanLocked(context);
+    return nullptr;
+  }
+  return NextInStrandLocked(call->session.get());
 }
 
 }  // namespace
 
 void Call::Run() {
   switch (kind) {
-    case CallKind::kOpen:
-    case CallKind::kInvoke: {
+    case CallKind::kOpen: {
       int expected = kQueued;
       if (!phase.compare_exchange_strong(expected, kRunning)) {
         Unref();  // cancelled before start: the canceller settled it
@@ -570,6 +597,26 @@ void Call::Run() {
       }
       RunOperation(this);
       break;
+    }
+    case CallKind::kInvoke: {
+      // The head of a session's strand: run it, then the calls queued behind it, on this thread,
+      // without a wake-up or a trip through JS in between.
+      Call* call = this;
+      while (call != nullptr) {
+        Call* next;
+        int expected = kQueued;
+        if (call->phase.compare_exchange_strong(expected, kRunning)) {
+          next = RunOperation(call);
+          call->env->Post(call);  // the travelling reference
+        } else {
+          // Cancelled before start: the canceller settled it; it only leaves the strand here.
+          std::lock_guard<std::mutex> lock(call->context->mutex);
+          next = NextInStrandLocked(call->session.get());
+        }
+        call->Unref();  // the queue's (or strand's) reference
+        call = next;
+      }
+      return;
     }
     case CallKind::kInitialize: {
       result = context->library->InitializeContext(has_context_name ? context_name.c_str() : nullptr, &context->teec);
@@ -615,12 +662,28 @@ void Call::Run() {
 void EnvShared::Post(Call* call) {
   {
     std::lock_guard<std::mutex> lock(mutex);
-    if (open && completions != nullptr &&
-        napi_call_threadsafe_function(completions, call, napi_tsfn_nonblocking) == napi_ok) {
-      return;
+    if (open && completions != nullptr) {
+      call->next_ready = nullptr;
+      if (ready_head != nullptr) {
+        // A drain is already scheduled and has not taken the list yet: it settles this one too.
+        ready_tail->next_ready = call;
+        ready_tail = call;
+        return;
+      }
+      if (napi_call_threadsafe_function(completions, nullptr, napi_tsfn_nonblocking) == napi_ok) {
+        ready_head = ready_tail = call;
+        return;
+      }
     }
   }
   call->Unref();  // the environment is gone: nothing left to settle
+}
+
+Call* EnvShared::TakeReady() {
+  std::lock_guard<std::mutex> lock(mutex);
+  Call* list = ready_head;
+  ready_head = ready_tail = nullptr;
+  return list;
 }
 
 namespace {
@@ -644,6 +707,34 @@ void DeleteRef(napi_env env, napi_ref* ref) {
     napi_delete_reference(env, *ref);
     *ref = nullptr;
   }
+}
+
+// A handle scope for the duration of a block (one per settled call in a batch).
+class HandleScope {
+ public:
+  explicit HandleScope(napi_env env) : env_(env) {
+    if (napi_open_handle_scope(env, &scope_) != napi_ok) scope_ = nullptr;
+  }
+  ~HandleScope() {
+    if (scope_ != nullptr) napi_close_handle_scope(env_, scope_);
+  }
+  HandleScope(const HandleScope&) = delete;
+  HandleScope& operator=(const HandleScope&) = delete;
+
+ private:
+  napi_env env_;
+  napi_handle_scope scope_ = nullptr;
+};
+
+// The JS-thread resources of a settled invoke: buffers it kept alive, its cancellation id, its
+// hold on the event loop.
+void ReleaseInvokeJsRefs(napi_env env, AddonData* data, Call* call) {
+  for (auto& ref : call->buffer_refs) DeleteRef(env, &ref);
+  if (call->cancel_id != 0) {
+    data->cancellable.erase(call->cancel_id);
+    call->cancel_id = 0;
+  }
+  ReleaseLoop(data, call);
 }
 
 napi_value MakeOutputs(napi_env env, Call* call) {
@@ -739,20 +830,93 @@ void SettleCall(napi_env env, AddonData* data, Call* call) {
   }
 }
 
-void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void* raw_call) {
-  Call* call = static_cast<Call*>(raw_call);
-  if (env == nullptr) {  // the thread-safe function is being torn down
-    call->Unref();
+// Writes a settled invoke's record: id, code, origin, note (0 none, 1 cancelled before start),
+// then per parameter (a, b) for values or (size, 0) for memrefs.
+void WriteInvokeRecord(AddonData* data, Call* call, size_t index) {
+  double* r = data->results + index * kRecordDoubles;
+  r[0] = call->invoke_id;
+  r[1] = call->result;
+  r[2] = call->origin;
+  r[3] = call->note == nullptr ? 0 : 1;
+  uint32_t types = call->op.paramTypes;
+  for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    const TEEC_Parameter& param = call->op.params[i];
+    double x = 0, y = 0;
+    switch (TEEC_PARAM_TYPE_GET(types, i)) {
+      case TEEC_VALUE_INPUT:
+      case TEEC_VALUE_OUTPUT:
+      case TEEC_VALUE_INOUT:
+        x = param.value.a;
+        y = param.value.b;
+        break;
+      case TEEC_MEMREF_TEMP_INPUT:
+      case TEEC_MEMREF_TEMP_OUTPUT:
+      case TEEC_MEMREF_TEMP_INOUT:
+        x = static_cast<double>(param.tmpref.size);
+        break;
+      case TEEC_MEMREF_WHOLE:
+      case TEEC_MEMREF_PARTIAL_INPUT:
+      case TEEC_MEMREF_PARTIAL_OUTPUT:
+      case TEEC_MEMREF_PARTIAL_INOUT:
+        x = static_cast<double>(param.memref.size);
+        break;
+      default:
+        break;
+    }
+    r[4 + 2 * i] = x;
+    r[5 + 2 * i] = y;
+  }
+}
+
+// Hands `count` invoke records to JS in one call.
+void FlushInvokeRecords(napi_env env, AddonData* data, size_t count) {
+  HandleScope scope(env);
+  napi_value fn = nullptr, recv = nullptr, arg = nullptr, ignored = nullptr;
+  if (napi_get_reference_value(env, data->invoke_done, &fn) != napi_ok || fn == nullptr ||
+      napi_get_undefined(env, &recv) != napi_ok || napi_create_uint32(env, static_cast<uint32_t>(count), &arg) != napi_ok) {
     return;
   }
-  AddonData* data = static_cast<AddonData*>(context);
-  try {
-    SettleCall(env, data, call);
-  } catch (const JsException&) {
+  if (napi_call_function(env, recv, fn, 1, &arg, &ignored) != napi_ok) {
     napi_value error;
     if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
   }
-  call->Unref();
+}
+
+// One wake-up of the JS thread: settles every call that finished since the last one, invokes
+// through the batched records (one JS call per kMaxRecords), the rest one by one. Calls are
+// settled in the order they finished.
+void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void* /*unused*/) {
+  if (env == nullptr) return;  // torn down: CleanupEnv drops what is left
+  AddonData* data = static_cast<AddonData*>(context);
+  Call* call = data->shared->TakeReady();
+  size_t records = 0;
+  while (call != nullptr) {
+    Call* next = call->next_ready;
+    call->next_ready = nullptr;
+    try {
+      if (call->kind == CallKind::kInvoke && call->invoke_id != 0 && data->results != nullptr) {
+        ReleaseInvokeJsRefs(env, data, call);
+        WriteInvokeRecord(data, call, records++);
+        if (records == kMaxRecords) {
+          FlushInvokeRecords(env, data, records);
+          records = 0;
+        }
+      } else {
+        if (records > 0) {
+          FlushInvokeRecords(env, data, records);
+          records = 0;
+        }
+        HandleScope scope(env);
+        SettleCall(env, data, call);
+      }
+    } catch (const JsException&) {
+      napi_value error;
+      if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+    }
+    call->Unref();
+    call = next;
+  }
+  if (records > 0) FlushInvokeRecords(env, data, records);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -889,7 +1053,23 @@ napi_value Configure(napi_env env, napi_callback_info info) {
     DeleteRef(env, slot.ref);
     NAPI_OK(napi_create_reference(env, fn, 1, slot.ref));
   }
-  return Undefined(env);
+  // Invoke results: a function taking the number of records, and the records' buffer.
+  napi_value invoke_done = GetProperty(env, args[0], "invokeDone");
+  if (TypeOf(env, invoke_done) != napi_function) ThrowArgument(env, "options.invokeDone", "must be a function");
+  DeleteRef(env, &data->invoke_done);
+  NAPI_OK(napi_create_reference(env, invoke_done, 1, &data->invoke_done));
+  napi_value buffer;
+  if (data->results_ref == nullptr) {
+    void* bytes = nullptr;
+    NAPI_OK(napi_create_arraybuffer(env, kMaxRecords * kRecordDoubles * sizeof(double), &bytes, &buffer));
+    NAPI_OK(napi_create_reference(env, buffer, 1, &data->results_ref));
+    data->results = static_cast<double*>(bytes);
+  } else {
+    NAPI_OK(napi_get_reference_value(env, data->results_ref, &buffer));
+  }
+  napi_value records;
+  NAPI_OK(napi_create_typedarray(env, napi_float64_array, kMaxRecords * kRecordDoubles, buffer, 0, &records));
+  return records;
 }
 
 std::string ToUtf8(napi_env env, napi_value value, const std::string& name) {
@@ -1194,32 +1374,65 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
   return StartOperation(env, data, call, args[6]);
 }
 
+// invokeCommand(session, command, params, cancellable) -> id. The result comes back as a record
+// under `id` (see OnCompletion); `cancel(id)` works while it is pending if `cancellable`.
 napi_value InvokeCommandJs(napi_env env, napi_callback_info info) {
-  napi_value args[5];
+  napi_value args[4];
   GetArgs(env, info, args);
   AddonData* data = GetData(env);
+  if (data->results == nullptr) {
+    napi_throw_error(env, nullptr, "rx-teec: configure() the addon before invoking");
+    throw JsException{};
+  }
   auto* holder = UnwrapTagged<SessionHolder>(env, args[0], kSessionTag, "session", "a session");
-  std::shared_ptr<Session> session = holder->session;
+  const std::shared_ptr<Session>& session = holder->session;
+  bool cancellable = false;
   Call* call = new Call(CallKind::kInvoke);
   call->env = data->shared;
   call->context = session->context;
   call->session = session;
+  bool run_now = false;
   try {
     call->command = ToUint32(env, args[1], "command");
     ParseParams(env, args[2], call, session->context);
-    call->callback = CallbackRef(env, args[3]);
-    std::string why;
+    if (!IsNullish(env, args[3])) NAPI_OK(napi_get_value_bool(env, args[3], &cancellable));
+    const char* why = nullptr;
+    std::string mem_why;
     {
       std::lock_guard<std::mutex> lock(session->context->mutex);
-      if (session->state != LifeState::kLive) why = "the session is closed";
-      else AdmitOperationLocked(call, &why);
+      if (session->state != LifeState::kLive) {
+        why = "the session is closed";
+      } else if (!AdmitOperationLocked(call, &mem_why)) {
+        why = mem_why.c_str();
+      } else {
+        // Enter the session's strand; the queue's (or strand's) reference.
+        call->Ref();
+        if (!session->strand_busy) {
+          session->strand_busy = true;
+          run_now = true;
+        } else if (session->strand_tail != nullptr) {
+          session->strand_tail->strand_next = call;
+          session->strand_tail = call;
+        } else {
+          session->strand_head = session->strand_tail = call;
+        }
+      }
     }
-    if (!why.empty()) ThrowState(env, why, "invokeCommand");
+    if (why != nullptr) ThrowState(env, why, "invokeCommand");
   } catch (...) {
     CleanupUnstartedCall(env, call);
     throw;
   }
-  return StartOperation(env, data, call, args[4]);
+  // From here on a worker may already run the call; only JS-thread fields are touched, and the
+  // call cannot settle before this function returns.
+  call->invoke_id = data->next_call_id++;
+  if (cancellable) {
+    call->cancel_id = call->invoke_id;
+    data->cancellable.emplace(call->cancel_id, call);
+  }
+  KeepLoopAlive(data, call);
+  if (run_now) WorkerPool::Instance().Submit(call);
+  return MakeNumber(env, call->invoke_id);
 }
 
 napi_value CancelJs(napi_env env, napi_callback_info info) {
@@ -1562,6 +1775,7 @@ void CleanupEnv(void* raw) {
     }
     FinalizeNow(context, sessions, mems, &deadline);
   }
+  Call* unsettled;
   {
     std::lock_guard<std::mutex> lock(shared->mutex);
     if (shared->completions != nullptr) {
@@ -1569,6 +1783,14 @@ void CleanupEnv(void* raw) {
       shared->completions = nullptr;
     }
     shared->contexts.clear();
+    unsettled = shared->ready_head;
+    shared->ready_head = shared->ready_tail = nullptr;
+  }
+  // Finished calls no JS will settle any more (Post drops those that finish from now on).
+  while (unsettled != nullptr) {
+    Call* next = unsettled->next_ready;
+    unsettled->Unref();
+    unsettled = next;
   }
 }
 

@@ -42,9 +42,16 @@ struct EnvShared {
   bool open = true;  // false from the env's cleanup on: completions are dropped
   napi_threadsafe_function completions = nullptr;
   std::set<std::shared_ptr<Context>> contexts;  // initialized and not yet finalized
+  // Finished calls the JS thread has not taken yet (FIFO through Call::next_ready). The
+  // thread-safe function is called only when this goes from empty to non-empty: one wake-up
+  // of the JS thread settles every call that finished meanwhile.
+  Call* ready_head = nullptr;
+  Call* ready_tail = nullptr;
 
   // Hands a finished call to the JS thread (transfers the caller's reference).
   void Post(Call* call);
+  // JS thread: takes every finished call (a list through Call::next_ready).
+  Call* TakeReady();
 };
 
 struct Session;
@@ -71,6 +78,13 @@ struct Session {
   LifeState state = LifeState::kOpening;  // guarded by context->mutex
   std::vector<Call*> in_flight;
   std::vector<Call*> waiters;
+  // The strand (guarded by context->mutex): invokes on one session run one at a time, in the
+  // order they were made. `strand_busy` while a worker runs (or is about to run) one of them;
+  // the others wait in the FIFO through Call::strand_next, each holding a queue reference, and
+  // the worker that finishes a call starts the next one itself.
+  bool strand_busy = false;
+  Call* strand_head = nullptr;
+  Call* strand_tail = nullptr;
 };
 
 struct SharedMem {
@@ -119,6 +133,8 @@ struct Call : Job {
   std::shared_ptr<SharedMem> shared_mem;  // kRelease
   Call* target = nullptr;                 // kCancel: the call to cancel (referenced)
   bool gc_initiated = false;              // started by a finalizer: no JS waits for it
+  Call* next_ready = nullptr;             // EnvShared's list of finished calls
+  Call* strand_next = nullptr;            // kInvoke: the session's strand FIFO
 
   // Operation calls (open, invoke).
   std::atomic<int> phase{kQueued};
@@ -147,6 +163,7 @@ struct Call : Job {
   // JS thread only.
   napi_ref callback = nullptr;
   double cancel_id = 0;
+  double invoke_id = 0;  // kInvoke: settled through the batched result records under this id
   bool keeps_loop_alive = false;
 };
 

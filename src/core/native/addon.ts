@@ -24,6 +24,12 @@ export interface NativeOutput {
   readonly size?: number;
 }
 
+/**
+ * An invoke result record in the buffer `configure` returns: id, code, origin, note (0 none,
+ * 1 cancelled before start), then per parameter two numbers (a, b for values; size, 0 for memrefs).
+ */
+export const INVOKE_RECORD = 12;
+
 /** Counters of the addon, for diagnostics and leak tests. */
 export interface NativeStats {
   /** Worker threads alive (busy or idle) in the addon's pool. */
@@ -52,12 +58,18 @@ export interface NativeParam {
 
 /** The functions rx_teec.node exports (see native/addon/src/addon.cc). */
 export interface NativeAddon {
-  configure(factories: {
+  /**
+   * Gives the addon the error classes and the receiver of invoke results; returns the buffer the
+   * results are written to ({@link INVOKE_RECORD} doubles per record) before each
+   * `invokeDone(count)` call.
+   */
+  configure(options: {
     teecError(code: number, origin: number, operation: string, message?: string): Error;
     argumentError(argument: string, detail: string): Error;
     rangeError(argument: string, detail: string): Error;
     stateError(message: string, operation: string): Error;
-  }): void;
+    invokeDone(count: number): void;
+  }): Float64Array;
   openLibrary(path: string): NativeLibrary;
   initializeContext(library: NativeLibrary, name: string | null, callback: NativeCallback): void;
   finalizeContext(context: unknown, callback: NativeCallback): void;
@@ -71,13 +83,12 @@ export interface NativeAddon {
     cancellable: boolean,
   ): number | undefined;
   closeSession(session: unknown, callback: NativeCallback): void;
-  invokeCommand(
-    session: unknown,
-    command: number,
-    params: readonly (NativeParam | null | undefined)[] | null,
-    callback: NativeCallback,
-    cancellable: boolean,
-  ): number | undefined;
+  /**
+   * Queues the invoke on the session's strand (invokes of one session run one at a time, in
+   * call order) and returns its id; the result arrives as a record under that id through
+   * `invokeDone`. `cancel(id)` works while it is pending when `cancellable`.
+   */
+  invokeCommand(session: unknown, command: number, params: readonly (NativeParam | null | undefined)[] | null, cancellable: boolean): number;
   cancel(callId: number): void;
   allocateSharedMemory(context: unknown, size: number, flags: number): unknown;
   registerSharedMemory(context: unknown, buffer: Uint8Array | ArrayBuffer, flags: number): unknown;

@@ -15,7 +15,8 @@ import type {
 import { PARAM_COUNT, ReturnCode } from '../constants';
 import { TeecArgumentError, TeecError, TeecRangeError, TeecStateError, cancelledBeforeStart, type FailedParamOutput } from '../errors';
 import { parseUuid, describe } from '../uuid';
-import { loadAddon, type NativeAddon, type NativeLibrary, type NativeOutputs, type NativeStats } from './addon';
+import { abortFanout, type AbortTarget } from '../in-flight';
+import { INVOKE_RECORD, loadAddon, type NativeAddon, type NativeLibrary, type NativeOutputs, type NativeStats } from './addon';
 
 const EMPTY_OUTPUTS: OperationOutputs = Object.freeze([
   Object.freeze({}),
@@ -25,21 +26,89 @@ const EMPTY_OUTPUTS: OperationOutputs = Object.freeze([
 ]) as unknown as OperationOutputs;
 
 const CANCELLED_BEFORE_START = 'cancelled-before-start';
+const NO_OUTPUT: NativeOutputs[number] = Object.freeze({});
 
-let configuredAddon: NativeAddon | undefined;
+/** An invoke the addon has not settled yet; told when its signal aborts. */
+class PendingInvoke implements AbortTarget {
+  constructor(
+    private readonly addon: NativeAddon,
+    private readonly id: number,
+    readonly resolve: (outputs: OperationOutputs) => void,
+    readonly reject: (error: Error) => void,
+    readonly params: readonly BackendParam[] | null,
+    readonly signal: AbortSignal | undefined,
+  ) {}
 
-/** Loads the addon and gives it the error classes of src/core (once). */
-function addonWithErrors(addon: NativeAddon = loadAddon()): NativeAddon {
-  if (configuredAddon !== addon) {
-    addon.configure({
+  onAbort(): void {
+    this.addon.cancel(this.id);
+  }
+}
+
+/** The addon as configured by this module: its invoke result records and the invokes pending. */
+interface Channel {
+  readonly addon: NativeAddon;
+  records: Float64Array;
+  readonly pending: Map<number, PendingInvoke>;
+}
+
+let channel: Channel | undefined;
+
+/** What the TA returned through the parameters of a record at `base` (undefined: no parameters). */
+function outputsOf(params: readonly BackendParam[] | null, r: Float64Array, base: number): NativeOutputs | undefined {
+  if (params === null || params.length === 0) return undefined;
+  const out: NativeOutputs[number][] = [NO_OUTPUT, NO_OUTPUT, NO_OUTPUT, NO_OUTPUT];
+  let any = false;
+  for (let i = 0; i < params.length; i++) {
+    const type = (params[i] as BackendParam | null | undefined)?.type ?? 0;
+    if (type === 0) continue;
+    any = true;
+    const x = r[base + 4 + 2 * i];
+    if (type <= 0x3) out[i] = { a: x, b: r[base + 5 + 2 * i] };
+    else if ((type >= 0x5 && type <= 0x7) || type >= 0xc) out[i] = { size: x };
+    else out[i] = {};
+  }
+  return any ? (out as unknown as NativeOutputs) : undefined;
+}
+
+/** Settles the invokes whose records the addon just wrote (one call per batch of completions). */
+function settleInvokes(ch: Channel, count: number): void {
+  const r = ch.records;
+  for (let i = 0, base = 0; i < count; i++, base += INVOKE_RECORD) {
+    const id = r[base];
+    const call = ch.pending.get(id);
+    if (call === undefined) continue; // made by an earlier instance of this module
+    ch.pending.delete(id);
+    if (call.signal !== undefined) abortFanout(call.signal).delete(call);
+    const code = r[base + 1];
+    const note = r[base + 3];
+    if (note !== 0) {
+      call.reject(callError('invokeCommand', code, r[base + 2], undefined, CANCELLED_BEFORE_START, call.params));
+    } else if (code === 0) {
+      call.resolve((outputsOf(call.params, r, base) as OperationOutputs | undefined) ?? EMPTY_OUTPUTS);
+    } else {
+      call.reject(callError('invokeCommand', code, r[base + 2], outputsOf(call.params, r, base), undefined, call.params));
+    }
+  }
+}
+
+/** Loads the addon and gives it the error classes of src/core and the invoke receiver (once). */
+function configured(addon: NativeAddon = loadAddon()): Channel {
+  if (channel?.addon !== addon) {
+    const ch: Channel = { addon, records: new Float64Array(0), pending: new Map() };
+    ch.records = addon.configure({
       teecError: (code, origin, operation, message) => new TeecError(code, origin, { operation, message }),
       argumentError: (argument, detail) => new TeecArgumentError(argument, detail),
       rangeError: (argument, detail) => new TeecRangeError(argument, detail),
       stateError: (message, operation) => new TeecStateError(message, operation),
+      invokeDone: (count) => settleInvokes(ch, count),
     });
-    configuredAddon = addon;
+    channel = ch;
   }
-  return addon;
+  return channel;
+}
+
+function addonWithErrors(addon?: NativeAddon): NativeAddon {
+  return configured(addon).addon;
 }
 
 /** The size a memref parameter had going in, to spot the one SHORT_BUFFER grew. */
@@ -109,6 +178,7 @@ function checkSignal(signal: unknown): void {
  */
 export class NativeBackend implements Backend {
   private readonly addon: NativeAddon;
+  private readonly channel: Channel;
   private readonly library: NativeLibrary;
 
   /**
@@ -119,7 +189,8 @@ export class NativeBackend implements Backend {
     readonly info: BackendInfo,
     addon?: NativeAddon,
   ) {
-    this.addon = addonWithErrors(addon);
+    this.channel = configured(addon);
+    this.addon = this.channel.addon;
     if (!info.libraryPath) throw new TypeError('info.libraryPath is required by the native backend');
     try {
       this.library = this.addon.openLibrary(info.libraryPath);
@@ -197,22 +268,11 @@ export class NativeBackend implements Backend {
       checkParams(params);
       checkSignal(signal);
       if (signal?.aborted) throw cancelledBeforeStart('invokeCommand');
-      let onAbort: (() => void) | undefined;
-      const id = this.addon.invokeCommand(
-        session,
-        command,
-        params ?? null,
-        (code, origin, outputs, _handle, note) => {
-          if (onAbort) signal!.removeEventListener('abort', onAbort);
-          if (code === 0 && note === undefined) resolve((outputs as OperationOutputs | undefined) ?? EMPTY_OUTPUTS);
-          else reject(callError('invokeCommand', code, origin, outputs, note, params));
-        },
-        signal !== undefined,
-      );
-      if (signal && id !== undefined) {
-        onAbort = () => this.addon.cancel(id);
-        signal.addEventListener('abort', onAbort, { once: true });
-      }
+      const addon = this.addon;
+      const id = addon.invokeCommand(session, command, params ?? null, signal !== undefined);
+      const call = new PendingInvoke(addon, id, resolve, reject, params ?? null, signal);
+      this.channel.pending.set(id, call);
+      if (signal !== undefined) abortFanout(signal).add(call);
     });
   }
 
