@@ -55,5 +55,16 @@ void t_threads_own_sessions(void);
 void t_client_killed_mid_invoke(void);
 void t_demo_value_and_temp(void);
 void t_demo_registered_stream(void);
+void t_aes_ctr_kat(void);
+void t_aes_gcm_kat(void);
+void t_aes_gcm_encrypt_matches_openssl(void);
+void t_aes_ctr_roundtrip(void);
+void t_aes_gcm_roundtrip(void);
+void t_aes_ctr_shared_memory(void);
+void t_aes_gcm_shared_memory(void);
+void t_aes_gcm_tampered(void);
+void t_aes_wrong_key(void);
+void t_aes_key_not_readable(void);
+void t_aes_bad_parameters(void);
 
 #endif

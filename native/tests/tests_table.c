@@ -48,6 +48,17 @@ const struct test_case conformance_tests[] = {
 	{ "client_killed_mid_invoke", t_client_killed_mid_invoke },
 	{ "demo_value_and_temp", t_demo_value_and_temp },
 	{ "demo_registered_stream", t_demo_registered_stream },
+	{ "aes_ctr_kat", t_aes_ctr_kat },
+	{ "aes_gcm_kat", t_aes_gcm_kat },
+	{ "aes_gcm_encrypt_matches_openssl", t_aes_gcm_encrypt_matches_openssl },
+	{ "aes_ctr_roundtrip", t_aes_ctr_roundtrip },
+	{ "aes_gcm_roundtrip", t_aes_gcm_roundtrip },
+	{ "aes_ctr_shared_memory", t_aes_ctr_shared_memory },
+	{ "aes_gcm_shared_memory", t_aes_gcm_shared_memory },
+	{ "aes_gcm_tampered", t_aes_gcm_tampered },
+	{ "aes_wrong_key", t_aes_wrong_key },
+	{ "aes_key_not_readable", t_aes_key_not_readable },
+	{ "aes_bad_parameters", t_aes_bad_parameters },
 };
 
 const size_t conformance_test_count = sizeof(conformance_tests) / sizeof(conformance_tests[0]);
