@@ -1,6 +1,6 @@
 # The C benchmark: $(BENCH_DIR)/teec-bench (run it with `make bench-c`).
 
-BENCH_SRCS := $(wildcard $(NATIVE)/bench/*.c)
+BENCH_SRCS := $(filter-out $(NATIVE)/bench/aes_bench.c,$(wildcard $(NATIVE)/bench/*.c))
 BENCH_OBJS := $(patsubst $(NATIVE)/%.c,$(OBJ_DIR)/%.o,$(BENCH_SRCS))
 BENCH_BIN  := $(BENCH_DIR)/teec-bench
 
@@ -20,3 +20,5 @@ bench-c: $(BENCH_BIN) sim tas
 	$(BENCH_BIN)
 
 endif
+
+include $(NATIVE)/bench/aes_bench.mk

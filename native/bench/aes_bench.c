@@ -1,0 +1,534 @@
+/*
+ * aes-bench: the C pipeline of AES-128-CTR stream decryption through the
+ * aes_stream TA on the simulator — what the TypeScript teecInvoke pipeline is
+ * measured against.
+ *
+ *   aes-bench [--json] [--quick] [--bin-dir DIR] [--ta-dir DIR]
+ *
+ * For chunk sizes of 64 KiB, 256 KiB, 1 MiB and 4 MiB:
+ *   ta_ctr_shm    one allocated shared memory block, a PARTIAL_INOUT window
+ *                 per chunk, AES_STREAM_CMD_CTR_CHUNK in place (zero copy)
+ *   ta_ctr_tmp    the same chunk as a temporary memref (copied both ways)
+ *   ta_gcm_shm    AES-128-GCM decryption of framed chunks in shared memory
+ *   evp_ctr       OpenSSL EVP AES-128-CTR in this process on the same chunks
+ *                 (the ceiling; `openssl speed -evp aes-128-ctr` is similar)
+ * One chunk is in flight at a time (depth 1), as in a simple C loop.
+ * The key is generated inside the TA (GENERATE_KEY), as in real use.
+ *
+ * Uses the daemon named by RX_TEEC_SIM_SOCKET when that is set; otherwise
+ * starts a private one (fresh mktemp directory) and stops it by PID at the end.
+ * Prints a table, or with --json one JSON line.
+ */
+#include <openssl/evp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aes_stream_ta.h"
+#include "tee_client_api.h"
+
+#define KIB 1024u
+#define MIB (1024u * 1024u)
+#define TAG 16
+
+enum method { M_TA_CTR_SHM, M_TA_CTR_TMP, M_TA_GCM_SHM, M_EVP_CTR, M_COUNT };
+
+static const char *const method_names[M_COUNT] = { "ta_ctr_shm", "ta_ctr_tmp", "ta_gcm_shm",
+						    "evp_ctr" };
+static const size_t chunk_sizes[] = { 64 * KIB, 256 * KIB, 1 * MIB, 4 * MIB };
+#define N_CHUNKS (sizeof(chunk_sizes) / sizeof(chunk_sizes[0]))
+
+struct result {
+	size_t chunk;
+	uint64_t bytes;
+	double seconds;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double mib_s(const struct result *r)
+{
+	return r->seconds > 0 ? (double)r->bytes / MIB / r->seconds : 0;
+}
+
+/* ---- the TA side ---- */
+
+struct bench {
+	TEEC_Context ctx;
+	TEEC_Session ctr;   /* a session with a generated AES-128 CTR key */
+	TEEC_Session gcm;   /* a session with a generated AES-128 GCM key */
+	TEEC_SharedMemory shm;
+	uint8_t *tmp;       /* the temporary memref's buffer */
+	size_t cap;         /* bytes of shm and tmp */
+	bool have_ctx, have_shm, have_ctr, have_gcm;
+};
+
+static TEEC_Result invoke(TEEC_Session *s, uint32_t cmd, TEEC_Operation *op)
+{
+	uint32_t origin;
+
+	return TEEC_InvokeCommand(s, cmd, op, &origin);
+}
+
+/* Generates a key of the given mode in s and starts a stream in direction cmd. */
+static TEEC_Result setup_session(TEEC_Session *s, uint32_t mode, uint32_t start_cmd)
+{
+	uint8_t blob[AES_STREAM_BLOB_MAX_SIZE], iv[AES_STREAM_CTR_IV_SIZE];
+	TEEC_Operation op;
+	TEEC_Result r;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
+					 TEEC_NONE);
+	op.params[0].value.a = 128;
+	op.params[0].value.b = mode;
+	op.params[1].tmpref.buffer = blob;
+	op.params[1].tmpref.size = sizeof(blob);
+	r = invoke(s, AES_STREAM_CMD_GENERATE_KEY, &op);
+	if (r != TEEC_SUCCESS)
+		return r;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = iv;
+	op.params[0].tmpref.size = sizeof(iv);
+	r = invoke(s, AES_STREAM_CMD_START_ENCRYPT, &op);
+	if (r != TEEC_SUCCESS || start_cmd == AES_STREAM_CMD_START_ENCRYPT)
+		return r;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = iv;
+	op.params[0].tmpref.size = mode == AES_STREAM_MODE_GCM ? AES_STREAM_GCM_IV_SIZE
+							       : AES_STREAM_CTR_IV_SIZE;
+	return invoke(s, start_cmd, &op);
+}
+
+/* One CTR chunk at stream offset off, from shm or the temporary buffer. */
+static TEEC_Result ctr_chunk(struct bench *b, bool shared, size_t n, uint64_t off)
+{
+	TEEC_Operation op;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(shared ? TEEC_MEMREF_PARTIAL_INOUT : TEEC_MEMREF_TEMP_INOUT,
+					 TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE);
+	if (shared) {
+		op.params[0].memref.parent = &b->shm;
+		op.params[0].memref.offset = 0;
+		op.params[0].memref.size = n;
+	} else {
+		op.params[0].tmpref.buffer = b->tmp;
+		op.params[0].tmpref.size = n;
+	}
+	op.params[1].value.a = (uint32_t)off;
+	op.params[1].value.b = (uint32_t)(off >> 32);
+	return invoke(&b->ctr, AES_STREAM_CMD_CTR_CHUNK, &op);
+}
+
+/* Decrypts a copy of a genuine GCM frame (chunk 0, FINAL) in shared memory. */
+static TEEC_Result gcm_chunk(struct bench *b, size_t n, uint8_t *frame)
+{
+	TEEC_Operation op;
+
+	memcpy(b->shm.buffer, frame, n + TAG);
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
+					 TEEC_NONE);
+	op.params[0].memref.parent = &b->shm;
+	op.params[0].memref.size = n + TAG;
+	op.params[1].value.a = 0;
+	op.params[1].value.b = AES_STREAM_CHUNK_FINAL;
+	return invoke(&b->gcm, AES_STREAM_CMD_GCM_CHUNK, &op);
+}
+
+/* ---- measurements ---- */
+
+static uint64_t target_bytes(bool quick, size_t chunk)
+{
+	uint64_t t = quick ? 256ull * MIB : 2048ull * MIB;
+
+	/* At least a few chunks even for the largest size. */
+	return t < 8ull * chunk ? 8ull * chunk : t;
+}
+
+static TEEC_Result run_ctr(struct bench *b, bool shared, size_t chunk, bool quick,
+			   struct result *r)
+{
+	uint64_t want = target_bytes(quick, chunk), off = 0;
+	TEEC_Result res = TEEC_SUCCESS;
+	double t0;
+
+	for (int i = 0; i < 2 && res == TEEC_SUCCESS; i++) /* warm-up */
+		res = ctr_chunk(b, shared, chunk, off);
+	t0 = now_s();
+	while (res == TEEC_SUCCESS && off < want) {
+		res = ctr_chunk(b, shared, chunk, off);
+		off += chunk;
+	}
+	r->chunk = chunk;
+	r->bytes = off;
+	r->seconds = now_s() - t0;
+	return res;
+}
+
+/*
+ * GCM: the measured loop copies a saved frame into shared memory before each
+ * call (the decryption consumes it); that memcpy is timed too, as a
+ * pipeline's read into the block would be.
+ */
+static TEEC_Result run_gcm(struct bench *b, size_t chunk, bool quick, struct result *r)
+{
+	uint64_t want = target_bytes(quick, chunk) / 2, done = 0;
+	uint8_t *frame = malloc(chunk + TAG);
+	TEEC_Session enc;
+	TEEC_Operation op;
+	uint8_t iv[AES_STREAM_GCM_IV_SIZE], blob[AES_STREAM_BLOB_MAX_SIZE];
+	uint32_t origin;
+	TEEC_Result res;
+	double t0;
+
+	if (!frame)
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	/* An encrypting session with the same key, made from b->gcm's key blob. */
+	res = TEEC_OpenSession(&b->ctx, &enc, &(TEEC_UUID)AES_STREAM_TA_UUID, TEEC_LOGIN_PUBLIC,
+			       NULL, NULL, &origin);
+	if (res != TEEC_SUCCESS) {
+		free(frame);
+		return res;
+	}
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
+					 TEEC_NONE);
+	op.params[0].value.a = 128;
+	op.params[0].value.b = AES_STREAM_MODE_GCM;
+	op.params[1].tmpref.buffer = blob;
+	op.params[1].tmpref.size = sizeof(blob);
+	res = invoke(&enc, AES_STREAM_CMD_GENERATE_KEY, &op);
+	if (res == TEEC_SUCCESS) {
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].tmpref.buffer = iv;
+		op.params[0].tmpref.size = sizeof(iv);
+		res = invoke(&enc, AES_STREAM_CMD_START_ENCRYPT, &op);
+	}
+	if (res == TEEC_SUCCESS) {
+		memset(b->shm.buffer, 0x5a, chunk);
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_VALUE_INPUT,
+						 TEEC_NONE, TEEC_NONE);
+		op.params[0].memref.parent = &b->shm;
+		op.params[0].memref.size = chunk + TAG;
+		op.params[1].value.b = AES_STREAM_CHUNK_FINAL;
+		res = invoke(&enc, AES_STREAM_CMD_GCM_CHUNK, &op);
+		memcpy(frame, b->shm.buffer, chunk + TAG);
+	}
+	/* The decrypting session imports the same key and starts the stream. */
+	if (res == TEEC_SUCCESS) {
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].tmpref.buffer = blob;
+		op.params[0].tmpref.size = AES_STREAM_BLOB_SIZE_128;
+		res = invoke(&b->gcm, AES_STREAM_CMD_IMPORT_KEY, &op);
+	}
+	if (res == TEEC_SUCCESS) {
+		memset(&op, 0, sizeof(op));
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE,
+						 TEEC_NONE);
+		op.params[0].tmpref.buffer = iv;
+		op.params[0].tmpref.size = sizeof(iv);
+		res = invoke(&b->gcm, AES_STREAM_CMD_START_DECRYPT, &op);
+	}
+	TEEC_CloseSession(&enc);
+	if (res == TEEC_SUCCESS)
+		res = gcm_chunk(b, chunk, frame); /* warm-up */
+	t0 = now_s();
+	while (res == TEEC_SUCCESS && done < want) {
+		res = gcm_chunk(b, chunk, frame);
+		done += chunk;
+	}
+	r->chunk = chunk;
+	r->bytes = done;
+	r->seconds = now_s() - t0;
+	free(frame);
+	return res;
+}
+
+static bool run_evp(uint8_t *buf, size_t chunk, bool quick, struct result *r)
+{
+	static const uint8_t key[16], iv[16];
+	uint64_t want = target_bytes(quick, chunk), done = 0;
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	bool ok;
+	double t0;
+	int outl;
+
+	ok = c && EVP_EncryptInit_ex(c, EVP_aes_128_ctr(), NULL, key, iv) == 1;
+	t0 = now_s();
+	while (ok && done < want) {
+		ok = EVP_EncryptUpdate(c, buf, &outl, buf, (int)chunk) == 1;
+		done += chunk;
+	}
+	r->chunk = chunk;
+	r->bytes = done;
+	r->seconds = now_s() - t0;
+	EVP_CIPHER_CTX_free(c);
+	return ok;
+}
+
+/* ---- machine description and output ---- */
+
+static void cpu_model(char *out, size_t cap)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	snprintf(out, cap, "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *v = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) != 0 || !v)
+			continue;
+		for (v++; *v == ' ' || *v == '\t'; v++)
+			;
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(out, cap, "%s", v);
+		break;
+	}
+	fclose(f);
+}
+
+static void print_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_results(bool json, struct result r[M_COUNT][N_CHUNKS])
+{
+	char cpu[256];
+
+	cpu_model(cpu, sizeof(cpu));
+	if (json) {
+		printf("{\"bench\":\"aes-bench\",\"backend\":\"rx-teec-sim\",\"cipher\":\"aes-128\","
+		       "\"depth\":1,\"nproc\":%ld,\"cpu\":",
+		       sysconf(_SC_NPROCESSORS_ONLN));
+		print_json_string(cpu);
+		printf(",\"results\":[");
+		for (int m = 0; m < M_COUNT; m++)
+			for (size_t c = 0; c < N_CHUNKS; c++)
+				printf("%s{\"name\":\"%s\",\"chunk\":%zu,\"bytes\":%llu,"
+				       "\"seconds\":%.6f,\"mib_per_s\":%.1f}",
+				       m || c ? "," : "", method_names[m], r[m][c].chunk,
+				       (unsigned long long)r[m][c].bytes, r[m][c].seconds,
+				       mib_s(&r[m][c]));
+		printf("]}\n");
+		return;
+	}
+	printf("aes-bench on %s (%ld CPUs), simulator backend, depth 1, MiB/s\n", cpu,
+	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("%-12s", "chunk");
+	for (int m = 0; m < M_COUNT; m++)
+		printf(" %12s", method_names[m]);
+	printf(" %14s\n", "shm/evp");
+	for (size_t c = 0; c < N_CHUNKS; c++) {
+		double evp = mib_s(&r[M_EVP_CTR][c]);
+
+		printf("%-12zu", chunk_sizes[c]);
+		for (int m = 0; m < M_COUNT; m++)
+			printf(" %12.1f", mib_s(&r[m][c]));
+		printf(" %14.2f\n", evp > 0 ? mib_s(&r[M_TA_CTR_SHM][c]) / evp : 0);
+	}
+}
+
+/* ---- private daemon ---- */
+
+static char run_dir[256];
+static pid_t daemon_pid;
+
+static bool start_private_daemon(const char *bin_dir, const char *ta_dir)
+{
+	char sock[300], exe[512], log[300];
+	struct stat st;
+
+	snprintf(run_dir, sizeof(run_dir), "/tmp/rx-teec-aes-bench.XXXXXX");
+	if (!mkdtemp(run_dir)) {
+		run_dir[0] = '\0';
+		return false;
+	}
+	snprintf(sock, sizeof(sock), "%s/simd.sock", run_dir);
+	snprintf(log, sizeof(log), "%s/sim.log", run_dir);
+	snprintf(exe, sizeof(exe), "%s/tee-simd", bin_dir);
+	setenv("RX_TEEC_SIM_SOCKET", sock, 1);
+	setenv("RX_TEEC_SIM_TA_PATH", ta_dir, 1);
+	/* The daemon's chatter goes to a log, not into the table. */
+	setenv("RX_TEEC_SIM_LOG", log, 1);
+	daemon_pid = fork();
+	if (daemon_pid < 0)
+		return false;
+	if (daemon_pid == 0) {
+		/* Dies with us, whatever happens to us. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() == 1)
+			_exit(126);
+		execl(exe, exe, "--foreground", "--socket", sock, "--ta-path", ta_dir, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 1000; i++) {
+		int status;
+
+		if (stat(sock, &st) == 0 && S_ISSOCK(st.st_mode))
+			return true;
+		if (waitpid(daemon_pid, &status, WNOHANG) == daemon_pid) {
+			daemon_pid = 0;
+			return false;
+		}
+		usleep(10000);
+	}
+	return false;
+}
+
+static void stop_private_daemon(void)
+{
+	char path[600];
+	int status;
+
+	if (daemon_pid > 0) {
+		kill(daemon_pid, SIGTERM);
+		waitpid(daemon_pid, &status, 0);
+		daemon_pid = 0;
+	}
+	if (run_dir[0]) {
+		snprintf(path, sizeof(path), "%s/simd.sock", run_dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/simd.sock.lock", run_dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/sim.log", run_dir);
+		unlink(path);
+		rmdir(run_dir);
+	}
+}
+
+/* ---- main ---- */
+
+static TEEC_Result bench_open(struct bench *b)
+{
+	static const TEEC_UUID uuid = AES_STREAM_TA_UUID;
+	uint32_t origin;
+	TEEC_Result r;
+
+	memset(b, 0, sizeof(*b));
+	b->cap = chunk_sizes[N_CHUNKS - 1] + TAG;
+	b->tmp = malloc(b->cap);
+	if (!b->tmp)
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	r = TEEC_InitializeContext(NULL, &b->ctx);
+	if (r != TEEC_SUCCESS)
+		return r;
+	b->have_ctx = true;
+	b->shm.size = b->cap;
+	b->shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+	r = TEEC_AllocateSharedMemory(&b->ctx, &b->shm);
+	b->have_shm = r == TEEC_SUCCESS;
+	if (r == TEEC_SUCCESS)
+		r = TEEC_OpenSession(&b->ctx, &b->ctr, &uuid, TEEC_LOGIN_PUBLIC, NULL, NULL, &origin);
+	b->have_ctr = b->have_shm && r == TEEC_SUCCESS;
+	if (r == TEEC_SUCCESS)
+		r = setup_session(&b->ctr, AES_STREAM_MODE_CTR, AES_STREAM_CMD_START_DECRYPT);
+	if (r == TEEC_SUCCESS) {
+		r = TEEC_OpenSession(&b->ctx, &b->gcm, &uuid, TEEC_LOGIN_PUBLIC, NULL, NULL, &origin);
+		b->have_gcm = r == TEEC_SUCCESS;
+	}
+	if (r == TEEC_SUCCESS) {
+		memset(b->shm.buffer, 0xa5, b->cap);
+		memset(b->tmp, 0xa5, b->cap);
+	}
+	return r;
+}
+
+static void bench_close(struct bench *b)
+{
+	if (b->have_gcm)
+		TEEC_CloseSession(&b->gcm);
+	if (b->have_ctr)
+		TEEC_CloseSession(&b->ctr);
+	if (b->have_shm)
+		TEEC_ReleaseSharedMemory(&b->shm);
+	if (b->have_ctx)
+		TEEC_FinalizeContext(&b->ctx);
+	free(b->tmp);
+}
+
+int main(int argc, char **argv)
+{
+	const char *bin_dir = BENCH_BIN_DIR, *ta_dir = BENCH_TA_DIR;
+	static struct result r[M_COUNT][N_CHUNKS];
+	bool json = false, quick = false, own_daemon = false;
+	struct bench b;
+	TEEC_Result res;
+	int rc = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = true;
+		} else if (!strcmp(argv[i], "--quick")) {
+			quick = true;
+		} else if (!strcmp(argv[i], "--bin-dir") && i + 1 < argc) {
+			bin_dir = argv[++i];
+		} else if (!strcmp(argv[i], "--ta-dir") && i + 1 < argc) {
+			ta_dir = argv[++i];
+		} else {
+			fprintf(stderr,
+				"usage: aes-bench [--json] [--quick] [--bin-dir DIR] [--ta-dir DIR]\n");
+			return 2;
+		}
+	}
+	if (!getenv("RX_TEEC_SIM_SOCKET")) {
+		own_daemon = true;
+		if (!start_private_daemon(bin_dir, ta_dir)) {
+			fprintf(stderr, "aes-bench: cannot start %s/tee-simd\n", bin_dir);
+			stop_private_daemon();
+			return 1;
+		}
+	}
+	res = bench_open(&b);
+	for (size_t c = 0; c < N_CHUNKS && res == TEEC_SUCCESS; c++) {
+		res = run_ctr(&b, true, chunk_sizes[c], quick, &r[M_TA_CTR_SHM][c]);
+		if (res == TEEC_SUCCESS)
+			res = run_ctr(&b, false, chunk_sizes[c], quick, &r[M_TA_CTR_TMP][c]);
+		if (res == TEEC_SUCCESS)
+			res = run_gcm(&b, chunk_sizes[c], quick, &r[M_TA_GCM_SHM][c]);
+		if (res == TEEC_SUCCESS && !run_evp(b.tmp, chunk_sizes[c], quick, &r[M_EVP_CTR][c]))
+			res = TEEC_ERROR_GENERIC;
+	}
+	bench_close(&b);
+	if (res != TEEC_SUCCESS) {
+		fprintf(stderr, "aes-bench: failed: 0x%08x\n", (unsigned)res);
+		rc = 1;
+	} else {
+		print_results(json, r);
+	}
+	if (own_daemon)
+		stop_private_daemon();
+	return rc;
+}
