@@ -343,6 +343,9 @@ void CollectCallsLocked(const std::vector<Call*>& calls, std::vector<Call*>* out
 }
 
 void CancelAll(std::vector<Call*>& calls) {
+  // Queued calls first, so that none of them starts while a running one is being cancelled
+  // (a strand starts its next call the moment the current one returns).
+  for (Call* call : calls) TryCancelQueued(call);
   for (Call* call : calls) {
     RequestCancel(call);
     call->Unref();
@@ -378,6 +381,7 @@ bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const
   std::vector<Call*> to_cancel;
   if (cancel) {
     std::lock_guard<std::mutex> lock(context->mutex);
+    session->cancel_queued = true;
     CollectCallsLocked(session->in_flight, &to_cancel);
   }
   CancelAll(to_cancel);
@@ -410,6 +414,7 @@ bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::c
   std::vector<Call*> to_cancel;
   if (cancel) {
     std::lock_guard<std::mutex> lock(context->mutex);
+    mem->cancel_queued = true;
     CollectCallsLocked(mem->users, &to_cancel);
   }
   CancelAll(to_cancel);
@@ -528,8 +533,12 @@ void SyncCopyBackedOut(Call* call) {
 }
 
 // Takes the next call of a session's strand, or marks the strand idle. Context mutex held.
-Call* NextInStrandLocked(Session* session) {
+// `*doomed`: its session is being closed, or a block it uses released, with cancellation: it
+// must not start (the closer cancels what it found in flight; this catches the call that would
+// otherwise start between two of its cancellations).
+Call* NextInStrandLocked(Session* session, bool* doomed) {
   Call* next = session->strand_head;
+  *doomed = false;
   if (next == nullptr) {
     session->strand_busy = false;
     return nullptr;
@@ -537,12 +546,14 @@ Call* NextInStrandLocked(Session* session) {
   session->strand_head = next->strand_next;
   if (session->strand_head == nullptr) session->strand_tail = nullptr;
   next->strand_next = nullptr;
+  *doomed = session->cancel_queued;
+  for (auto& mem : next->param_mems) *doomed = *doomed || (mem && mem->cancel_queued);
   return next;
 }
 
 // Runs an open or invoke call; for an invoke, returns the next call of its session's strand
 // (taken in the same critical section that retires this one), which this thread runs next.
-Call* RunOperation(Call* call) {
+Call* RunOperation(Call* call, bool* doomed) {
   const std::shared_ptr<Context>& context = call->context;
   TeecLibrary& library = *context->library;
   SyncCopyBackedIn(call);
@@ -582,7 +593,7 @@ Call* RunOperation(Call* call) {
     MaybeFinalizeOrphanLocked(context);
     return nullptr;
   }
-  return NextInStrandLocked(call->session.get());
+  return NextInStrandLocked(call->session.get(), doomed);
 }
 
 }  // namespace
@@ -595,23 +606,26 @@ void Call::Run() {
         Unref();  // cancelled before start: the canceller settled it
         return;
       }
-      RunOperation(this);
+      bool unused;
+      RunOperation(this, &unused);
       break;
     }
     case CallKind::kInvoke: {
       // The head of a session's strand: run it, then the calls queued behind it, on this thread,
       // without a wake-up or a trip through JS in between.
       Call* call = this;
+      bool doomed = false;
       while (call != nullptr) {
         Call* next;
+        if (doomed) TryCancelQueued(call);
         int expected = kQueued;
         if (call->phase.compare_exchange_strong(expected, kRunning)) {
-          next = RunOperation(call);
+          next = RunOperation(call, &doomed);
           call->env->Post(call);  // the travelling reference
         } else {
           // Cancelled before start: the canceller settled it; it only leaves the strand here.
           std::lock_guard<std::mutex> lock(call->context->mutex);
-          next = NextInStrandLocked(call->session.get());
+          next = NextInStrandLocked(call->session.get(), &doomed);
         }
         call->Unref();  // the queue's (or strand's) reference
         call = next;
