@@ -124,7 +124,7 @@ describe('revokeCommand against the conformance TA', () => {
     const session = await open(CONF.uuid.multi);
     const first = recorder();
     const queued = recorder();
-    session.invokeCommand(CONF.CONF_CMD_WAIT_MASKED, [input(200), output()], first.success, first.error);
+    session.invokeCommand(CONF.CONF_CMD_WAIT_MASKED, [input(1000), output()], first.success, first.error);
     const id = session.invokeCommand(CONF.CONF_CMD_NOP, [], queued.success, queued.error);
     ctx.revokeCommand(id);
     expect((await queued.once()).args[0]).toMatchObject({ name: 'OperationCanceledError', originName: 'API' });

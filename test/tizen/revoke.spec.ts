@@ -27,7 +27,7 @@ describe('revokeCommand', () => {
     const first = recorder();
     const queued = recorder();
     const third = recorder();
-    session.invokeCommand(CMD.WAIT_MASKED, [input(40)], first.success, first.error);
+    session.invokeCommand(CMD.WAIT_MASKED, [input(500)], first.success, first.error); // long enough to be still running when the revoke is reported, even on a loaded machine
     const id = session.invokeCommand(CMD.TRANSFORM, [], queued.success, queued.error);
     session.invokeCommand(CMD.TRANSFORM, [], third.success, third.error);
     teec.getContext().revokeCommand(id);
