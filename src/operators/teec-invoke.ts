@@ -61,6 +61,18 @@ export interface TeecInvokeOptions {
   output?: 'copy' | 'lease';
   /** Push sources only: chunks that may wait for a free block before the stream fails. Default 16. */
   highWaterMark?: number;
+  /**
+   * 'inplace' layout: bytes kept free at the end of each block for the TA to grow the chunk into
+   * (e.g. an authentication tag). Chunks carry at most `blockSize - reserve` bytes and the memref
+   * covers the chunk plus the reserve; the TA reports the output size. Default 0.
+   */
+  reserve?: number;
+  /**
+   * Fill every block completely before invoking (joining and splitting source chunks), so every
+   * chunk but the last carries exactly `blockSize - reserve` bytes — for framings with fixed-size
+   * chunks. Default false: a source chunk is never joined with the next one.
+   */
+  coalesce?: boolean;
 }
 
 interface Slot {
@@ -111,6 +123,9 @@ function checkOptions(o: TeecInvokeOptions): CheckedOptions {
   const blockSize = checkSize(o.blockSize ?? MiB, 'options.blockSize');
   const depth = checkSize(o.depth ?? 2, 'options.depth');
   const highWaterMark = checkSize(o.highWaterMark ?? 16, 'options.highWaterMark');
+  const reserve = checkSize(o.reserve ?? 0, 'options.reserve');
+  if (reserve >= blockSize) throw new TeecRangeError('options.reserve', `must be less than blockSize (${blockSize}), got ${reserve}`);
+  if (reserve > 0 && o.layout === 'separate') throw new TeecArgumentError('options.reserve', "applies to the 'inplace' layout only");
   if (blockSize === 0) throw new TeecRangeError('options.blockSize', 'must be at least 1');
   if (depth === 0 || depth > 64) throw new TeecRangeError('options.depth', `must be in [1, 64], got ${depth}`);
   const oneOf = <T extends string>(v: T | undefined, name: string, allowed: readonly T[]): T => {
@@ -127,6 +142,8 @@ function checkOptions(o: TeecInvokeOptions): CheckedOptions {
     output: oneOf(o.output, 'output', ['copy', 'lease'] as const),
     outputSize: o.outputSize ?? ((n: number) => n),
     params: o.params,
+    reserve,
+    coalesce: o.coalesce ?? false,
   };
 }
 
@@ -142,6 +159,8 @@ class Pipeline {
   private pushDone = false;
   private wakeReader?: () => void;
   private leftover: Uint8Array | null = null;
+  /** The source has signalled its end (coalesce mode reads past a partial block's end). */
+  private exhausted = false;
   private reading = false;
   private sourceDone = false;
   private stopped = false;
@@ -263,15 +282,27 @@ class Pipeline {
 
   /** Puts the next input into the slot's block; resolves with its length (0 at the end). */
   private async fill(slot: Slot): Promise<number> {
-    if (this.puller?.fill) return this.puller.fill(slot.input);
+    const room = slot.input.subarray(0, slot.input.length - this.opts.reserve);
+    if (!this.opts.coalesce) return this.fillOnce(room);
+    let n = 0;
+    while (n < room.length && !this.exhausted && !this.stopped) {
+      const got = await this.fillOnce(room.subarray(n));
+      if (got === 0) this.exhausted = true; // a source that said "end" is not asked again
+      n += got;
+    }
+    return n;
+  }
+
+  private async fillOnce(target: Uint8Array): Promise<number> {
+    if (this.puller?.fill) return this.puller.fill(target);
     let data = this.leftover;
     while (data === null || data.length === 0) {
       data = await this.nextChunk();
       if (data === null) return 0;
       if (!(data instanceof Uint8Array)) throw new TeecArgumentError('source', `emitted a ${typeof data}, expected Uint8Array chunks`);
     }
-    const take = Math.min(data.length, slot.input.length);
-    slot.input.set(take === data.length ? data : data.subarray(0, take));
+    const take = Math.min(data.length, target.length);
+    target.set(take === data.length ? data : data.subarray(0, take));
     this.leftover = take < data.length ? data.subarray(take) : null;
     return take;
   }
@@ -290,7 +321,7 @@ class Pipeline {
     const chunk: ChunkInfo = { index: this.index++, offset: this.offset, length };
     this.offset += length;
     const outLength = this.opts.layout === 'separate' ? this.opts.outputSize(length) : length;
-    const io = slot.io(length, outLength);
+    const io = slot.io(length + this.opts.reserve, outLength);
     let params: readonly Param[];
     try {
       params = this.opts.params ? this.opts.params(chunk, io) : this.opts.layout === 'inplace' ? [io.input] : [io.input, io.output];

@@ -238,6 +238,49 @@ describe('teecInvoke (marbles, fake backend)', () => {
     await ctx.close();
   });
 
+  it('reserve leaves room after each chunk for the TA to grow it (e.g. a tag)', async () => {
+    const { m, ctx, fake } = await setup(1);
+    fake.addTa(TA, {
+      invoke(call) {
+        const [p0] = call.params;
+        const n = p0.size - 2; // the chunk, then the 2 reserved bytes
+        p0.data![n] = 0xaa;
+        p0.data![n + 1] = n;
+        p0.size = n + 2;
+      },
+    });
+    const s2 = await ctx.openSession(TA);
+    const rec = m.record(pullFrom([bytes(1, 2, 3, 4, 5), bytes(6)]).pipe(teecInvoke(s2, XOR, { blockSize: 4, reserve: 2 }), toArray()));
+    await m.flush();
+    expect((rec.messages[0].notification.value as Uint8Array[]).map((c) => [...c])).toEqual([
+      [1, 2, 0xaa, 2],
+      [3, 4, 0xaa, 2],
+      [5, 0xaa, 1],
+      [6, 0xaa, 1],
+    ]);
+    expect(() => teecInvoke(s2, XOR, { blockSize: 4, reserve: 4 })).toThrow(/options\.reserve/);
+    await ctx.close();
+  });
+
+  it('coalesce fills every block completely, joining and splitting source chunks', async () => {
+    const { m, session, ctx } = await setup(1);
+    const sizes: number[] = [];
+    const rec = m.record(
+      pullFrom([bytes(1), bytes(2, 3), bytes(4, 5, 6, 7, 8), bytes(9)]).pipe(
+        teecInvoke(session, XOR, { blockSize: 3, coalesce: true, params: (c, io) => (sizes.push(c.length), [io.input]) }),
+        toArray(),
+      ),
+    );
+    await m.flush();
+    expect((rec.messages[0].notification.value as Uint8Array[]).map((c) => [...c].map((x) => x ^ 0xff))).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
+    expect(sizes).toEqual([3, 3, 3]);
+    await ctx.close();
+  });
+
   it('temp memory mode needs no shared memory at all', async () => {
     const { m, session, ctx, fake } = await setup(1);
     const rec = m.record(of(bytes(1, 2), bytes(3)).pipe(teecInvoke(session, XOR, { blockSize: 2, memory: 'temp' }), toArray()));
