@@ -247,3 +247,39 @@ void t_short_buffer_temp(void)
 	CHECK(ok); /* only min(returned, original) bytes come back */
 	close_conf(&ctx, &s);
 }
+
+/*
+ * The bounce arena is reused between calls: an output-only temp memref must
+ * not carry bytes of an earlier call to the TA or back to the client, even
+ * when the TA fails without writing it.
+ */
+void t_temp_output_no_stale_bytes(void)
+{
+	TEEC_Context ctx;
+	TEEC_Session s;
+	TEEC_Operation op;
+	uint8_t secret[64], out[64];
+	uint32_t origin = 0;
+	bool clean = true;
+
+	REQUIRE(open_conf(&ctx, &s));
+	memset(secret, 0x5A, sizeof(secret));
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = secret;
+	op.params[0].tmpref.size = sizeof(secret);
+	CHECK_RES(TEEC_InvokeCommand(&s, CONF_CMD_TRANSFORM, &op, &origin), origin, TEEC_SUCCESS,
+		  TEEC_ORIGIN_TRUSTED_APP);
+
+	memset(out, 0x11, sizeof(out));
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = out;
+	op.params[0].tmpref.size = sizeof(out);
+	/* An unknown command: the TA fails without touching the output. */
+	CHECK(TEEC_InvokeCommand(&s, 0x7FFFFFFF, &op, &origin) != TEEC_SUCCESS);
+	for (size_t i = 0; i < sizeof(out); i++)
+		clean = clean && out[i] != 0x5A;
+	CHECK(clean);
+	close_conf(&ctx, &s);
+}

@@ -24,6 +24,7 @@ void t_null_operation_and_zero_types(void);
 void t_value_writeback(void);
 void t_temp_memref_transform(void);
 void t_temp_memref_null(void);
+void t_temp_output_no_stale_bytes(void);
 void t_short_buffer_temp(void);
 void t_register_allocate_bad_args(void);
 void t_partial_flag_mismatch(void);

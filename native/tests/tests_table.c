@@ -17,6 +17,7 @@ const struct test_case conformance_tests[] = {
 	{ "value_writeback", t_value_writeback },
 	{ "temp_memref_transform", t_temp_memref_transform },
 	{ "temp_memref_null", t_temp_memref_null },
+	{ "temp_output_no_stale_bytes", t_temp_output_no_stale_bytes },
 	{ "short_buffer_temp", t_short_buffer_temp },
 	{ "register_allocate_bad_args", t_register_allocate_bad_args },
 	{ "partial_flag_mismatch", t_partial_flag_mismatch },

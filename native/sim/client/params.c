@@ -169,8 +169,14 @@ static TEEC_Result marshal_temp(struct cl_sess *s, struct cl_marshal *m, unsigne
 	p->offset = m->off[i];
 	p->size = t->size;
 	m->len[i] = t->size;
+	/*
+	 * The arena is reused from call to call: an output-only slot is cleared so
+	 * the TA (and, on copy-back, the client) never sees bytes of an earlier call.
+	 */
 	if (type != TEEC_MEMREF_TEMP_OUTPUT && t->size)
 		memcpy((char *)s->arena + m->off[i], t->buffer, t->size);
+	else if (t->size)
+		memset((char *)s->arena + m->off[i], 0, t->size);
 	return attach_region(s, m, s->arena_id, s->arena_fd, p);
 }
 
