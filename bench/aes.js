@@ -1,0 +1,71 @@
+'use strict';
+// AES-128-CTR stream decryption, side by side, one run, chunk sizes 64 KiB to 4 MiB:
+//   openssl speed (the ceiling) | Node's in-process crypto (no TEE) | the C pipeline through the
+//   AES TA (build/bench/aes-bench) | teecInvoke via aesCtr: allocated shm at depth 1 and 2,
+//   registered memory, a temp memref per chunk.
+// Goal (issue 6): at 1 MiB, teecInvoke depth 2 ≥ 0.9× the C pipeline and ≥ 0.5× openssl speed.
+const crypto = require('node:crypto');
+const { execFileSync } = require('node:child_process');
+const { lastValueFrom, tap } = require('rxjs');
+const { Context, AesStream, AesMode, aesCtr } = require('rx-teec');
+const { fromDataProvider } = require('rx-teec/operators');
+const { MiB, runCBench, table, fmt, ratio } = require('./lib');
+
+const CHUNKS = [64 * 1024, 256 * 1024, MiB, 4 * MiB];
+const TOTAL = 512 * MiB;
+
+/** openssl speed for one buffer size, in MiB/s. */
+function opensslSpeed(chunk) {
+  const out = execFileSync('openssl', ['speed', '-evp', 'aes-128-ctr', '-bytes', String(chunk), '-seconds', '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const line = out.split('\n').find((l) => /^aes-128-ctr\s/i.test(l.trim()));
+  const kBps = Number(line?.trim().split(/\s+/).pop()?.replace(/k$/, ''));
+  return (kBps * 1000) / MiB;
+}
+
+/** Node's createDecipheriv over the same chunks, in MiB/s. */
+function nodeCrypto(chunk) {
+  const key = crypto.randomBytes(16);
+  const decipher = crypto.createDecipheriv('aes-128-ctr', key, crypto.randomBytes(16));
+  const buf = crypto.randomBytes(chunk);
+  const t0 = process.hrtime.bigint();
+  for (let done = 0; done < TOTAL; done += chunk) decipher.update(buf);
+  return TOTAL / MiB / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+/** teecInvoke through the AES TA over a provider that, like the C loop, leaves the block as is. */
+async function teec(aes, chunk, depth, memory) {
+  let sent = 0;
+  const source = fromDataProvider((block) => {
+    if (sent >= TOTAL) return 0;
+    sent += block.length;
+    return block.length;
+  });
+  const t0 = process.hrtime.bigint();
+  await lastValueFrom(source.pipe(aesCtr(aes.session, { chunkSize: chunk, depth, memory, output: 'lease' }), tap((l) => l.release())), { defaultValue: 0 });
+  return TOTAL / MiB / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+module.exports = async function aesBench() {
+  const c = runCBench('aes-bench', ['--quick']).results.filter((r) => r.name === 'ta_ctr_shm');
+  const ctx = await Context.open();
+  const aes = await AesStream.open(ctx);
+  await aes.generateKey(128, AesMode.CTR);
+  await aes.startDecrypt(new Uint8Array(16));
+  const rows = [];
+  for (const chunk of CHUNKS) {
+    const cPipe = c.find((r) => r.chunk === chunk)?.mib_per_s ?? NaN;
+    const ssl = opensslSpeed(chunk);
+    const node = nodeCrypto(chunk);
+    const d1 = await teec(aes, chunk, 1, 'allocated');
+    const d2 = await teec(aes, chunk, 2, 'allocated');
+    const reg = await teec(aes, chunk, 2, 'registered');
+    const tmp = await teec(aes, chunk, 2, 'temp');
+    rows.push([`${chunk / 1024} KiB`, fmt(ssl, 0), fmt(node, 0), fmt(cPipe, 0), fmt(d1, 0), fmt(d2, 0), fmt(reg, 0), fmt(tmp, 0), ratio(d2 / cPipe), ratio(d2 / ssl)]);
+  }
+  await ctx.close();
+  return table(
+    'AES-128-CTR stream decryption (MiB/s, higher is better; goal at 1 MiB: depth 2 ≥ 0.9× C pipeline, ≥ 0.5× openssl speed)',
+    ['chunk', 'openssl speed', 'Node crypto', 'C pipeline (TA)', 'teecInvoke d1', 'teecInvoke d2', 'registered d2', 'temp memref d2', 'd2 / C', 'd2 / openssl'],
+    rows,
+  );
+};
