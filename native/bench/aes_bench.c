@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "aes_stream_ta.h"
+#include "bench_common.h"
 #include "tee_client_api.h"
 
 #define KIB 1024u
@@ -320,54 +321,20 @@ static TEEC_Result measure(struct bench *b, size_t c, bool quick, unsigned round
 	return res;
 }
 
-/* ---- machine description and output ---- */
-
-static void cpu_model(char *out, size_t cap)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[512];
-
-	snprintf(out, cap, "unknown");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *v = strchr(line, ':');
-
-		if (strncmp(line, "model name", 10) != 0 || !v)
-			continue;
-		for (v++; *v == ' ' || *v == '\t'; v++)
-			;
-		v[strcspn(v, "\n")] = '\0';
-		snprintf(out, cap, "%s", v);
-		break;
-	}
-	fclose(f);
-}
-
-static void print_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
+/* ---- output ---- */
 
 static void print_results(bool json, unsigned rounds, struct result r[M_COUNT][N_CHUNKS])
 {
 	char cpu[256];
 
-	cpu_model(cpu, sizeof(cpu));
+	bench_cpu_model(cpu, sizeof(cpu));
 	if (json) {
 		printf("{\"bench\":\"aes-bench\",\"backend\":\"rx-teec-sim\",\"cipher\":\"aes-128\","
 		       "\"depth\":1,\"rounds\":%u,\"nproc\":%ld,\"cpu\":",
 		       rounds, sysconf(_SC_NPROCESSORS_ONLN));
-		print_json_string(cpu);
+		putchar('"');
+		bench_json_str(cpu);
+		putchar('"');
 		printf(",\"results\":[");
 		for (int m = 0; m < M_COUNT; m++)
 			for (size_t c = 0; c < N_CHUNKS; c++)
@@ -392,73 +359,6 @@ static void print_results(bool json, unsigned rounds, struct result r[M_COUNT][N
 		for (int m = 0; m < M_COUNT; m++)
 			printf(" %12.1f", mib_s(&r[m][c]));
 		printf(" %14.2f\n", evp > 0 ? mib_s(&r[M_TA_CTR_SHM][c]) / evp : 0);
-	}
-}
-
-/* ---- private daemon ---- */
-
-static char run_dir[256];
-static pid_t daemon_pid;
-
-static bool start_private_daemon(const char *bin_dir, const char *ta_dir)
-{
-	char sock[300], exe[512], log[300];
-	struct stat st;
-
-	snprintf(run_dir, sizeof(run_dir), "/tmp/rx-teec-aes-bench.XXXXXX");
-	if (!mkdtemp(run_dir)) {
-		run_dir[0] = '\0';
-		return false;
-	}
-	snprintf(sock, sizeof(sock), "%s/simd.sock", run_dir);
-	snprintf(log, sizeof(log), "%s/sim.log", run_dir);
-	snprintf(exe, sizeof(exe), "%s/tee-simd", bin_dir);
-	setenv("RX_TEEC_SIM_SOCKET", sock, 1);
-	setenv("RX_TEEC_SIM_TA_PATH", ta_dir, 1);
-	/* The daemon's chatter goes to a log, not into the table. */
-	setenv("RX_TEEC_SIM_LOG", log, 1);
-	daemon_pid = fork();
-	if (daemon_pid < 0)
-		return false;
-	if (daemon_pid == 0) {
-		/* Dies with us, whatever happens to us. */
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() == 1)
-			_exit(126);
-		execl(exe, exe, "--foreground", "--socket", sock, "--ta-path", ta_dir, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 1000; i++) {
-		int status;
-
-		if (stat(sock, &st) == 0 && S_ISSOCK(st.st_mode))
-			return true;
-		if (waitpid(daemon_pid, &status, WNOHANG) == daemon_pid) {
-			daemon_pid = 0;
-			return false;
-		}
-		usleep(10000);
-	}
-	return false;
-}
-
-static void stop_private_daemon(void)
-{
-	char path[600];
-	int status;
-
-	if (daemon_pid > 0) {
-		kill(daemon_pid, SIGTERM);
-		waitpid(daemon_pid, &status, 0);
-		daemon_pid = 0;
-	}
-	if (run_dir[0]) {
-		snprintf(path, sizeof(path), "%s/simd.sock", run_dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/simd.sock.lock", run_dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/sim.log", run_dir);
-		unlink(path);
-		rmdir(run_dir);
 	}
 }
 
@@ -548,9 +448,9 @@ int main(int argc, char **argv)
 	}
 	if (!getenv("RX_TEEC_SIM_SOCKET")) {
 		own_daemon = true;
-		if (!start_private_daemon(bin_dir, ta_dir)) {
+		if (!bench_start_private_daemon(bin_dir, ta_dir)) {
 			fprintf(stderr, "aes-bench: cannot start %s/tee-simd\n", bin_dir);
-			stop_private_daemon();
+			bench_stop_private_daemon();
 			return 1;
 		}
 	}
@@ -565,6 +465,6 @@ int main(int argc, char **argv)
 		print_results(json, (unsigned)rounds, r);
 	}
 	if (own_daemon)
-		stop_private_daemon();
+		bench_stop_private_daemon();
 	return rc;
 }

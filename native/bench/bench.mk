@@ -4,15 +4,19 @@ BENCH_SRCS := $(filter-out $(NATIVE)/bench/aes_bench.c,$(wildcard $(NATIVE)/benc
 BENCH_OBJS := $(patsubst $(NATIVE)/%.c,$(OBJ_DIR)/%.o,$(BENCH_SRCS))
 BENCH_BIN  := $(BENCH_DIR)/teec-bench
 
-$(BENCH_OBJS): CFLAGS_EXTRA := -I$(CLIENT_INCLUDE) -I$(NATIVE)/tas/conformance/include \
+# What both benchmarks share: the private daemon, the machine description.
+BENCH_COMMON_OBJ := $(OBJ_DIR)/bench/common/bench_common.o
+BENCH_COMMON_INC := -I$(NATIVE)/bench/common
+
+$(BENCH_OBJS): CFLAGS_EXTRA := -I$(CLIENT_INCLUDE) -I$(NATIVE)/tas/conformance/include $(BENCH_COMMON_INC) \
 	-DBENCH_BIN_DIR='"$(BIN_DIR)"' -DBENCH_TA_DIR='"$(TA_DIR)"'
 
 # Needs the simulator's client library; skipped without native/sim.
 ifneq ($(wildcard $(NATIVE)/sim/sim.mk),)
 
-$(BENCH_BIN): $(BENCH_OBJS) $(LIB_DIR)/libteec.so.2
+$(BENCH_BIN): $(BENCH_OBJS) $(BENCH_COMMON_OBJ) $(LIB_DIR)/libteec.so.2
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_BASE) -o $@ $(BENCH_OBJS) $(LIB_DIR)/libteec.so.2 -Wl,-rpath,$(LIB_DIR)
+	$(CC) $(LDFLAGS_BASE) -o $@ $(BENCH_OBJS) $(BENCH_COMMON_OBJ) $(LIB_DIR)/libteec.so.2 -Wl,-rpath,$(LIB_DIR)
 
 .PHONY: bench-c
 all: $(BENCH_BIN)

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_common.h"
 #include "conformance_ta.h"
 #include "tee_client_api.h"
 
@@ -160,103 +161,6 @@ static TEEC_Result bench_touch(TEEC_Session *s, TEEC_Context *ctx, bool shared, 
 	return TEEC_SUCCESS;
 }
 
-/* ---- machine description ---- */
-
-static void cpu_model(char *out, size_t cap)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[512];
-
-	snprintf(out, cap, "unknown");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (strncmp(line, "model name", 10) == 0 && colon) {
-			colon++;
-			while (*colon == ' ' || *colon == '\t')
-				colon++;
-			colon[strcspn(colon, "\n")] = '\0';
-			snprintf(out, cap, "%s", colon);
-			break;
-		}
-	}
-	fclose(f);
-}
-
-/* JSON string body: escapes quotes, backslashes and control characters. */
-static void json_str(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-}
-
-/* ---- private daemon ---- */
-
-static char run_dir[256];
-static pid_t daemon_pid;
-
-static bool start_private_daemon(const char *bin_dir, const char *ta_dir)
-{
-	char sock[300], exe[512];
-	struct stat st;
-
-	snprintf(run_dir, sizeof(run_dir), "/tmp/rx-teec-bench.XXXXXX");
-	if (!mkdtemp(run_dir))
-		return false;
-	snprintf(sock, sizeof(sock), "%s/simd.sock", run_dir);
-	snprintf(exe, sizeof(exe), "%s/tee-simd", bin_dir);
-	setenv("RX_TEEC_SIM_SOCKET", sock, 1);
-	setenv("RX_TEEC_SIM_TA_PATH", ta_dir, 1);
-	daemon_pid = fork();
-	if (daemon_pid < 0)
-		return false;
-	if (daemon_pid == 0) {
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() == 1)
-			_exit(126);
-		execl(exe, exe, "--foreground", "--socket", sock, "--ta-path", ta_dir, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 1000; i++) {
-		int status;
-
-		if (stat(sock, &st) == 0 && S_ISSOCK(st.st_mode))
-			return true;
-		if (waitpid(daemon_pid, &status, WNOHANG) == daemon_pid) {
-			daemon_pid = 0;
-			return false;
-		}
-		usleep(10000);
-	}
-	return false;
-}
-
-static void stop_private_daemon(void)
-{
-	char path[600];
-	int status;
-
-	if (daemon_pid > 0) {
-		kill(daemon_pid, SIGTERM);
-		waitpid(daemon_pid, &status, 0);
-		daemon_pid = 0;
-	}
-	if (run_dir[0]) {
-		snprintf(path, sizeof(path), "%s/simd.sock", run_dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/simd.sock.lock", run_dir);
-		unlink(path);
-		rmdir(run_dir);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	static const TEEC_UUID uuid = CONF_TA_UUID;
@@ -294,9 +198,9 @@ int main(int argc, char **argv)
 
 	if (!getenv("RX_TEEC_SIM_SOCKET")) {
 		own_daemon = true;
-		if (!start_private_daemon(bin_dir, ta_dir)) {
+		if (!bench_start_private_daemon(bin_dir, ta_dir)) {
 			fprintf(stderr, "teec-bench: cannot start %s/tee-simd\n", bin_dir);
-			stop_private_daemon();
+			bench_stop_private_daemon();
 			free(t);
 			return 1;
 		}
@@ -329,11 +233,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	cpu_model(cpu, sizeof(cpu));
+	bench_cpu_model(cpu, sizeof(cpu));
 	if (json) {
 		printf("{\"bench\":\"teec-bench\",\"backend\":\"rx-teec-sim\",\"nproc\":%ld,\"cpu\":\"",
 		       sysconf(_SC_NPROCESSORS_ONLN));
-		json_str(cpu);
+		bench_json_str(cpu);
 		printf("\",\"results\":[");
 		for (int i = 0; i < 3; i++)
 			printf("%s{\"name\":\"%s\",\"iterations\":%u,\"us_per_op\":%.2f,"
@@ -357,7 +261,7 @@ int main(int argc, char **argv)
 	}
 out:
 	if (own_daemon)
-		stop_private_daemon();
+		bench_stop_private_daemon();
 	free(t);
 	return rc;
 }
