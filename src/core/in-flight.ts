@@ -41,11 +41,73 @@ export function abortFanout(signal: AbortSignal): Set<AbortTarget> {
   return targets;
 }
 
-/** A call's own controller, aborted when any of the signals it follows aborts. */
-class Combined extends AbortController implements AbortTarget {
-  onAbort(reason: unknown): void {
-    this.abort(reason);
+/**
+ * A signal that aborts when any of the signals it follows aborts, shared by every call that
+ * follows the same signals (e.g. a session's and a block's, or a stream slot's too): creating an
+ * AbortSignal costs microseconds in Node, far more than the rest of a call's bookkeeping.
+ * It listens (through the fan-outs) only while calls use it.
+ */
+class Combined implements AbortTarget {
+  private readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  private users = 0;
+
+  constructor(
+    private readonly followed: readonly AbortSignal[],
+    private readonly node: ComboNode,
+  ) {
+    for (const s of followed) {
+      if (s.aborted) {
+        this.controller.abort(s.reason);
+        break;
+      }
+    }
   }
+
+  acquire(): void {
+    if (this.users++ !== 0 || this.signal.aborted) return;
+    // Not listening while unused: a signal that aborted meanwhile is seen here.
+    for (const s of this.followed) {
+      if (s.aborted) {
+        this.onAbort(s.reason);
+        return;
+      }
+    }
+    for (const s of this.followed) abortFanout(s).add(this);
+  }
+
+  release(): void {
+    if (--this.users === 0) for (const s of this.followed) fanouts.get(s)?.delete(this);
+  }
+
+  onAbort(reason: unknown): void {
+    for (const s of this.followed) fanouts.get(s)?.delete(this);
+    if (this.node.combo === this) this.node.combo = undefined;
+    this.controller.abort(reason);
+  }
+}
+
+/** The cache of combined signals: a trie over the followed signals, weakly keyed. */
+interface ComboNode {
+  next?: WeakMap<AbortSignal, ComboNode>;
+  combo?: Combined;
+}
+const combos: ComboNode = {};
+
+/** The combined signal following exactly `signals` (in this order). */
+function combinedFor(signals: readonly AbortSignal[]): Combined {
+  let node = combos;
+  for (const s of signals) {
+    node.next ??= new WeakMap();
+    let child = node.next.get(s);
+    if (child === undefined) {
+      child = {};
+      node.next.set(s, child);
+    }
+    node = child;
+  }
+  if (node.combo === undefined || (node.combo.signal.aborted && !signals.some((s) => s.aborted))) node.combo = new Combined(signals, node);
+  return node.combo;
 }
 
 /** The calls in flight on one owner (a session or a shared memory block). */
@@ -96,25 +158,19 @@ export class InFlight {
 /**
  * Runs `call` as in flight on every owner, with one signal that aborts when `signal` (the
  * caller's, optional) aborts or any owner cancels all. With one owner and no caller signal that is
- * the owner's own signal: nothing is allocated for cancellation.
+ * the owner's own signal; otherwise a combined signal shared with every call that follows the
+ * same signals. No AbortController or listener is made per call.
  */
 export function trackAll<T>(owners: readonly InFlight[], signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  let callSignal: AbortSignal;
   let combined: Combined | undefined;
-  let followed: AbortSignal[] | undefined;
+  let callSignal: AbortSignal;
   if (signal === undefined && owners.length === 1) {
     callSignal = owners[0].signal;
   } else {
-    combined = new Combined();
-    followed = signal === undefined ? [] : [signal];
+    const followed = signal === undefined ? [] : [signal];
     for (const o of owners) followed.push(o.signal);
-    for (const s of followed) {
-      if (s.aborted) {
-        combined.abort(s.reason);
-        break;
-      }
-    }
-    if (!combined.signal.aborted) for (const s of followed) abortFanout(s).add(combined);
+    combined = combinedFor(followed);
+    combined.acquire();
     callSignal = combined.signal;
   }
   let done: Promise<T>;
@@ -126,7 +182,7 @@ export function trackAll<T>(owners: readonly InFlight[], signal: AbortSignal | u
   for (const o of owners) o.add(done);
   const forget = (): void => {
     for (const o of owners) o.delete(done);
-    if (combined !== undefined) for (const s of followed!) fanouts.get(s)?.delete(combined);
+    combined?.release();
   };
   done.then(forget, forget);
   return done;

@@ -51,10 +51,18 @@ struct AddonData {
   napi_ref invoke_done = nullptr;
   napi_ref results_ref = nullptr;
   double* results = nullptr;
+  // Parameter property names made once, as the elements of an array (Node-API references
+  // hold objects, not strings): see ParamKeys.
+  napi_ref param_keys = nullptr;
   size_t loop_holders = 0;  // calls a JS callback waits for: they keep the event loop alive
   bool force_copy_shm = false;
   bool external_buffers_allowed = true;
 };
+
+// Diagnostics (stats()): invokes started by a pool thread after a submit from JS, and invokes
+// a strand started right after the previous one of its session returned.
+std::atomic<uint64_t> g_strand_starts{0};
+std::atomic<uint64_t> g_strand_continuations{0};
 
 // Invoke result records (see WriteInvokeRecord): doubles per record, records per JS call.
 constexpr size_t kRecordDoubles = 12;
@@ -209,24 +217,41 @@ bool IsNullish(napi_env env, napi_value value) {
   return type == napi_undefined || type == napi_null;
 }
 
+// An argument's name for messages, spelled out only when a message is made: the hot path
+// (parsing an invoke's parameters) builds no strings.
+struct ArgName {
+  ArgName(const char* text_in) : text(text_in) {}                                  // NOLINT: implicit
+  ArgName(const std::string& text_in) : text(text_in.c_str()) {}                   // NOLINT: implicit
+  ArgName(uint32_t index_in, const char* field_in) : index(static_cast<int>(index_in)), field(field_in) {}
+  std::string str() const {
+    if (index < 0) return text;
+    std::string out = "params[" + std::to_string(index) + "]";
+    if (field != nullptr && *field != '\0') out.append(".").append(field);
+    return out;
+  }
+  const char* text = "";
+  int index = -1;
+  const char* field = nullptr;
+};
+
 // A JS number that must be an integer in [0, max].
-double ToInteger(napi_env env, napi_value value, const std::string& name, double max, const char* range_text) {
-  if (TypeOf(env, value) != napi_number) ThrowArgument(env, name, "must be a number, got " + Describe(env, value));
+double ToInteger(napi_env env, napi_value value, const ArgName& name, double max, const char* range_text) {
+  if (TypeOf(env, value) != napi_number) ThrowArgument(env, name.str(), "must be a number, got " + Describe(env, value));
   double number = 0;
   NAPI_OK(napi_get_value_double(env, value, &number));
   if (!std::isfinite(number) || number != std::floor(number) || number < 0 || number > max) {
-    ThrowRange(env, name, std::string("must be an integer in ") + range_text + ", got " + Describe(env, value));
+    ThrowRange(env, name.str(), std::string("must be an integer in ") + range_text + ", got " + Describe(env, value));
   }
   return number;
 }
 
-uint32_t ToUint32(napi_env env, napi_value value, const std::string& name) {
+uint32_t ToUint32(napi_env env, napi_value value, const ArgName& name) {
   return static_cast<uint32_t>(ToInteger(env, value, name, 4294967295.0, "0..4294967295"));
 }
 
-size_t ToSize(napi_env env, napi_value value, const std::string& name) {
+size_t ToSize(napi_env env, napi_value value, const ArgName& name) {
   double number = ToInteger(env, value, name, 9007199254740991.0, "0..2^53-1");
-  if (number > static_cast<double>(SIZE_MAX)) ThrowRange(env, name, "is too large for this platform");
+  if (number > static_cast<double>(SIZE_MAX)) ThrowRange(env, name.str(), "is too large for this platform");
   return static_cast<size_t>(number);
 }
 
@@ -236,15 +261,44 @@ napi_value GetProperty(napi_env env, napi_value object, const char* key) {
   return value;
 }
 
+// Parameter property names, read through key strings made once: napi_get_named_property makes
+// and internalizes a string per read, which dominated parsing an invoke's parameters.
+enum ParamKey : uint32_t { kKeyType, kKeyA, kKeyB, kKeyBuffer, kKeyShm, kKeyOffset, kKeySize, kKeyCount };
+const char* const kParamKeyNames[kKeyCount] = {"type", "a", "b", "buffer", "shm", "offset", "size"};
+
+class ParamKeys {
+ public:
+  ParamKeys(napi_env env, napi_ref keys_ref) : env_(env) {
+    if (keys_ref != nullptr && napi_get_reference_value(env, keys_ref, &keys_) != napi_ok) keys_ = nullptr;
+  }
+  napi_value Get(napi_value object, ParamKey key) {
+    napi_value value;
+    if (cache_[key] == nullptr && keys_ != nullptr && napi_get_element(env_, keys_, key, &cache_[key]) != napi_ok) {
+      cache_[key] = nullptr;
+    }
+    if (cache_[key] == nullptr) {
+      NAPI_OK(napi_get_named_property(env_, object, kParamKeyNames[key], &value));
+    } else {
+      NAPI_OK(napi_get_property(env_, object, cache_[key], &value));
+    }
+    return value;
+  }
+
+ private:
+  napi_env env_;
+  napi_value keys_ = nullptr;
+  napi_value cache_[kKeyCount] = {};
+};
+
 template <typename Holder>
-Holder* UnwrapTagged(napi_env env, napi_value value, const napi_type_tag& tag, const std::string& name,
+Holder* UnwrapTagged(napi_env env, napi_value value, const napi_type_tag& tag, const ArgName& name,
                      const char* what) {
   bool tagged = false;
   if (TypeOf(env, value) == napi_object) NAPI_OK(napi_check_object_type_tag(env, value, &tag, &tagged));
-  if (!tagged) ThrowArgument(env, name, std::string("must be ") + what + " made by this backend, got " + Describe(env, value));
+  if (!tagged) ThrowArgument(env, name.str(), std::string("must be ") + what + " made by this backend, got " + Describe(env, value));
   void* raw = nullptr;
   NAPI_OK(napi_unwrap(env, value, &raw));
-  if (raw == nullptr) ThrowArgument(env, name, std::string("must be ") + what + " made by this backend");
+  if (raw == nullptr) ThrowArgument(env, name.str(), std::string("must be ") + what + " made by this backend");
   return static_cast<Holder*>(raw);
 }
 
@@ -615,7 +669,9 @@ void Call::Run() {
       // without a wake-up or a trip through JS in between.
       Call* call = this;
       bool doomed = false;
+      g_strand_starts.fetch_add(1, std::memory_order_relaxed);
       while (call != nullptr) {
+        if (call != this) g_strand_continuations.fetch_add(1, std::memory_order_relaxed);
         Call* next;
         if (doomed) TryCancelQueued(call);
         int expected = kQueued;
@@ -1234,15 +1290,16 @@ void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_
   uint32_t count = 0;
   NAPI_OK(napi_get_array_length(env, params, &count));
   if (count > TEEC_CONFIG_PAYLOAD_REF_COUNT) ThrowRange(env, "params", "must have at most 4 entries, got " + std::to_string(count));
+  ParamKeys keys(env, GetData(env)->param_keys);
   uint32_t types = 0;
   for (uint32_t i = 0; i < count; ++i) {
-    std::string name = "params[" + std::to_string(i) + "]";
+    const ArgName name(i, "");
     napi_value param;
     NAPI_OK(napi_get_element(env, params, i, &param));
     if (IsNullish(env, param)) continue;
-    if (TypeOf(env, param) != napi_object) ThrowArgument(env, name, "must be an object with a type, got " + Describe(env, param));
-    uint32_t type = ToUint32(env, GetProperty(env, param, "type"), name + ".type");
-    if (type > 0xF) ThrowRange(env, name + ".type", "must be a GP parameter type (0..15), got " + std::to_string(type));
+    if (TypeOf(env, param) != napi_object) ThrowArgument(env, name.str(), "must be an object with a type, got " + Describe(env, param));
+    uint32_t type = ToUint32(env, keys.Get(param, kKeyType), ArgName(i, "type"));
+    if (type > 0xF) ThrowRange(env, ArgName(i, "type").str(), "must be a GP parameter type (0..15), got " + std::to_string(type));
     TEEC_Parameter& out = call->op.params[i];
     switch (type) {
       case TEEC_NONE:
@@ -1250,16 +1307,16 @@ void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_
       case TEEC_VALUE_INPUT:
       case TEEC_VALUE_OUTPUT:
       case TEEC_VALUE_INOUT: {
-        napi_value a = GetProperty(env, param, "a");
-        napi_value b = GetProperty(env, param, "b");
-        out.value.a = IsNullish(env, a) ? 0 : ToUint32(env, a, name + ".a");
-        out.value.b = IsNullish(env, b) ? 0 : ToUint32(env, b, name + ".b");
+        napi_value a = keys.Get(param, kKeyA);
+        napi_value b = keys.Get(param, kKeyB);
+        out.value.a = IsNullish(env, a) ? 0 : ToUint32(env, a, ArgName(i, "a"));
+        out.value.b = IsNullish(env, b) ? 0 : ToUint32(env, b, ArgName(i, "b"));
         break;
       }
       case TEEC_MEMREF_TEMP_INPUT:
       case TEEC_MEMREF_TEMP_OUTPUT:
       case TEEC_MEMREF_TEMP_INOUT: {
-        napi_value buffer = GetProperty(env, param, "buffer");
+        napi_value buffer = keys.Get(param, kKeyBuffer);
         out.tmpref.buffer = nullptr;
         out.tmpref.size = 0;
         if (IsNullish(env, buffer)) break;
@@ -1270,7 +1327,7 @@ void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_
         void* bytes = nullptr;
         if (is_typed) NAPI_OK(napi_get_typedarray_info(env, buffer, &array_type, &length, &bytes, nullptr, nullptr));
         if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
-          ThrowArgument(env, name + ".buffer", "must be a Uint8Array/Buffer or null, got " + Describe(env, buffer));
+          ThrowArgument(env, ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(env, buffer));
         }
         out.tmpref.buffer = bytes;
         out.tmpref.size = length;
@@ -1282,20 +1339,21 @@ void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_
       case TEEC_MEMREF_PARTIAL_INPUT:
       case TEEC_MEMREF_PARTIAL_OUTPUT:
       case TEEC_MEMREF_PARTIAL_INOUT: {
-        auto* holder = UnwrapTagged<SharedMemHolder>(env, GetProperty(env, param, "shm"), kSharedMemTag, name + ".shm", "a shared memory handle");
+        auto* holder = UnwrapTagged<SharedMemHolder>(env, keys.Get(param, kKeyShm), kSharedMemTag, ArgName(i, "shm"),
+                                                    "a shared memory handle");
         const std::shared_ptr<SharedMem>& mem = holder->mem;
-        if (mem->context != context) ThrowArgument(env, name + ".shm", "belongs to another context");
+        if (mem->context != context) ThrowArgument(env, ArgName(i, "shm").str(), "belongs to another context");
         out.memref.parent = &mem->teec;
         out.memref.offset = 0;
         out.memref.size = 0;
         if (type != TEEC_MEMREF_WHOLE) {
-          size_t offset = ToSize(env, GetProperty(env, param, "offset"), name + ".offset");
-          size_t size = ToSize(env, GetProperty(env, param, "size"), name + ".size");
+          size_t offset = ToSize(env, keys.Get(param, kKeyOffset), ArgName(i, "offset"));
+          size_t size = ToSize(env, keys.Get(param, kKeySize), ArgName(i, "size"));
           if (offset > mem->teec.size) {
-            ThrowRange(env, name + ".offset", "must be <= the block size " + std::to_string(mem->teec.size) + ", got " + std::to_string(offset));
+            ThrowRange(env, ArgName(i, "offset").str(), "must be <= the block size " + std::to_string(mem->teec.size) + ", got " + std::to_string(offset));
           }
           if (size > mem->teec.size - offset) {
-            ThrowRange(env, name + ".size", "must be <= " + std::to_string(mem->teec.size - offset) + " (block size " +
+            ThrowRange(env, ArgName(i, "size").str(), "must be <= " + std::to_string(mem->teec.size - offset) + " (block size " +
                                                 std::to_string(mem->teec.size) + " minus offset " + std::to_string(offset) + "), got " + std::to_string(size));
           }
           out.memref.offset = offset;
@@ -1701,6 +1759,8 @@ napi_value StatsJs(napi_env env, napi_callback_info) {
   SetNumber(env, object, "sharedMemory", static_cast<double>(mems));
   SetNumber(env, object, "callsInFlight", static_cast<double>(in_flight));
   SetNumber(env, object, "pendingCallbacks", static_cast<double>(data->loop_holders));
+  SetNumber(env, object, "strandStarts", static_cast<double>(g_strand_starts.load(std::memory_order_relaxed)));
+  SetNumber(env, object, "strandContinuations", static_cast<double>(g_strand_continuations.load(std::memory_order_relaxed)));
   return object;
 }
 
@@ -1827,6 +1887,15 @@ napi_value Init(napi_env env, napi_value exports) {
     delete data;
     return nullptr;
   }
+  napi_value keys;
+  bool keys_ok = napi_create_array_with_length(env, kKeyCount, &keys) == napi_ok;
+  for (uint32_t i = 0; keys_ok && i < kKeyCount; ++i) {
+    napi_value text;
+    keys_ok = napi_create_string_utf8(env, kParamKeyNames[i], NAPI_AUTO_LENGTH, &text) == napi_ok &&
+              napi_set_element(env, keys, i, text) == napi_ok;
+  }
+  // Without it, parameters are read by name (slower, same result).
+  if (!keys_ok || napi_create_reference(env, keys, 1, &data->param_keys) != napi_ok) data->param_keys = nullptr;
   napi_value name;
   if (napi_create_string_utf8(env, "rx-teec completions", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, data, OnCompletion,

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -33,12 +34,18 @@ inline void CpuRelax() {
 
 }  // namespace
 
+uint32_t WorkerPool::DefaultSpinMicros() {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  return cpus >= 4 ? 50 : 0;
+}
+
 WorkerPool& WorkerPool::Instance() {
   static WorkerPool* pool = new WorkerPool();
   return *pool;
 }
 
 void WorkerPool::Submit(Job* job) {
+  if (spin_micros_.load(std::memory_order_relaxed) != 0) last_submit_ns_.store(NowNanos(), std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mutex_);
   // A thread spinning for work takes the job without a wake-up: prefer it to a sleeper.
   if (queue_.size() < spinners_.load(std::memory_order_acquire)) {
@@ -94,11 +101,29 @@ void* WorkerPool::ThreadMain(void* self) {
   return nullptr;
 }
 
-Job* WorkerPool::SpinForJob() {
-  uint32_t micros = spin_micros_.load(std::memory_order_relaxed);
-  if (micros == 0) return nullptr;
-  spinners_.fetch_add(1, std::memory_order_acq_rel);
-  uint64_t deadline = NowNanos() + static_cast<uint64_t>(micros) * 1000u;
+// A job came `submitted - idle_since` ns after a thread went idle: fold it into the average
+// (weight 1/4; jobs that came while no thread was idle count as 0).
+void WorkerPool::RecordGap(uint64_t idle_since, uint64_t submitted) {
+  uint64_t gap = submitted > idle_since ? submitted - idle_since : 0;
+  uint64_t cap = 1000000;  // 1 ms: anything longer just means "do not spin"
+  if (gap > cap) gap = cap;
+  uint64_t avg = gap_avg_ns_.load(std::memory_order_relaxed);
+  if (avg > cap) avg = cap;
+  gap_avg_ns_.store(avg - avg / 4 + gap / 4, std::memory_order_relaxed);
+}
+
+Job* WorkerPool::SpinForJob(uint64_t idle_since) {
+  uint64_t max_ns = static_cast<uint64_t>(spin_micros_.load(std::memory_order_relaxed)) * 1000u;
+  if (max_ns == 0) return nullptr;
+  // Spin only when jobs have recently come within the budget; then for twice the usual gap.
+  uint64_t avg = gap_avg_ns_.load(std::memory_order_relaxed);
+  if (avg >= max_ns) return nullptr;
+  uint64_t budget = 2 * avg + 5000;
+  if (budget > max_ns) budget = max_ns;
+  // One spinner at a time: a second one would only compete with the first for the same job.
+  size_t expected = 0;
+  if (!spinners_.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) return nullptr;
+  uint64_t deadline = idle_since + budget;
   Job* job = nullptr;
   for (unsigned spins = 0;; ++spins) {
     if (queued_.load(std::memory_order_acquire) > 0) {
@@ -111,7 +136,7 @@ Job* WorkerPool::SpinForJob() {
       }
     }
     CpuRelax();
-    if ((spins & 63) == 63 && NowNanos() >= deadline) break;
+    if ((spins & 15) == 15 && NowNanos() >= deadline) break;
   }
   spinners_.fetch_sub(1, std::memory_order_acq_rel);
   return job;
@@ -119,8 +144,11 @@ Job* WorkerPool::SpinForJob() {
 
 void WorkerPool::WorkerLoop() {
   Sleeper sleeper;
+  uint64_t idle_since = 0;
   for (;;) {
-    Job* job = SpinForJob();
+    bool adaptive = spin_micros_.load(std::memory_order_relaxed) != 0;
+    if (adaptive) idle_since = NowNanos();
+    Job* job = SpinForJob(idle_since);
     if (job == nullptr) {
       std::unique_lock<std::mutex> lock(mutex_);
       if (!queue_.empty()) {
@@ -150,6 +178,7 @@ void WorkerPool::WorkerLoop() {
         sleeper.handed = nullptr;
       }
     }
+    if (adaptive) RecordGap(idle_since, last_submit_ns_.load(std::memory_order_relaxed));
     job->Run();
   }
 }

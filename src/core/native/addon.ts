@@ -44,6 +44,10 @@ export interface NativeStats {
   callsInFlight: number;
   /** Calls whose JS callback has not run yet. */
   pendingCallbacks: number;
+  /** Invokes a worker started after a submit from JS (its session's strand was idle). */
+  strandStarts: number;
+  /** Invokes a strand started itself, right after the previous invoke of its session returned. */
+  strandContinuations: number;
 }
 
 export interface NativeParam {
