@@ -50,6 +50,8 @@ export function abortFanout(signal: AbortSignal): Set<AbortTarget> {
 class Combined implements AbortTarget {
   private readonly controller = new AbortController();
   readonly signal = this.controller.signal;
+  /** Aborted (a plain field: Node's `signal.aborted` getter is not free). */
+  dead = false;
   private users = 0;
 
   constructor(
@@ -58,6 +60,7 @@ class Combined implements AbortTarget {
   ) {
     for (const s of followed) {
       if (s.aborted) {
+        this.dead = true;
         this.controller.abort(s.reason);
         break;
       }
@@ -65,7 +68,7 @@ class Combined implements AbortTarget {
   }
 
   acquire(): void {
-    if (this.users++ !== 0 || this.signal.aborted) return;
+    if (this.users++ !== 0 || this.dead) return;
     // Not listening while unused: a signal that aborted meanwhile is seen here.
     for (const s of this.followed) {
       if (s.aborted) {
@@ -83,6 +86,7 @@ class Combined implements AbortTarget {
   onAbort(reason: unknown): void {
     for (const s of this.followed) fanouts.get(s)?.delete(this);
     if (this.node.combo === this) this.node.combo = undefined;
+    this.dead = true;
     this.controller.abort(reason);
   }
 }
@@ -106,7 +110,7 @@ function combinedFor(signals: readonly AbortSignal[]): Combined {
     }
     node = child;
   }
-  if (node.combo === undefined || (node.combo.signal.aborted && !signals.some((s) => s.aborted))) node.combo = new Combined(signals, node);
+  if (node.combo === undefined || (node.combo.dead && !signals.some((s) => s.aborted))) node.combo = new Combined(signals, node);
   return node.combo;
 }
 
@@ -115,6 +119,8 @@ export class InFlight {
   /** Aborted when the owner cancels everything; replaced afterwards. */
   private controller = new AbortController();
   private readonly calls = new Set<Promise<unknown>>();
+  /** `[this]`, for calls tracked by this owner only. */
+  readonly alone: readonly InFlight[] = [this];
 
   /** What every call of this owner follows. */
   get signal(): AbortSignal {
@@ -159,9 +165,17 @@ export class InFlight {
  * Runs `call` as in flight on every owner, with one signal that aborts when `signal` (the
  * caller's, optional) aborts or any owner cancels all. With one owner and no caller signal that is
  * the owner's own signal; otherwise a combined signal shared with every call that follows the
- * same signals. No AbortController or listener is made per call.
+ * same signals. No AbortController or listener is made per call. `map` turns the call's value
+ * into the result (in the same promise reaction that retires the call).
  */
-export function trackAll<T>(owners: readonly InFlight[], signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function trackAll<T>(owners: readonly InFlight[], signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T>;
+export function trackAll<T, R>(owners: readonly InFlight[], signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>, map: (value: T) => R): Promise<R>;
+export function trackAll<T, R>(
+  owners: readonly InFlight[],
+  signal: AbortSignal | undefined,
+  call: (signal: AbortSignal) => Promise<T>,
+  map?: (value: T) => R,
+): Promise<T | R> {
   let combined: Combined | undefined;
   let callSignal: AbortSignal;
   if (signal === undefined && owners.length === 1) {
@@ -173,17 +187,26 @@ export function trackAll<T>(owners: readonly InFlight[], signal: AbortSignal | u
     combined.acquire();
     callSignal = combined.signal;
   }
-  let done: Promise<T>;
+  let started: Promise<T>;
   try {
-    done = call(callSignal);
+    started = call(callSignal);
   } catch (e) {
-    done = Promise.reject(e);
+    started = Promise.reject(e);
   }
-  for (const o of owners) o.add(done);
   const forget = (): void => {
     for (const o of owners) o.delete(done);
     combined?.release();
   };
-  done.then(forget, forget);
+  const done: Promise<T | R> = started.then(
+    (value) => {
+      forget();
+      return map === undefined ? value : map(value);
+    },
+    (error: unknown) => {
+      forget();
+      throw error;
+    },
+  );
+  for (const o of owners) o.add(done);
   return done;
 }

@@ -69,8 +69,11 @@ export class Session {
     const owners = ownersOf(params, this.inFlight);
     const backend = this.backend;
     const handle = this.handle;
-    return trackAll(owners, options.signal, (signal) => backend.invokeCommand(handle, command, lowered, signal)).then((out) =>
-      toInvokeResult(params, out, command),
+    return trackAll(
+      owners,
+      options.signal,
+      (signal) => backend.invokeCommand(handle, command, lowered, signal),
+      (out) => toInvokeResult(params, out, command),
     );
   }
 
@@ -104,10 +107,13 @@ export function sharedIn(params: readonly Param[] | null | undefined): SharedMem
 }
 
 /** The in-flight sets a call is tracked in: the shared blocks its parameters use, then `session`'s. */
-function ownersOf(params: readonly Param[] | null | undefined, session: InFlight): InFlight[] {
-  if (!params || params.length === 0) return [session];
-  const owners: InFlight[] = [];
-  for (const p of params) if (p && 'shm' in p && !owners.includes(p.shm.inFlight)) owners.push(p.shm.inFlight);
+function ownersOf(params: readonly Param[] | null | undefined, session: InFlight): readonly InFlight[] {
+  if (!params || params.length === 0) return session.alone;
+  let owners: InFlight[] | undefined;
+  for (const p of params) {
+    if (p && 'shm' in p && !owners?.includes(p.shm.inFlight)) (owners ??= []).push(p.shm.inFlight);
+  }
+  if (owners === undefined) return session.alone;
   owners.push(session);
   return owners;
 }

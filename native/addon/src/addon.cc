@@ -1,15 +1,18 @@
 // rx_teec.node: the GP TEE Client API for Node.js, over a libteec loaded at run time.
 //
 // JS-facing functions (all handles are opaque tagged objects made here):
-//   configure({ teecError, argumentError, rangeError, stateError })   error factories
+//   configure({ teecError, argumentError, rangeError, stateError, invokeDone }) -> Float64Array
+//                                                 error factories; invoke results are written to
+//                                                 the returned records, then invokeDone(count)
 //   openLibrary(path) -> library
 //   initializeContext(library, name, cb)          cb(code, origin, undefined, context, note)
 //   finalizeContext(context, cb)                  cb(code, origin)
 //   openSession(context, uuid, login, gid, params, cb, cancellable) -> call id | undefined
 //                                                 cb(code, origin, outputs, session, note)
 //   closeSession(session, cb)
-//   invokeCommand(session, command, params, cb, cancellable) -> call id | undefined
-//                                                 cb(code, origin, outputs, undefined, note)
+//   invokeCommand(session, command, params, cancellable) -> call id
+//                                                 queued on the session's strand (FIFO); settled
+//                                                 as a record under the id (see OnCompletion)
 //   cancel(callId)
 //   allocateSharedMemory(context, size, flags) -> shm   (synchronous, local to the client)
 //   registerSharedMemory(context, buffer, flags) -> shm
@@ -1468,6 +1471,11 @@ napi_value InvokeCommandJs(napi_env env, napi_callback_info info) {
     call->command = ToUint32(env, args[1], "command");
     ParseParams(env, args[2], call, session->context);
     if (!IsNullish(env, args[3])) NAPI_OK(napi_get_value_bool(env, args[3], &cancellable));
+    call->invoke_id = data->next_call_id++;
+    if (cancellable) {
+      data->cancellable.emplace(call->invoke_id, call);
+      call->cancel_id = call->invoke_id;
+    }
     const char* why = nullptr;
     std::string mem_why;
     {
@@ -1492,16 +1500,12 @@ napi_value InvokeCommandJs(napi_env env, napi_callback_info info) {
     }
     if (why != nullptr) ThrowState(env, why, "invokeCommand");
   } catch (...) {
+    if (call->cancel_id != 0) data->cancellable.erase(call->cancel_id);
     CleanupUnstartedCall(env, call);
     throw;
   }
   // From here on a worker may already run the call; only JS-thread fields are touched, and the
   // call cannot settle before this function returns.
-  call->invoke_id = data->next_call_id++;
-  if (cancellable) {
-    call->cancel_id = call->invoke_id;
-    data->cancellable.emplace(call->cancel_id, call);
-  }
   KeepLoopAlive(data, call);
   if (run_now) WorkerPool::Instance().Submit(call);
   return MakeNumber(env, call->invoke_id);

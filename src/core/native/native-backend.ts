@@ -78,15 +78,23 @@ function settleInvokes(ch: Channel, count: number): void {
     const call = ch.pending.get(id);
     if (call === undefined) continue; // made by an earlier instance of this module
     ch.pending.delete(id);
-    if (call.signal !== undefined) abortFanout(call.signal).delete(call);
-    const code = r[base + 1];
-    const note = r[base + 3];
-    if (note !== 0) {
-      call.reject(callError('invokeCommand', code, r[base + 2], undefined, CANCELLED_BEFORE_START, call.params));
-    } else if (code === 0) {
-      call.resolve((outputsOf(call.params, r, base) as OperationOutputs | undefined) ?? EMPTY_OUTPUTS);
-    } else {
-      call.reject(callError('invokeCommand', code, r[base + 2], outputsOf(call.params, r, base), undefined, call.params));
+    try {
+      if (call.signal !== undefined) abortFanout(call.signal).delete(call);
+      const code = r[base + 1];
+      const note = r[base + 3];
+      if (note !== 0) {
+        call.reject(callError('invokeCommand', code, r[base + 2], undefined, CANCELLED_BEFORE_START, call.params));
+      } else if (code === 0) {
+        call.resolve((outputsOf(call.params, r, base) as OperationOutputs | undefined) ?? EMPTY_OUTPUTS);
+      } else {
+        call.reject(callError('invokeCommand', code, r[base + 2], outputsOf(call.params, r, base), undefined, call.params));
+      }
+    } catch (e) {
+      // Never leave the rest of the batch unsettled; report the failure as uncaught.
+      call.reject(e instanceof Error ? e : new Error(String(e)));
+      queueMicrotask(() => {
+        throw e;
+      });
     }
   }
 }
