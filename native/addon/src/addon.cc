@@ -22,6 +22,7 @@
 #include <node_api.h>
 
 #include <stdlib.h>
+#include <time.h>
 
 #include <cmath>
 #include <cstdio>
@@ -57,6 +58,9 @@ struct AddonData {
   // Parameter property names made once, as the elements of an array (Node-API references
   // hold objects, not strings): see ParamKeys.
   napi_ref param_keys = nullptr;
+  // Diagnostics: how long finished calls waited for the JS thread (first call of each batch).
+  uint64_t wake_ns_total = 0;
+  uint64_t wake_count = 0;
   size_t loop_holders = 0;  // calls a JS callback waits for: they keep the event loop alive
   bool force_copy_shm = false;
   bool external_buffers_allowed = true;
@@ -732,7 +736,14 @@ void Call::Run() {
   Unref();  // the queue's reference
 }
 
+uint64_t MonotonicNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 void EnvShared::Post(Call* call) {
+  call->posted_ns = MonotonicNanos();
   {
     std::lock_guard<std::mutex> lock(mutex);
     if (open && completions != nullptr) {
@@ -963,6 +974,13 @@ void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void*
   AddonData* data = static_cast<AddonData*>(context);
   Call* call = data->shared->TakeReady();
   size_t records = 0;
+  uint64_t woke = MonotonicNanos();
+  if (call != nullptr) {
+    // The first call of the batch waited longest: from its post to this wake-up.
+    uint64_t waited = woke > call->posted_ns ? woke - call->posted_ns : 0;
+    data->wake_ns_total += waited;
+    data->wake_count += 1;
+  }
   while (call != nullptr) {
     Call* next = call->next_ready;
     call->next_ready = nullptr;
@@ -1763,6 +1781,8 @@ napi_value StatsJs(napi_env env, napi_callback_info) {
   SetNumber(env, object, "sharedMemory", static_cast<double>(mems));
   SetNumber(env, object, "callsInFlight", static_cast<double>(in_flight));
   SetNumber(env, object, "pendingCallbacks", static_cast<double>(data->loop_holders));
+  SetNumber(env, object, "completionWakeups", static_cast<double>(data->wake_count));
+  SetNumber(env, object, "completionWaitMicros", data->wake_count == 0 ? 0.0 : static_cast<double>(data->wake_ns_total) / 1000.0 / static_cast<double>(data->wake_count));
   SetNumber(env, object, "strandStarts", static_cast<double>(g_strand_starts.load(std::memory_order_relaxed)));
   SetNumber(env, object, "strandContinuations", static_cast<double>(g_strand_continuations.load(std::memory_order_relaxed)));
   return object;

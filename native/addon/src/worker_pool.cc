@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 namespace rxteec {
 
@@ -35,8 +36,15 @@ inline void CpuRelax() {
 }  // namespace
 
 uint32_t WorkerPool::DefaultSpinMicros() {
+  // RX_TEEC_SPIN_MICROS (0..10000) overrides the default, for tuning without code changes.
+  const char* text = getenv("RX_TEEC_SPIN_MICROS");
+  if (text != nullptr && *text != '\0') {
+    char* end = nullptr;
+    unsigned long value = strtoul(text, &end, 10);
+    if (end != nullptr && *end == '\0' && value <= 10000) return static_cast<uint32_t>(value);
+  }
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  return cpus >= 4 ? 50 : 0;
+  return cpus >= 2 ? 50 : 0;
 }
 
 WorkerPool& WorkerPool::Instance() {

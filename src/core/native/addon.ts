@@ -44,6 +44,10 @@ export interface NativeStats {
   callsInFlight: number;
   /** Calls whose JS callback has not run yet. */
   pendingCallbacks: number;
+  /** Batches of finished calls the JS thread was woken for. */
+  completionWakeups: number;
+  /** Mean µs from a batch's first call finishing on a worker to the JS thread settling it. */
+  completionWaitMicros: number;
   /** Invokes a worker started after a submit from JS (its session's strand was idle). */
   strandStarts: number;
   /** Invokes a strand started itself, right after the previous invoke of its session returned. */

@@ -312,8 +312,9 @@ export class NativeBackend implements Backend {
 
 /**
  * Tunes the addon's worker pool: `maxThreads` caps the threads running GP calls (default 512;
- * calls beyond it queue), `spinMicros` is how long an idle worker polls for the next call before
- * sleeping (default 0: on a loaded 2-core machine spinning costs more than the futex wake it saves).
+ * calls beyond it queue), `spinMicros` caps how long an idle worker polls for the next call before
+ * sleeping (adaptive: one spinner at a time, only while calls come back to back; default 50, 0 on
+ * a single CPU, or `RX_TEEC_SPIN_MICROS`; 0 disables).
  * @example setWorkerPoolOptions({ maxThreads: 64 })
  */
 export function setWorkerPoolOptions(options: { maxThreads?: number; spinMicros?: number }): void {
