@@ -1,0 +1,91 @@
+/**
+ * The core's cheap per-call path over the native backend: no AbortController per call, signals
+ * shared per owner (and combined per tuple of signals), one listener per signal. These check
+ * what that must not change: a caller's signal cancels only its own call, closing and releasing
+ * still cancel what is queued, and nothing stays registered after calls settle.
+ */
+import { Context, partialInout, valueInput, type Session, type SharedMemory } from '../../src/core';
+import { ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
+import type { TeecError } from '../../src/core/errors';
+import { abortFanout, type InFlight } from '../../src/core/in-flight';
+import { CONF, PrivateSim } from './harness';
+
+const sim = new PrivateSim();
+let ctx: Context;
+
+beforeAll(async () => {
+  ctx = await Context.open({ backend: sim.backend() });
+});
+afterAll(async () => {
+  await ctx.close();
+  sim.stop();
+});
+
+const settled = <V>(p: Promise<V>) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error: error as TeecError }));
+const inFlightOf = (x: Session | SharedMemory): InFlight => (x as unknown as { inFlight: InFlight }).inFlight;
+const waitMasked = (s: Session, ms: number, signal?: AbortSignal) => s.invoke(CONF.CONF_CMD_WAIT_MASKED, [valueInput(ms, 0)], { signal });
+
+describe('core call path on the native backend', () => {
+  it('cancels only the call whose own signal aborts, among calls sharing a session and a block', async () => {
+    const s = await ctx.openSession(CONF.uuid.multi);
+    const shm = ctx.allocateSharedMemory(4096);
+    const running = waitMasked(s, 200);
+    const controllers = Array.from({ length: 6 }, () => new AbortController());
+    const queued = controllers.map((c) => settled(s.invoke(CONF.CONF_CMD_TOUCH, [partialInout(shm, 0, 4096)], { signal: c.signal })));
+    controllers[3].abort();
+    await running;
+    const results = await Promise.all(queued);
+    results.forEach((r, i) => {
+      if (i === 3) expect(r.ok || [r.error.code, r.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.API]);
+      else expect(r.ok).toBe(true);
+    });
+    // Five TOUCHes ran: every byte went up by five.
+    expect(shm.buffer.every((b) => b === 5)).toBe(true);
+    // Nothing stays registered once the calls settled.
+    expect(abortFanout(inFlightOf(s).signal).size).toBe(0);
+    expect(abortFanout(inFlightOf(shm).signal).size).toBe(0);
+    expect(s.pending).toBe(0);
+    await shm.release();
+    await s.close();
+  });
+
+  it('leaves no registration behind after many calls with fresh caller signals', async () => {
+    const s = await ctx.openSession(CONF.uuid.multi);
+    const shm = ctx.allocateSharedMemory(64);
+    for (let i = 0; i < 500; i++) await s.invoke(CONF.CONF_CMD_NOP, [partialInout(shm, 0, 64)], { signal: new AbortController().signal });
+    await Promise.all(Array.from({ length: 200 }, () => s.invoke(CONF.CONF_CMD_NOP, null, { signal: new AbortController().signal })));
+    expect(abortFanout(inFlightOf(s).signal).size).toBe(0);
+    expect(abortFanout(inFlightOf(shm).signal).size).toBe(0);
+    await shm.release();
+    await s.close();
+  });
+
+  it('session.close cancels the running call and the queue; releasing a block cancels the calls queued on it', async () => {
+    const s = await ctx.openSession(CONF.uuid.multi);
+    const shm = ctx.allocateSharedMemory(64);
+    const other = ctx.allocateSharedMemory(64);
+    const running = settled(waitMasked(s, 800));
+    const onShm = Array.from({ length: 3 }, () => settled(s.invoke(CONF.CONF_CMD_TOUCH, [partialInout(shm, 0, 64)])));
+    const onOther = settled(s.invoke(CONF.CONF_CMD_TOUCH, [partialInout(other, 0, 64)]));
+    await shm.release(); // cancels the three queued behind the wait, waits for nothing else
+    for (const r of await Promise.all(onShm)) expect(r.ok || [r.error.code, r.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.API]);
+    const queuedAfter = Array.from({ length: 3 }, () => settled(s.invoke(CONF.CONF_CMD_NOP)));
+    await s.close();
+    expect((await running).ok).toBe(true); // masked: it ran to completion
+    const o = await onOther;
+    expect(o.ok || [o.error.code, o.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.API]);
+    for (const r of await Promise.all(queuedAfter)) expect(r.ok || [r.error.code, r.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.API]);
+    expect(s.pending).toBe(0);
+    await other.release();
+  });
+
+  it('a block released and a new one allocated: calls on the new one are not born cancelled', async () => {
+    const s = await ctx.openSession(CONF.uuid.multi);
+    for (let i = 0; i < 3; i++) {
+      const shm = ctx.allocateSharedMemory(64);
+      await s.invoke(CONF.CONF_CMD_TOUCH, [partialInout(shm, 0, 64)]);
+      await shm.release();
+    }
+    await s.close();
+  });
+});
