@@ -2,6 +2,7 @@
  * tee-simd: the simulator's secure-side daemon (one per user).
  *
  *   tee-simd [--socket PATH] [--ta-path DIRS] [--foreground] [--idle-exit SECONDS]
+ *            [--dead-client-grace MS]
  *
  * Brokers session opening (policy, client identity, TA instance lookup or
  * start) and hands each session a direct channel to its TA host.
@@ -32,8 +33,9 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: tee-simd [--socket PATH] [--ta-path DIR[:DIR...]] [--foreground]\n"
-		"                [--idle-exit SECONDS]\n"
-		"env: RX_TEEC_SIM_SOCKET, RX_TEEC_SIM_TA_PATH, RX_TEEC_SIM_TAHOST, RX_TEEC_SIM_LOG\n");
+		"                [--idle-exit SECONDS] [--dead-client-grace MS]\n"
+		"env: RX_TEEC_SIM_SOCKET, RX_TEEC_SIM_TA_PATH, RX_TEEC_SIM_TAHOST, RX_TEEC_SIM_LOG,\n"
+		"     RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS\n");
 }
 
 static bool set_str(char *dst, size_t cap, const char *src)
@@ -47,9 +49,17 @@ static bool configure(int argc, char **argv, bool *foreground)
 {
 	const char *sock = NULL, *ta = getenv("RX_TEEC_SIM_TA_PATH");
 	const char *tahost = getenv("RX_TEEC_SIM_TAHOST");
+	const char *grace = getenv("RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS");
 	char dir[4096];
 
 	*foreground = false;
+	d_cfg.dead_client_grace_ms = D_DEAD_CLIENT_GRACE_MS_DEFAULT;
+	/* A typo here would silently change when TAs get killed: refuse it. */
+	if (grace && *grace &&
+	    !sim_parse_uint(grace, D_DEAD_CLIENT_GRACE_MS_MAX, &d_cfg.dead_client_grace_ms)) {
+		fprintf(stderr, "tee-simd: bad RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS '%s'\n", grace);
+		return false;
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -61,6 +71,10 @@ static bool configure(int argc, char **argv, bool *foreground)
 			ta = argv[++i];
 		} else if (!strcmp(a, "--idle-exit") && i + 1 < argc) {
 			if (!sim_parse_uint(argv[++i], 100000000, &d_cfg.idle_exit))
+				return false;
+		} else if (!strcmp(a, "--dead-client-grace") && i + 1 < argc) {
+			if (!sim_parse_uint(argv[++i], D_DEAD_CLIENT_GRACE_MS_MAX,
+					    &d_cfg.dead_client_grace_ms))
 				return false;
 		} else {
 			return false;
@@ -180,7 +194,7 @@ static void serve(int lfd, int sfd)
 
 	while (!d_stop_requested) {
 		size_t n = 2, want = 2;
-		int timeout = -1, rv;
+		int timeout = -1, rv, wd;
 
 		for (struct d_client *c = d_clients; c; c = c->next)
 			want++;
@@ -222,6 +236,10 @@ static void serve(int lfd, int sfd)
 			}
 			timeout = (int)(left > 3600 ? 3600000 : left * 1000);
 		}
+		/* After the last turn's sweep, so dropped clients count as dead. */
+		wd = d_watchdog();
+		if (wd >= 0 && (timeout < 0 || wd < timeout))
+			timeout = wd;
 		rv = poll(pfd, n, timeout);
 		if (rv < 0) {
 			if (errno == EINTR)

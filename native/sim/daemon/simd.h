@@ -47,6 +47,11 @@ struct d_instance {
 	uint32_t flags;
 	unsigned nsessions;
 	struct d_pending_open *queue; /* opens waiting for READY */
+	/* Dead-client watchdog (watchdog.c). */
+	bool wd_live;         /* scratch: a session of a live client is here */
+	bool wd_dead;         /* scratch: a dead client's session awaits its close */
+	bool orphaned;        /* held only by dead clients since orphaned_at */
+	int64_t orphaned_at;  /* CLOCK_MONOTONIC, ms */
 	struct d_instance *next;
 };
 
@@ -55,6 +60,7 @@ struct d_config {
 	char ta_path[4096];
 	char tahost[PATH_MAX];
 	unsigned long idle_exit; /* seconds, 0 = never */
+	unsigned long dead_client_grace_ms; /* watchdog.c */
 };
 
 extern struct d_config d_cfg;
@@ -78,6 +84,13 @@ void d_instance_dead(struct d_instance *in);
 void d_session_close(struct d_session *s, struct d_client *waiter);
 void d_reap_children(void);
 void d_kill_all_instances(void);
+
+/* watchdog.c: kills TA hosts held only by dead clients that stay busy
+ * longer than the grace period; returns ms until the next deadline, -1 if
+ * none. Called at the top of every turn of the poll loop. */
+#define D_DEAD_CLIENT_GRACE_MS_DEFAULT 2000ul
+#define D_DEAD_CLIENT_GRACE_MS_MAX 3600000ul
+int d_watchdog(void);
 
 /* identity.c: the client identity for a login; TEEC result code. */
 uint32_t d_identity(const struct d_client *cl, uint32_t login, uint32_t gid,

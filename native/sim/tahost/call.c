@@ -157,6 +157,7 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	th_cancel_reset(s, c->op_id);
 	th_cur.param_types = c->param_types;
 	memcpy(th_cur.params, params, sizeof(params));
+	th_watch_arm(s);
 	if (is_open) {
 		void *ctx = NULL;
 
@@ -168,6 +169,7 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	} else {
 		res = th_ta.invoke(s->ta_ctx, c->cmd, c->param_types, params);
 	}
+	th_watch_disarm();
 	memset(&th_cur, 0, sizeof(th_cur));
 	th_cur.cancel_masked = true;
 

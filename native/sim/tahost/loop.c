@@ -29,6 +29,7 @@ static struct th_session *find_session(uint32_t id)
  * it. The session itself lives until the daemon closes it. */
 static void drop_channel(struct th_session *s)
 {
+	th_watch_remove(s);
 	if (s->chan >= 0)
 		close(s->chan);
 	s->chan = -1;
@@ -70,6 +71,7 @@ static void new_session(struct sim_rx *rx)
 	const struct sim_ctl_new_session *m = (const void *)rx->u.bytes;
 	int fd = sim_rx_take_fd(rx, 0);
 	struct th_session *s;
+	int err;
 
 	if (fd < 0 || find_session(m->session_id)) {
 		sim_log(SIM_LOG_ERROR, "bad new-session request for %u", m->session_id);
@@ -88,6 +90,16 @@ static void new_session(struct sim_rx *rx)
 	s->chan = fd;
 	s->identity.login = m->login;
 	memcpy(&s->identity.uuid, &m->identity, sizeof(s->identity.uuid));
+	err = th_watch_add(s);
+	if (err) {
+		/* A session whose client's death we could not notice mid-call
+		 * would rely on the daemon's watchdog alone: refuse it. */
+		sim_log(SIM_LOG_ERROR, "session %u: cannot watch its channel (%d)", s->id, err);
+		close(fd);
+		free(s);
+		send_closed(m->session_id);
+		return;
+	}
 	s->next = sessions;
 	sessions = s;
 	nsessions++;

@@ -77,6 +77,12 @@ int main(int argc, char **argv)
 		report_load_failure(res);
 		return 1;
 	}
+	err = th_watch_start();
+	if (err) {
+		sim_log(SIM_LOG_ERROR, "cannot start the client watch: %s", strerror(-err));
+		report_load_failure(0xFFFF000Cu); /* OUT_OF_MEMORY */
+		return 1;
+	}
 	stack = th_ta.head->stack_size;
 	if (stack > SIZE_MAX - TH_STACK_EXTRA - PTHREAD_STACK_MIN)
 		stack = 64u * 1024u * 1024u;

@@ -35,6 +35,9 @@ bool tee_sim_rt_cancel_requested(void)
 {
 	const struct th_session *s = th_cur.sess;
 
+	/* The client died mid-call: as if it had cancelled this operation. */
+	if (th_watch_client_gone())
+		return true;
 	if (!s || !s->cancel || th_cur.op_id == 0)
 		return false;
 	return __atomic_load_n(&s->cancel->cancel_op_id, __ATOMIC_ACQUIRE) == th_cur.op_id;

@@ -17,6 +17,14 @@ struct th_region {
 	size_t size;
 };
 
+/* A session channel in the client watch (watch.c); guarded by its mutex. */
+struct th_watch {
+	uint64_t key;     /* never reused; 0 = not watched */
+	uint32_t session_id;
+	bool hung_up;     /* the client closed its end (or died) */
+	struct th_watch *next;
+};
+
 struct th_session {
 	uint32_t id;
 	int chan; /* session channel to the client, -1 once it is gone */
@@ -27,6 +35,7 @@ struct th_session {
 	struct sim_cancel_page *cancel; /* mapped cancel page, or NULL */
 	struct th_region *regions;
 	size_t nregions, cap;
+	struct th_watch watch;
 	struct th_session *next;
 };
 
@@ -78,5 +87,19 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx);
 
 /* runtime.c */
 void th_cancel_reset(struct th_session *s, uint32_t op_id);
+
+/*
+ * watch.c: cancels the running call when its client hangs up (see there).
+ * start: once, before any session; 0 or -errno.
+ * add: once s->chan is set; 0 or -errno. remove: before s->chan is closed.
+ * arm / disarm: around every TA_OpenSession/TA_InvokeCommand entry point.
+ * client_gone: the armed call's client is gone (reported as a cancellation).
+ */
+int th_watch_start(void);
+int th_watch_add(struct th_session *s);
+void th_watch_remove(struct th_session *s);
+void th_watch_arm(struct th_session *s);
+void th_watch_disarm(void);
+bool th_watch_client_gone(void);
 
 #endif
