@@ -106,9 +106,10 @@ static void doomed_client(int report_fd)
 	op.params[0].memref.parent = &shm;
 	op.params[1].value.a = KILLED_CLIENT_WAIT_MS;
 	/*
-	 * TOUCH, then a masked wait with the shared memory mapped in the TA. A TA
-	 * call in flight is not interrupted (as on OP-TEE); the dead client's
-	 * session closes when it returns.
+	 * TOUCH, then a masked wait with the shared memory mapped in the TA. The
+	 * wait is masked, so the dead client's cancellation does not end it: the
+	 * session closes when it returns (or the watchdog reclaims the instance,
+	 * see t_dead_client.c).
 	 */
 	TEEC_InvokeCommand(&s, CONF_CMD_TOUCH, &op, &origin);
 	_exit(6);
