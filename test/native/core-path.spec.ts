@@ -89,3 +89,43 @@ describe('core call path on the native backend', () => {
     await s.close();
   });
 });
+
+describe('invokeFast (parameters laid out by TypeScript)', () => {
+  it('throws exactly what the full parser throws for well-shaped but invalid parameters', async () => {
+    const { loadAddon } = await import('../../src/core/native/addon');
+    const addon = loadAddon();
+    const backend = ctx.backend;
+    const s = await ctx.openSession(CONF.uuid.multi);
+    const other = await Context.open({ backend });
+    const shm = ctx.allocateSharedMemory(64);
+    const foreign = other.allocateSharedMemory(64);
+    const cases: unknown[][] = [
+      [{ type: 0xd, shm: shm.handle, offset: 65, size: 0 }],
+      [{ type: 0xf, shm: shm.handle, offset: 10, size: 60 }],
+      [null, { type: 0xe, shm: foreign.handle, offset: 0, size: 1 }],
+      [{ type: 0xc, shm: { size: 64 } }],
+      [{ type: 0xc, shm: s.handle }],
+      [{ type: 0x1, a: 1, b: 2 }, { type: 0x5, buffer: new Uint8Array(4) }, { type: 0xd, shm: shm.handle, offset: 64, size: 1 }],
+    ];
+    const describeError = (f: () => unknown): string => {
+      try {
+        f();
+        return 'no error';
+      } catch (e) {
+        return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+      }
+    };
+    for (const params of cases) {
+      const viaBackend = await backend.invokeCommand(s.handle, CONF.CONF_CMD_NOP, params as never).then(
+        () => 'no error',
+        (e: Error) => `${e.constructor.name}: ${e.message}`,
+      );
+      const viaFullParser = describeError(() => addon.invokeCommand(s.handle, CONF.CONF_CMD_NOP, params as never, false));
+      expect(viaBackend).toBe(viaFullParser);
+      expect(viaBackend).not.toBe('no error');
+    }
+    await other.close();
+    await shm.release();
+    await s.close();
+  });
+});

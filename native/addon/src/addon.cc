@@ -74,6 +74,8 @@ std::atomic<uint64_t> g_strand_continuations{0};
 // Invoke result records (see WriteInvokeRecord): doubles per record, records per JS call.
 constexpr size_t kRecordDoubles = 12;
 constexpr size_t kMaxRecords = 64;
+// After the records: the numbers of invokeFast's parameters (two per parameter).
+constexpr size_t kScratchDoubles = 8;
 
 // Type tags tell our handles apart from any other object (napi_check_object_type_tag).
 const napi_type_tag kLibraryTag = {0x7278746565634c49ull, 0x6272617279000001ull};
@@ -1152,14 +1154,14 @@ napi_value Configure(napi_env env, napi_callback_info info) {
   napi_value buffer;
   if (data->results_ref == nullptr) {
     void* bytes = nullptr;
-    NAPI_OK(napi_create_arraybuffer(env, kMaxRecords * kRecordDoubles * sizeof(double), &bytes, &buffer));
+    NAPI_OK(napi_create_arraybuffer(env, (kMaxRecords * kRecordDoubles + kScratchDoubles) * sizeof(double), &bytes, &buffer));
     NAPI_OK(napi_create_reference(env, buffer, 1, &data->results_ref));
     data->results = static_cast<double*>(bytes);
   } else {
     NAPI_OK(napi_get_reference_value(env, data->results_ref, &buffer));
   }
   napi_value records;
-  NAPI_OK(napi_create_typedarray(env, napi_float64_array, kMaxRecords * kRecordDoubles, buffer, 0, &records));
+  NAPI_OK(napi_create_typedarray(env, napi_float64_array, kMaxRecords * kRecordDoubles + kScratchDoubles, buffer, 0, &records));
   return records;
 }
 
@@ -1469,8 +1471,89 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
 
 // invokeCommand(session, command, params, cancellable) -> id. The result comes back as a record
 // under `id` (see OnCompletion); `cancel(id)` works while it is pending if `cancellable`.
-napi_value InvokeCommandJs(napi_env env, napi_callback_info info) {
-  napi_value args[4];
+// Reads the parameters of invokeFast: `types` (paramTypes, only the GP types), the objects
+// (temp memref buffers, shared memory handles) and the numbers the TypeScript side wrote to the
+// scratch doubles (a, b or offset, size per parameter). Checked again here; throws like
+// ParseParams.
+void ParseFlatParams(napi_env env, AddonData* data, uint32_t types, const napi_value* objects, Call* call,
+                     const std::shared_ptr<Context>& context) {
+  const double* scratch = data->results + kMaxRecords * kRecordDoubles;
+  for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    uint32_t type = TEEC_PARAM_TYPE_GET(types, i);
+    TEEC_Parameter& out = call->op.params[i];
+    double x = scratch[2 * i], y = scratch[2 * i + 1];
+    auto check = [&](double v, double max, const char* field) {
+      if (!(v >= 0 && v <= max && v == std::floor(v))) ThrowRange(env, ArgName(i, field).str(), "is out of range");
+      return v;
+    };
+    switch (type) {
+      case TEEC_NONE:
+        break;
+      case TEEC_VALUE_INPUT:
+      case TEEC_VALUE_OUTPUT:
+      case TEEC_VALUE_INOUT:
+        out.value.a = static_cast<uint32_t>(check(x, 4294967295.0, "a"));
+        out.value.b = static_cast<uint32_t>(check(y, 4294967295.0, "b"));
+        break;
+      case TEEC_MEMREF_TEMP_INPUT:
+      case TEEC_MEMREF_TEMP_OUTPUT:
+      case TEEC_MEMREF_TEMP_INOUT: {
+        out.tmpref.buffer = nullptr;
+        out.tmpref.size = 0;
+        if (IsNullish(env, objects[i])) break;
+        bool is_typed = false;
+        NAPI_OK(napi_is_typedarray(env, objects[i], &is_typed));
+        napi_typedarray_type array_type = napi_int8_array;
+        size_t length = 0;
+        void* bytes = nullptr;
+        if (is_typed) NAPI_OK(napi_get_typedarray_info(env, objects[i], &array_type, &length, &bytes, nullptr, nullptr));
+        if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
+          ThrowArgument(env, ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(env, objects[i]));
+        }
+        out.tmpref.buffer = bytes;
+        out.tmpref.size = length;
+        NAPI_OK(napi_create_reference(env, objects[i], 1, &call->buffer_refs[i]));
+        break;
+      }
+      case TEEC_MEMREF_WHOLE:
+      case TEEC_MEMREF_PARTIAL_INPUT:
+      case TEEC_MEMREF_PARTIAL_OUTPUT:
+      case TEEC_MEMREF_PARTIAL_INOUT: {
+        auto* holder = UnwrapTagged<SharedMemHolder>(env, objects[i], kSharedMemTag, ArgName(i, "shm"), "a shared memory handle");
+        const std::shared_ptr<SharedMem>& mem = holder->mem;
+        if (mem->context != context) ThrowArgument(env, ArgName(i, "shm").str(), "belongs to another context");
+        out.memref.parent = &mem->teec;
+        out.memref.offset = 0;
+        out.memref.size = 0;
+        if (type != TEEC_MEMREF_WHOLE) {
+          size_t offset = static_cast<size_t>(check(x, 9007199254740991.0, "offset"));
+          size_t size = static_cast<size_t>(check(y, 9007199254740991.0, "size"));
+          // The same checks and messages as ParseParams.
+          if (offset > mem->teec.size) {
+            ThrowRange(env, ArgName(i, "offset").str(), "must be <= the block size " + std::to_string(mem->teec.size) + ", got " + std::to_string(offset));
+          }
+          if (size > mem->teec.size - offset) {
+            ThrowRange(env, ArgName(i, "size").str(), "must be <= " + std::to_string(mem->teec.size - offset) + " (block size " +
+                                                          std::to_string(mem->teec.size) + " minus offset " + std::to_string(offset) + "), got " + std::to_string(size));
+          }
+          out.memref.offset = offset;
+          out.memref.size = size;
+        }
+        call->param_mems[i] = mem;
+        break;
+      }
+      default:
+        ThrowRange(env, ArgName(i, "type").str(), "is not handled by invokeFast");
+    }
+  }
+  call->op.paramTypes = types;
+}
+
+// Admits and queues a parsed invoke on its session's strand; returns its id.
+napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellable);
+
+napi_value StartInvoke(napi_env env, napi_callback_info info, bool flat) {
+  napi_value args[8];
   GetArgs(env, info, args);
   AddonData* data = GetData(env);
   if (data->results == nullptr) {
@@ -1484,11 +1567,26 @@ napi_value InvokeCommandJs(napi_env env, napi_callback_info info) {
   call->env = data->shared;
   call->context = session->context;
   call->session = session;
-  bool run_now = false;
   try {
     call->command = ToUint32(env, args[1], "command");
-    ParseParams(env, args[2], call, session->context);
-    if (!IsNullish(env, args[3])) NAPI_OK(napi_get_value_bool(env, args[3], &cancellable));
+    if (flat) {
+      ParseFlatParams(env, data, ToUint32(env, args[2], "types"), &args[3], call, session->context);
+      if (!IsNullish(env, args[7])) NAPI_OK(napi_get_value_bool(env, args[7], &cancellable));
+    } else {
+      ParseParams(env, args[2], call, session->context);
+      if (!IsNullish(env, args[3])) NAPI_OK(napi_get_value_bool(env, args[3], &cancellable));
+    }
+  } catch (...) {
+    CleanupUnstartedCall(env, call);
+    throw;
+  }
+  return QueueInvoke(env, data, call, cancellable);
+}
+
+napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellable) {
+  const std::shared_ptr<Session>& session = call->session;
+  bool run_now = false;
+  try {
     call->invoke_id = data->next_call_id++;
     if (cancellable) {
       data->cancellable.emplace(call->invoke_id, call);
@@ -1528,6 +1626,12 @@ napi_value InvokeCommandJs(napi_env env, napi_callback_info info) {
   if (run_now) WorkerPool::Instance().Submit(call);
   return MakeNumber(env, call->invoke_id);
 }
+
+napi_value InvokeCommandJs(napi_env env, napi_callback_info info) { return StartInvoke(env, info, false); }
+
+// invokeFast(session, command, types, o0, o1, o2, o3, cancellable) -> id: invokeCommand with
+// the parameters already laid out by the TypeScript side (see ParseFlatParams).
+napi_value InvokeFastJs(napi_env env, napi_callback_info info) { return StartInvoke(env, info, true); }
 
 napi_value CancelJs(napi_env env, napi_callback_info info) {
   napi_value args[1];
@@ -1944,6 +2048,7 @@ napi_value DefineExports(napi_env env, napi_value exports) {
       {"openSession", Entry<OpenSessionJs>},
       {"closeSession", Entry<CloseSessionJs>},
       {"invokeCommand", Entry<InvokeCommandJs>},
+      {"invokeFast", Entry<InvokeFastJs>},
       {"cancel", Entry<CancelJs>},
       {"allocateSharedMemory", Entry<AllocateSharedMemoryJs>},
       {"registerSharedMemory", Entry<RegisterSharedMemoryJs>},

@@ -29,6 +29,9 @@ export interface NativeOutput {
  * 1 cancelled before start), then per parameter two numbers (a, b for values; size, 0 for memrefs).
  */
 export const INVOKE_RECORD = 12;
+/** Records in the buffer `configure` returns; the invokeFast scratch doubles follow them. */
+export const INVOKE_RECORDS = 64;
+export const INVOKE_SCRATCH = 8;
 
 /** Counters of the addon, for diagnostics and leak tests. */
 export interface NativeStats {
@@ -97,6 +100,12 @@ export interface NativeAddon {
    * `invokeDone`. `cancel(id)` works while it is pending when `cancellable`.
    */
   invokeCommand(session: unknown, command: number, params: readonly (NativeParam | null | undefined)[] | null, cancellable: boolean): number;
+  /**
+   * invokeCommand with the parameters laid out by the caller: `types` is the GP paramTypes word,
+   * `o0`..`o3` the temp memref buffers / shared memory handles, and the numbers (a, b or offset,
+   * size; two per parameter) are in the {@link INVOKE_SCRATCH} doubles after the records.
+   */
+  invokeFast(session: unknown, command: number, types: number, o0: unknown, o1: unknown, o2: unknown, o3: unknown, cancellable: boolean): number;
   cancel(callId: number): void;
   allocateSharedMemory(context: unknown, size: number, flags: number): unknown;
   registerSharedMemory(context: unknown, buffer: Uint8Array | ArrayBuffer, flags: number): unknown;

@@ -16,7 +16,7 @@ import { PARAM_COUNT, ReturnCode } from '../constants';
 import { TeecArgumentError, TeecError, TeecRangeError, TeecStateError, cancelledBeforeStart, type FailedParamOutput } from '../errors';
 import { parseUuid, describe } from '../uuid';
 import { abortFanout, type AbortTarget } from '../in-flight';
-import { INVOKE_RECORD, loadAddon, type NativeAddon, type NativeLibrary, type NativeOutputs, type NativeStats } from './addon';
+import { INVOKE_RECORD, INVOKE_RECORDS, loadAddon, type NativeAddon, type NativeLibrary, type NativeOutputs, type NativeStats } from './addon';
 
 const EMPTY_OUTPUTS: OperationOutputs = Object.freeze([
   Object.freeze({}),
@@ -48,6 +48,8 @@ class PendingInvoke implements AbortTarget {
 interface Channel {
   readonly addon: NativeAddon;
   records: Float64Array;
+  /** Where invokeFast's parameter numbers go (after the records). */
+  scratch: Float64Array;
   readonly pending: Map<number, PendingInvoke>;
 }
 
@@ -68,6 +70,66 @@ function outputsOf(params: readonly BackendParam[] | null, r: Float64Array, base
     else out[i] = {};
   }
   return any ? (out as unknown as NativeOutputs) : undefined;
+}
+
+/** The objects of the invoke being laid out (cleared right after the call). */
+const objects: unknown[] = [undefined, undefined, undefined, undefined];
+
+const isUint32 = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff;
+const isSize = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+/**
+ * Lays out well-formed parameters for invokeFast: numbers into `scratch`, objects into `objs`;
+ * returns the paramTypes word, or -1 for anything the full parser must see (it throws the same
+ * typed errors as ever).
+ */
+function layOut(params: readonly BackendParam[], scratch: Float64Array, objs: unknown[]): number {
+  if (params.length > 4) return -1;
+  let types = 0;
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i] as BackendParam | null | undefined;
+    if (p === null || p === undefined) continue;
+    if (typeof p !== 'object') return -1;
+    const type = p.type;
+    switch (type) {
+      case 0x0:
+        continue;
+      case 0x1:
+      case 0x2:
+      case 0x3: {
+        const a = p.a ?? 0;
+        const b = p.b ?? 0;
+        if (!isUint32(a) || !isUint32(b)) return -1;
+        scratch[2 * i] = a;
+        scratch[2 * i + 1] = b;
+        break;
+      }
+      case 0x5:
+      case 0x6:
+      case 0x7: {
+        const buffer = p.buffer;
+        if (buffer !== null && buffer !== undefined && !(buffer instanceof Uint8Array)) return -1;
+        objs[i] = buffer;
+        break;
+      }
+      case 0xc:
+        objs[i] = p.shm;
+        break;
+      case 0xd:
+      case 0xe:
+      case 0xf: {
+        if (!isSize(p.offset) || !isSize(p.size)) return -1;
+        objs[i] = p.shm;
+        scratch[2 * i] = p.offset;
+        scratch[2 * i + 1] = p.size;
+        break;
+      }
+      default:
+        return -1;
+    }
+    types |= type << (4 * i);
+  }
+  return types;
 }
 
 /** Settles the invokes whose records the addon just wrote (one call per batch of completions). */
@@ -102,7 +164,7 @@ function settleInvokes(ch: Channel, count: number): void {
 /** Loads the addon and gives it the error classes of src/core and the invoke receiver (once). */
 function configured(addon: NativeAddon = loadAddon()): Channel {
   if (channel?.addon !== addon) {
-    const ch: Channel = { addon, records: new Float64Array(0), pending: new Map() };
+    const ch: Channel = { addon, records: new Float64Array(0), scratch: new Float64Array(0), pending: new Map() };
     ch.records = addon.configure({
       teecError: (code, origin, operation, message) => new TeecError(code, origin, { operation, message }),
       argumentError: (argument, detail) => new TeecArgumentError(argument, detail),
@@ -110,6 +172,7 @@ function configured(addon: NativeAddon = loadAddon()): Channel {
       stateError: (message, operation) => new TeecStateError(message, operation),
       invokeDone: (count) => settleInvokes(ch, count),
     });
+    ch.scratch = ch.records.subarray(INVOKE_RECORDS * INVOKE_RECORD);
     channel = ch;
   }
   return channel;
@@ -277,11 +340,25 @@ export class NativeBackend implements Backend {
       checkSignal(signal);
       if (signal?.aborted) throw cancelledBeforeStart('invokeCommand');
       const addon = this.addon;
-      const id = addon.invokeCommand(session, command, params ?? null, signal !== undefined);
+      const id = this.issue(session, command, params ?? null, signal !== undefined);
       const call = new PendingInvoke(addon, id, resolve, reject, params ?? null, signal);
       this.channel.pending.set(id, call);
       if (signal !== undefined) abortFanout(signal).add(call);
     });
+  }
+
+  /**
+   * Hands an invoke to the addon: well-formed parameters laid out flat (no property reads in C),
+   * anything else through the full parser, which makes the same checks and errors as always.
+   */
+  private issue(session: SessionHandle, command: number, params: readonly BackendParam[] | null, cancellable: boolean): number {
+    try {
+      const types = params === null ? 0 : layOut(params, this.channel.scratch, objects);
+      if (types < 0) return this.addon.invokeCommand(session, command, params, cancellable);
+      return this.addon.invokeFast(session, command, types, objects[0], objects[1], objects[2], objects[3], cancellable);
+    } finally {
+      objects[0] = objects[1] = objects[2] = objects[3] = undefined;
+    }
   }
 
   /** @example const shm = backend.allocateSharedMemory(context, 4096, SharedMemoryFlags.INOUT); */
