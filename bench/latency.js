@@ -2,28 +2,30 @@
 // Invoke round trips: TypeScript (Session.invoke through the addon) vs the C benchmark
 // (build/bench/teec-bench) on the same simulator, in the same run.
 const { Context, partialInout, tempInout } = require('rx-teec');
-const { MiB, timeAsync, runCBench, table, fmt, ratio } = require('./lib');
+const { MiB, ROUNDS, timeAsync, runCBench, table, fmt, ratio, interleaved } = require('./lib');
 
 const CONFORMANCE_TA = 'e7e3e509-f4e1-492b-8df8-5ca20eb599f0';
 const CMD_NOP = 0;
 const CMD_TOUCH = 11;
 
 module.exports = async function latency() {
-  const c = Object.fromEntries(runCBench('teec-bench').results.map((r) => [r.name, r.us_per_op]));
   const ctx = await Context.open();
   const session = await ctx.openSession(CONFORMANCE_TA);
   const shm = ctx.allocateSharedMemory(MiB);
   const temp = new Uint8Array(MiB);
-  const ts = {
-    empty_invoke: await timeAsync(() => session.invoke(CMD_NOP), 20000, 2000),
-    shm_1mib_partial_inout: await timeAsync(() => session.invoke(CMD_TOUCH, [partialInout(shm, 0, MiB)]), 300, 30),
-    tmp_1mib_inout: await timeAsync(() => session.invoke(CMD_TOUCH, [tempInout(temp)]), 300, 30),
-  };
+  const { c, ts } = await interleaved({
+    c: async () => Object.fromEntries(runCBench('teec-bench').results.map((r) => [r.name, r.us_per_op])),
+    ts: async () => ({
+      empty_invoke: await timeAsync(() => session.invoke(CMD_NOP), 20000, 2000),
+      shm_1mib_partial_inout: await timeAsync(() => session.invoke(CMD_TOUCH, [partialInout(shm, 0, MiB)]), 300, 30),
+      tmp_1mib_inout: await timeAsync(() => session.invoke(CMD_TOUCH, [tempInout(temp)]), 300, 30),
+    }),
+  });
   await ctx.close();
   const rows = [
     ['empty invoke', 'empty_invoke', 1.3],
     ['1 MiB PARTIAL_INOUT, allocated shm', 'shm_1mib_partial_inout', 1.1],
     ['1 MiB temp memref INOUT', 'tmp_1mib_inout', undefined],
   ].map(([label, key, goal]) => [label, fmt(c[key]), fmt(ts[key]), ratio(ts[key] / c[key]), goal ? `≤ ${goal}×` : '']);
-  return table('Invoke round trip: TypeScript vs C (µs per call, lower is better)', ['call', 'C µs', 'TypeScript µs', 'TS / C', 'goal'], rows);
+  return table(`Invoke round trip: TypeScript vs C (µs per call, median of ${ROUNDS} interleaved rounds, lower is better)`, ['call', 'C µs', 'TypeScript µs', 'TS / C', 'goal'], rows);
 };

@@ -39,7 +39,30 @@ function table(title, header, rows) {
   return text;
 }
 
+/** Rounds per measure: C and TypeScript alternate, and the median of each is reported. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+
+/** Median of numbers. */
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/**
+ * Runs each named measure ROUNDS times, interleaved (a, b, c, a, b, c, ...) so that drift in the
+ * machine's load hits them alike. A measure returns a number or an object of numbers; the result
+ * holds the median of each (field by field for objects).
+ */
+async function interleaved(measures) {
+  const samples = Object.fromEntries(Object.keys(measures).map((k) => [k, []]));
+  for (let r = 0; r < ROUNDS; r++) for (const [k, run] of Object.entries(measures)) samples[k].push(await run());
+  const reduce = (xs) =>
+    typeof xs[0] === 'number' ? median(xs) : Object.fromEntries(Object.keys(xs[0]).map((f) => [f, median(xs.map((x) => x[f]))]));
+  return Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, reduce(xs)]));
+}
+
 const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const ratio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
 
-module.exports = { ROOT, MiB, timeAsync, machine, runCBench, table, fmt, ratio };
+module.exports = { ROOT, MiB, ROUNDS, timeAsync, machine, runCBench, table, fmt, ratio, median, interleaved };
