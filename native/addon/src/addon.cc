@@ -437,26 +437,32 @@ void MaybeFinalizeOrphanLocked(const std::shared_ptr<Context>& context) {
   }
 }
 
+// Waits until no call in `calls` (a session's or a block's calls in flight) is left; first, when
+// `cancel`, stops queued calls from starting and requests cancellation of the running ones.
+// False if `deadline` passed first.
+bool DrainCalls(Context& context, const std::vector<Call*>& calls, bool* cancel_queued, bool cancel,
+                const std::chrono::steady_clock::time_point* deadline) {
+  std::vector<Call*> to_cancel;
+  if (cancel) {
+    std::lock_guard<std::mutex> lock(context.mutex);
+    *cancel_queued = true;
+    CollectCallsLocked(calls, &to_cancel);
+  }
+  CancelAll(to_cancel);
+  std::unique_lock<std::mutex> lock(context.mutex);
+  auto idle = [&] { return calls.empty(); };
+  if (deadline == nullptr) {
+    context.changed.wait(lock, idle);
+    return true;
+  }
+  return context.changed.wait_until(lock, *deadline, idle);
+}
+
 // Closes a session that was moved to kClosing: waits for its calls (cancelling them when
 // `cancel`), then TEEC_CloseSession. Runs on a worker (or the JS thread at env cleanup).
 bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const std::chrono::steady_clock::time_point* deadline) {
   const std::shared_ptr<Context>& context = session->context;
-  std::vector<Call*> to_cancel;
-  if (cancel) {
-    std::lock_guard<std::mutex> lock(context->mutex);
-    session->cancel_queued = true;
-    CollectCallsLocked(session->in_flight, &to_cancel);
-  }
-  CancelAll(to_cancel);
-  {
-    std::unique_lock<std::mutex> lock(context->mutex);
-    auto idle = [&] { return session->in_flight.empty(); };
-    if (deadline != nullptr) {
-      if (!context->changed.wait_until(lock, *deadline, idle)) return false;
-    } else {
-      context->changed.wait(lock, idle);
-    }
-  }
+  if (!DrainCalls(*context, session->in_flight, &session->cancel_queued, cancel, deadline)) return false;
   context->library->CloseSession(&session->teec);
   std::vector<Call*> waiters;
   {
@@ -474,22 +480,7 @@ bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const
 bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline,
                 std::vector<Call*>* settle_on_js_thread) {
   const std::shared_ptr<Context>& context = mem->context;
-  std::vector<Call*> to_cancel;
-  if (cancel) {
-    std::lock_guard<std::mutex> lock(context->mutex);
-    mem->cancel_queued = true;
-    CollectCallsLocked(mem->users, &to_cancel);
-  }
-  CancelAll(to_cancel);
-  {
-    std::unique_lock<std::mutex> lock(context->mutex);
-    auto idle = [&] { return mem->users.empty(); };
-    if (deadline != nullptr) {
-      if (!context->changed.wait_until(lock, *deadline, idle)) return false;
-    } else {
-      context->changed.wait(lock, idle);
-    }
-  }
+  if (!DrainCalls(*context, mem->users, &mem->cancel_queued, cancel, deadline)) return false;
   context->library->ReleaseSharedMemory(&mem->teec);
   std::vector<Call*> waiters;
   {
