@@ -5,7 +5,7 @@ import { Readable, Writable } from 'node:stream';
 import { lastValueFrom } from 'rxjs';
 import { Context } from '../../src/core';
 import { fromDataProvider, pullFrom, teecInvoke, writeTo } from '../../src/operators';
-import { CONF, CONFORMANCE_TA } from '../support/simulator';
+import { CONF } from '../support/simulator';
 
 let ctx: Context;
 beforeAll(async () => {
@@ -31,7 +31,7 @@ function slowSink(delayMs: number) {
 
 describe('backpressure end to end', () => {
   it('a slow Writable paces the TA and the producer: reads stay within `depth` of completed writes', async () => {
-    const session = await ctx.openSession(CONFORMANCE_TA);
+    const session = await ctx.openSession(CONF.uuid.multi);
     const { sink, state } = slowSink(15);
     let reads = 0;
     let maxAhead = 0;
@@ -43,7 +43,7 @@ describe('backpressure end to end', () => {
       block.fill(reads & 0xff, 0, 4096);
       return 4096;
     });
-    const bytes = await lastValueFrom(source.pipe(teecInvoke(session, CONF.TOUCH, { blockSize: 4096, depth: 2, output: 'lease' }), writeTo(sink)));
+    const bytes = await lastValueFrom(source.pipe(teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: 4096, depth: 2, output: 'lease' }), writeTo(sink)));
     expect(bytes).toBe(total * 4096);
     expect(maxAhead).toBeLessThanOrEqual(2);
     expect(state.chunks.map((c) => c[0])).toEqual(Array.from({ length: total }, (_, i) => ((i + 1) & 0xff) + 1));
@@ -52,7 +52,7 @@ describe('backpressure end to end', () => {
   });
 
   it('a Node Readable is pulled lazily: it is not drained ahead of the TA', async () => {
-    const session = await ctx.openSession(CONFORMANCE_TA);
+    const session = await ctx.openSession(CONF.uuid.multi);
     let produced = 0;
     const readable = new Readable({
       highWaterMark: 1, // objects in its own buffer
@@ -64,7 +64,7 @@ describe('backpressure end to end', () => {
     const { sink, state } = slowSink(10);
     let maxAhead = 0;
     const watch = setInterval(() => (maxAhead = Math.max(maxAhead, produced - state.written)), 1);
-    await lastValueFrom(pullFrom(readable).pipe(teecInvoke(session, CONF.TOUCH, { blockSize: 1024, depth: 2, output: 'lease' }), writeTo(sink)));
+    await lastValueFrom(pullFrom(readable).pipe(teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: 1024, depth: 2, output: 'lease' }), writeTo(sink)));
     clearInterval(watch);
     expect(state.written).toBe(50);
     // depth 2 blocks + the Readable's own one-object buffer + the one being read

@@ -1,15 +1,14 @@
 /**
  * teecInvoke on the real stack: the native addon over the bundled simulator, the conformance TA
- * running in its own process. CONF.TOUCH adds 1 to every byte of its memref in place.
+ * running in its own process. CONF.CONF_CMD_TOUCH adds 1 to every byte of its memref in place.
  */
 import { lastValueFrom, reduce, Subscription } from 'rxjs';
 import { createHash, randomBytes } from 'node:crypto';
 import { Context, ReturnCode, ReturnOrigin, TeecStreamError, tempOutput, valueOutput, type Session } from '../../src/core';
 import { fromDataProvider, pullFrom, teecInvoke } from '../../src/operators';
-import { CONF, CONFORMANCE_TA, DEMO_TA, PrivateSimulator, alive, eventually } from '../support/simulator';
+import { CONF, DEMO_TA, alive, runSimulator, until } from '../support/simulator';
 
 const MiB = 1 << 20;
-const sim = new PrivateSimulator();
 let ctx: Context;
 
 beforeAll(async () => {
@@ -28,13 +27,13 @@ const patterns = [0, 1, 2, 3].map((k) => {
 });
 
 async function taPid(session: Session): Promise<number> {
-  const r = await session.invoke(CONF.INSTANCE_INFO, [valueOutput(), valueOutput()]);
+  const r = await session.invoke(CONF.CONF_CMD_INSTANCE_INFO, [valueOutput(), valueOutput()]);
   return r.params[1].b!;
 }
 
 describe('teecInvoke on the simulator', () => {
   it('streams 256 MiB through a TA, every output byte verified, at depth 2', async () => {
-    const session = await ctx.openSession(CONFORMANCE_TA);
+    const session = await ctx.openSession(CONF.uuid.multi);
     const total = 256;
     let produced = 0;
     let checked = 0;
@@ -45,7 +44,7 @@ describe('teecInvoke on the simulator', () => {
     });
     const bytes = await lastValueFrom(
       source.pipe(
-        teecInvoke(session, CONF.TOUCH, { blockSize: MiB, depth: 2 }),
+        teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: MiB, depth: 2 }),
         reduce((n, out) => {
           expect(Buffer.compare(Buffer.from(out.buffer, out.byteOffset, out.length), patterns[checked++ % 4].touched)).toBe(0);
           return n + out.length;
@@ -74,14 +73,14 @@ describe('teecInvoke on the simulator', () => {
   }, 60_000);
 
   it('handles odd chunk sizes, splitting at the block size, with leases and registered memory', async () => {
-    const session = await ctx.openSession(CONFORMANCE_TA);
+    const session = await ctx.openSession(CONF.uuid.multi);
     const sizes = [1, 15, 16, 17, 4095, 4096, 4097, 100_000, 3 * 65536 + 5];
     const chunks = sizes.map((n, k) => patterns[k % 4].input.subarray(7, 7 + n));
     for (const memory of ['allocated', 'registered', 'temp'] as const) {
       const out: number[] = [];
       await lastValueFrom(
         pullFrom(chunks).pipe(
-          teecInvoke(session, CONF.TOUCH, { blockSize: 65536, depth: 2, memory, output: 'lease' }),
+          teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: 65536, depth: 2, memory, output: 'lease' }),
           reduce((_, lease) => {
             out.push(...lease.data);
             lease.release();
@@ -97,7 +96,7 @@ describe('teecInvoke on the simulator', () => {
   }, 60_000);
 
   it('unsubscribing mid-stream leaves no session, block or TA process behind', async () => {
-    const session = await ctx.openSession(CONFORMANCE_TA);
+    const session = await ctx.openSession(CONF.uuid.multi);
     const pid = await taPid(session);
     expect(alive(pid)).toBe(true);
     let reads = 0;
@@ -108,21 +107,21 @@ describe('teecInvoke on the simulator', () => {
         block.fill(reads & 0xff);
         return block.length;
       })
-        .pipe(teecInvoke(session, CONF.TOUCH, { blockSize: MiB, depth: 2 }))
+        .pipe(teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: MiB, depth: 2 }))
         .subscribe(() => {
           if (reads >= 10) resolve();
         });
     });
     sub!.unsubscribe();
-    await eventually(() => ctx.children.sharedMemory === 0, 5000, 'stream blocks released');
+    await until(() => ctx.children.sharedMemory === 0, 5000, 'stream blocks released');
     await session.close();
-    await eventually(() => !alive(pid), 5000, 'TA process gone');
-    await eventually(() => !sim.status().instances.some((i) => i.pid === pid), 5000, 'the daemon forgot the instance');
+    await until(() => !alive(pid), 5000, 'TA process gone');
+    await until(() => !runSimulator().instancePids().includes(pid), 5000, 'the daemon forgot the instance');
     expect(reads).toBeLessThan(20);
   }, 60_000);
 
   it('a TA that dies mid-stream surfaces one TARGET_DEAD (origin TEE) naming the chunk', async () => {
-    const session = await ctx.openSession(CONFORMANCE_TA);
+    const session = await ctx.openSession(CONF.uuid.multi);
     const pid = await taPid(session);
     let reads = 0;
     const err = await lastValueFrom(
@@ -130,17 +129,17 @@ describe('teecInvoke on the simulator', () => {
         if (++reads === 6) process.kill(pid, 'SIGKILL'); // the TA crashes while chunk 4 or 5 is in it
         block.fill(1, 0, 4096);
         return 4096;
-      }).pipe(teecInvoke(session, CONF.TOUCH, { blockSize: 4096, depth: 2 })),
+      }).pipe(teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: 4096, depth: 2 })),
     ).catch((e) => e);
     expect(err).toBeInstanceOf(TeecStreamError);
     expect(err.code).toBe(ReturnCode.TEEC_ERROR_TARGET_DEAD);
     expect(err.origin).toBe(ReturnOrigin.TEE);
     expect(err.chunkIndex).toBeGreaterThanOrEqual(4);
     expect(ctx.children.sharedMemory).toBe(0);
-    await expect(session.invoke(CONF.NOP)).rejects.toMatchObject({ code: ReturnCode.TEEC_ERROR_TARGET_DEAD });
+    await expect(session.invoke(CONF.CONF_CMD_NOP)).rejects.toMatchObject({ code: ReturnCode.TEEC_ERROR_TARGET_DEAD });
     await session.close();
-    const again = await ctx.openSession(CONFORMANCE_TA);
-    await again.invoke(CONF.NOP);
+    const again = await ctx.openSession(CONF.uuid.multi);
+    await again.invoke(CONF.CONF_CMD_NOP);
     await again.close();
   }, 60_000);
 });

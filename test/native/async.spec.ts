@@ -9,7 +9,7 @@ import { ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags 
 import { TeecError, TeecStateError } from '../../src/core/errors';
 import type { ContextHandle, SessionHandle } from '../../src/core/backend';
 import { setWorkerPoolOptions, type NativeBackend } from '../../src/core/native';
-import { CONF, PrivateSim, until } from './harness';
+import { CONF, PrivateSim, until } from '../support/simulator';
 
 const sim = new PrivateSim();
 let backend: NativeBackend;

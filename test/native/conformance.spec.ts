@@ -8,7 +8,7 @@ import { LoginMethod, ParamType as T, ReturnCode as RC, ReturnOrigin as O, Share
 import { TeecError, TeecStateError } from '../../src/core/errors';
 import type { ContextHandle, SessionHandle } from '../../src/core/backend';
 import { forceCopySharedMemory, type NativeBackend } from '../../src/core/native';
-import { CONF, PrivateSim } from './harness';
+import { CONF, PrivateSim } from '../support/simulator';
 
 const sim = new PrivateSim();
 let backend: NativeBackend;

@@ -8,7 +8,7 @@ import { Context, partialInout, valueInput, type Session, type SharedMemory } fr
 import { ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
 import type { TeecError } from '../../src/core/errors';
 import { abortFanout, type InFlight } from '../../src/core/in-flight';
-import { CONF, PrivateSim } from './harness';
+import { CONF, PrivateSim } from '../support/simulator';
 
 const sim = new PrivateSim();
 let ctx: Context;

@@ -8,7 +8,7 @@ import { ParamType as T, SharedMemoryFlags as F } from '../../src/core/constants
 import { TeecArgumentError, TeecError, TeecRangeError } from '../../src/core/errors';
 import type { ContextHandle, SessionHandle, SharedMemoryHandle } from '../../src/core/backend';
 import type { NativeBackend } from '../../src/core/native';
-import { CONF, PrivateSim } from './harness';
+import { CONF, PrivateSim } from '../support/simulator';
 
 const sim = new PrivateSim();
 let backend: NativeBackend;

@@ -7,7 +7,7 @@ import * as vm from 'node:vm';
 import { ParamType as T, SharedMemoryFlags as F } from '../../src/core/constants';
 import type { ContextHandle } from '../../src/core/backend';
 import type { NativeBackend } from '../../src/core/native';
-import { CONF, PrivateSim, openFds, until } from './harness';
+import { CONF, PrivateSim, openFds, until } from '../support/simulator';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;

@@ -7,7 +7,7 @@ import { ParamType as T, ReturnCode as RC, ReturnOrigin as O } from '../../src/c
 import type { TeecError } from '../../src/core/errors';
 import type { ContextHandle, SessionHandle } from '../../src/core/backend';
 import type { NativeBackend } from '../../src/core/native';
-import { CONF, PrivateSim } from './harness';
+import { CONF, PrivateSim } from '../support/simulator';
 
 const sim = new PrivateSim();
 let backend: NativeBackend;

@@ -1,67 +1,119 @@
 /**
- * A private simulator daemon for one test file: its own socket under a temp dir (set before the
- * first context opens; the client library starts the daemon on demand), stopped after the tests.
+ * Tests on the real simulator: the bundled TAs' numbers (read from their C headers), the daemon's
+ * status through tee-sim-ctl, and two ways to get a daemon that is never the user's:
+ * - the run-wide one: jest's globalSetup (global-setup.js) points the real environment at a private
+ *   socket, libteec starts the daemon on first use and globalTeardown stops it — `runSimulator()`;
+ * - a per-file one, `PrivateSim`, for tests that need a daemon of their own (its status counts
+ *   only their sessions, or they stop it): set through the addon, since jest's process.env is a copy.
  */
-import { execFileSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadNativeBackend, type NativeBackend } from '../../src/core/native';
+import type { ContextHandle, SessionHandle } from '../../src/core/backend';
+import { loadAddon, packageRoot } from '../../src/core/native/addon';
 
-export const ROOT = resolve(__dirname, '../..');
-export const BIN = join(ROOT, 'build/bin');
-export const TA_DIR = join(ROOT, 'build/ta');
+export const ROOT = packageRoot();
+export const BIN_DIR = path.join(ROOT, 'build', 'bin');
+export const TA_DIR = path.join(ROOT, 'build', 'ta');
+const CONF_HEADER = path.join(ROOT, 'native', 'tas', 'conformance', 'include', 'conformance_ta.h');
 
-/** UUIDs and commands of the bundled TAs (see native/tas/<name>/include). */
-export const CONFORMANCE_TA = 'e7e3e509-f4e1-492b-8df8-5ca20eb599f0';
+/** The seed's demo TA (native/tas/demo/include/demo_ta.h). */
 export const DEMO_TA = '123e4567-e89b-12d3-a456-426655440000';
-export const CONF = {
-  NOP: 0,
-  TRANSFORM: 1,
-  PANIC: 4,
-  CRASH: 5,
-  WAIT_UNMASKED: 6,
-  WAIT_MASKED: 7,
-  TOUCH: 11,
-  INSTANCE_INFO: 14,
-} as const;
 
-export interface SimulatorStatus {
-  daemonPid: number;
+/** Every `#define NAME value` of the conformance TA header (numbers and strings). */
+export const CONF: Record<string, number> & { uuid: Record<'multi' | 'single' | 'singleMulti' | 'keepAlive', string> } = (() => {
+  const text = fs.readFileSync(CONF_HEADER, 'utf8');
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^#define\s+(CONF_\w+)\s+\(?(0x[0-9a-fA-F]+|\d+)u?\)?\s*(?:\/\*.*)?$/gm)) out[m[1]] = Number(m[2]);
+  const str = (name: string): string => {
+    const m = new RegExp(`^#define\\s+${name}\\s+"([^"]+)"`, 'm').exec(text);
+    if (!m) throw new Error(`${name} missing from ${CONF_HEADER}`);
+    return m[1];
+  };
+  return Object.assign(out, {
+    uuid: { multi: str('CONF_TA_UUID_STR'), single: str('CONF_SI_TA_UUID_STR'), singleMulti: str('CONF_SIMS_TA_UUID_STR'), keepAlive: str('CONF_KA_TA_UUID_STR') },
+  });
+})() as never;
+
+export interface DaemonStatus {
+  pid: number;
+  clients: number;
   sessions: number;
-  instances: { uuid: string; pid: number; sessions: number }[];
-  raw: unknown;
+  instances: number;
+  clientPids: number[];
+  tas: unknown[];
 }
 
-/**
- * The run's private simulator daemon (started on demand by libteec; see global-setup.js).
- * Test files share it, so assert on your own sessions and TA processes, not global counts.
- */
-export class PrivateSimulator {
-  readonly socket: string;
+/** The daemon's status on `socket`, or null when none answers. */
+function daemonStatus(socket: string): DaemonStatus | null {
+  const r = spawnSync(path.join(BIN_DIR, 'tee-sim-ctl'), ['--socket', socket, '--json', 'status'], { encoding: 'utf8' });
+  if (r.status === 3) return null; // no daemon answers
+  if (r.status !== 0) throw new Error(`tee-sim-ctl status failed (${r.status ?? r.signal}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as DaemonStatus;
+}
 
+/** The run-wide daemon (see the module comment). Other test files share it: assert on your own sessions and TA processes. */
+export function runSimulator(): { socket: string; status(): DaemonStatus | null; instancePids(): number[] } {
+  const socket = process.env.RX_TEEC_SIM_SOCKET;
+  if (!socket) throw new Error('RX_TEEC_SIM_SOCKET is not set: run the tests through jest (test/support/global-setup.js)');
+  return {
+    socket,
+    status: () => daemonStatus(socket),
+    instancePids: () => ((daemonStatus(socket)?.tas ?? []) as { pid: number }[]).map((t) => Number(t.pid)),
+  };
+}
+
+/** A private simulator for one test file. */
+export class PrivateSim {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-native-'));
+  readonly socket = path.join(this.dir, 'sim.sock');
+  private readonly saved: Record<string, string | undefined> = {};
+
+  /** Points this process's simulator client at the private socket (before any context opens). */
   constructor() {
-    const socket = process.env.RX_TEEC_SIM_SOCKET;
-    if (!socket) throw new Error('RX_TEEC_SIM_SOCKET is not set: run the tests through jest (test/support/global-setup.js)');
-    this.socket = socket;
+    this.setEnv('RX_TEEC_SIM_SOCKET', this.socket);
+    this.setEnv('RX_TEEC_SIM_TA_PATH', TA_DIR);
+    this.setEnv('RX_TEEC_SIM_IDLE_EXIT', '120');
+    this.setEnv('RX_TEEC_SIM_LOG', path.join(this.dir, 'daemon.log'));
   }
 
-  /** The daemon's view: sessions and TA instances. */
-  status(): SimulatorStatus {
-    const out = execFileSync(join(BIN, 'tee-sim-ctl'), ['--socket', this.socket, '--json', 'status'], { encoding: 'utf8' });
-    const raw = JSON.parse(out) as Record<string, unknown>;
-    const instances = ((Array.isArray(raw.tas) ? raw.tas : []) as Record<string, unknown>[]).map((i) => ({
-      uuid: String(i.uuid),
-      pid: Number(i.pid),
-      sessions: Number(i.sessions),
-    }));
-    return { daemonPid: Number(raw.pid), sessions: Number(raw.sessions), instances, raw };
+  /** Sets the variable where the simulator's C client reads it (jest's process.env is a copy). */
+  private setEnv(name: string, value: string): void {
+    this.saved[name] = process.env[name];
+    process.env[name] = value;
+    loadAddon().setProcessEnv(name, value);
   }
-}
 
-/** Polls `check` until it returns true or `ms` pass. */
-export async function eventually(check: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+  backend(): NativeBackend {
+    return loadNativeBackend({ library: 'simulator' });
+  }
+
+  /** The daemon's status, or null when none answers. */
+  status(): DaemonStatus | null {
+    return daemonStatus(this.socket);
+  }
+
+  /** Stops the daemon this file started (by its pid if the stop request is not honoured). */
+  stop(): void {
+    const pid = this.status()?.pid;
+    try {
+      execFileSync(path.join(BIN_DIR, 'tee-sim-ctl'), ['--socket', this.socket, 'stop'], { stdio: 'ignore' });
+    } catch {
+      // no daemon answered
+    }
+    if (pid) {
+      const deadline = Date.now() + 3000;
+      while (Date.now() < deadline && alive(pid)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+    for (const [name, value] of Object.entries(this.saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+      loadAddon().setProcessEnv(name, value);
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -73,4 +125,25 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Polls `predicate` until it holds (or throws after `ms`). */
+export async function until(predicate: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Opens a context and a session on `uuid`. */
+export async function openConformance(backend: NativeBackend, uuid = CONF.uuid.multi): Promise<{ context: ContextHandle; session: SessionHandle }> {
+  const context = await backend.initializeContext(null);
+  const { session } = await backend.openSession(context, uuid as never, 0, null, null);
+  return { context, session };
+}
+
+/** Number of open file descriptors of this process. */
+export function openFds(): number {
+  return fs.readdirSync('/proc/self/fd').length;
 }

@@ -5,7 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import { LibTeecManager, TeecRegisteredMemory, TeecTempMemory, TeecValue, type TeecContext, type TeecSession, type WebAPIError } from '../../src/tizen';
-import { CONF, PrivateSim, until } from '../native/harness';
+import { CONF, PrivateSim, until } from '../support/simulator';
 import { recorder, sleep } from './support/fake';
 
 const DEMO_TA = '123e4567-e89b-12d3-a456-426655440000';

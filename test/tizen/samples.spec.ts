@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
-import { PrivateSim, TA_DIR, until } from '../native/harness';
+import { PrivateSim, TA_DIR, until } from '../support/simulator';
 import { ensureDist, ROOT } from './support/dist';
 
 const REPORTER = path.join(__dirname, 'support', 'demo-report.js');
