@@ -1232,6 +1232,22 @@ void DetachJsView(napi_env env, SharedMem* mem) {
   }
 }
 
+// Close, finalize or release asked of an object that is no longer live: the callback settles when
+// the close in progress ends, or at once if it already ended. Returns false, doing nothing, for a
+// live object. Called with the context's mutex held (`lock`); may release it.
+bool WaitForCloseLocked(napi_env env, AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context,
+                        LifeState state, std::vector<Call*>* waiters, std::unique_lock<std::mutex>* lock) {
+  if (state == LifeState::kLive) return false;
+  Call* waiter = MakeWaiter(env, data, callback, context);
+  if (state == LifeState::kClosing) {
+    waiters->push_back(waiter);
+  } else {
+    lock->unlock();
+    data->shared->Post(waiter);
+  }
+  return true;
+}
+
 napi_value FinalizeContextJs(napi_env env, napi_callback_info info) {
   napi_value args[2];
   GetArgs(env, info, args);
@@ -1240,16 +1256,7 @@ napi_value FinalizeContextJs(napi_env env, napi_callback_info info) {
   napi_ref callback = CallbackRef(env, args[1]);
   std::shared_ptr<Context> context = holder->context;
   std::unique_lock<std::mutex> lock(context->mutex);
-  if (context->state != LifeState::kLive) {
-    Call* waiter = MakeWaiter(env, data, callback, context);
-    if (context->state == LifeState::kClosing) {
-      context->waiters.push_back(waiter);
-    } else {
-      lock.unlock();
-      data->shared->Post(waiter);
-    }
-    return Undefined(env);
-  }
+  if (WaitForCloseLocked(env, data, callback, context, context->state, &context->waiters, &lock)) return Undefined(env);
   context->state = LifeState::kClosing;
   Call* call = new Call(CallKind::kFinalize);
   call->env = data->shared;
@@ -1655,16 +1662,7 @@ napi_value CloseSessionJs(napi_env env, napi_callback_info info) {
   std::shared_ptr<Session> session = holder->session;
   std::shared_ptr<Context> context = session->context;
   std::unique_lock<std::mutex> lock(context->mutex);
-  if (session->state != LifeState::kLive) {
-    Call* waiter = MakeWaiter(env, data, callback, context);
-    if (session->state == LifeState::kClosing) {
-      session->waiters.push_back(waiter);
-    } else {
-      lock.unlock();
-      data->shared->Post(waiter);
-    }
-    return Undefined(env);
-  }
+  if (WaitForCloseLocked(env, data, callback, context, session->state, &session->waiters, &lock)) return Undefined(env);
   session->state = LifeState::kClosing;
   lock.unlock();
   Call* call = new Call(CallKind::kClose);
@@ -1821,16 +1819,7 @@ napi_value ReleaseSharedMemoryJs(napi_env env, napi_callback_info info) {
   std::shared_ptr<SharedMem> mem = holder->mem;
   std::shared_ptr<Context> context = mem->context;
   std::unique_lock<std::mutex> lock(context->mutex);
-  if (mem->state != LifeState::kLive) {
-    Call* waiter = MakeWaiter(env, data, callback, context);
-    if (mem->state == LifeState::kClosing) {
-      mem->waiters.push_back(waiter);
-    } else {
-      lock.unlock();
-      data->shared->Post(waiter);
-    }
-    return Undefined(env);
-  }
+  if (WaitForCloseLocked(env, data, callback, context, mem->state, &mem->waiters, &lock)) return Undefined(env);
   mem->state = LifeState::kClosing;
   lock.unlock();
   DetachJsView(env, mem.get());
