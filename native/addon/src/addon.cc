@@ -1008,16 +1008,30 @@ void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void*
 
 void OnLibraryCollected(napi_env, void* raw, void*) { delete static_cast<LibraryHolder*>(raw); }
 
+// False once the environment's cleanup has begun: from then on it finalizes what is left.
+bool EnvOpen(const Context& context) {
+  std::lock_guard<std::mutex> lock(context.env->mutex);
+  return context.env->open;
+}
+
+// The GC safety net for a session or block whose JS handle was collected while still live:
+// moves it to kClosing and returns the close/release call to submit (nullptr if it was already
+// closing or closed). Called with the context's mutex held.
+Call* NewGcCloseLocked(const std::shared_ptr<Context>& context, LifeState* state, CallKind kind) {
+  if (*state != LifeState::kLive) return nullptr;
+  *state = LifeState::kClosing;
+  Call* call = new Call(kind);
+  call->env = context->env;
+  call->context = context;
+  call->gc_initiated = true;
+  return call;
+}
+
 void OnContextCollected(napi_env, void* raw, void*) {
   auto* holder = static_cast<ContextHolder*>(raw);
   std::shared_ptr<Context> context = std::move(holder->context);
   delete holder;
-  bool env_open;
-  {
-    std::lock_guard<std::mutex> lock(context->env->mutex);
-    env_open = context->env->open;
-  }
-  if (!env_open) return;  // the env cleanup finalizes what is left
+  if (!EnvOpen(*context)) return;  // the env cleanup finalizes what is left
   std::lock_guard<std::mutex> lock(context->mutex);
   context->handle_collected = true;
   MaybeFinalizeOrphanLocked(context);
@@ -1028,18 +1042,11 @@ void OnSessionCollected(napi_env, void* raw, void*) {
   std::shared_ptr<Session> session = std::move(holder->session);
   delete holder;
   std::shared_ptr<Context> context = session->context;
-  {
-    std::lock_guard<std::mutex> lock(context->env->mutex);
-    if (!context->env->open) return;
-  }
+  if (!EnvOpen(*context)) return;
   std::lock_guard<std::mutex> lock(context->mutex);
-  if (session->state != LifeState::kLive) return;
-  session->state = LifeState::kClosing;
-  Call* call = new Call(CallKind::kClose);
-  call->env = context->env;
-  call->context = context;
+  Call* call = NewGcCloseLocked(context, &session->state, CallKind::kClose);
+  if (call == nullptr) return;
   call->session = session;
-  call->gc_initiated = true;
   SubmitToPool(call);
 }
 
@@ -1047,18 +1054,11 @@ void OnSessionCollected(napi_env, void* raw, void*) {
 void DropSharedMemHolder(std::shared_ptr<SharedMem> mem) {
   if (mem->js_holders.fetch_sub(1) != 1) return;
   std::shared_ptr<Context> context = mem->context;
-  {
-    std::lock_guard<std::mutex> lock(context->env->mutex);
-    if (!context->env->open) return;
-  }
+  if (!EnvOpen(*context)) return;
   std::lock_guard<std::mutex> lock(context->mutex);
-  if (mem->state != LifeState::kLive) return;
-  mem->state = LifeState::kClosing;
-  Call* call = new Call(CallKind::kRelease);
-  call->env = context->env;
-  call->context = context;
+  Call* call = NewGcCloseLocked(context, &mem->state, CallKind::kRelease);
+  if (call == nullptr) return;
   call->shared_mem = mem;
-  call->gc_initiated = true;
   SubmitToPool(call);
 }
 
