@@ -16,6 +16,39 @@ async function timeAsync(fn, iterations, warmup = Math.min(100, iterations)) {
   return Number(process.hrtime.bigint() - t0) / 1000 / iterations;
 }
 
+/**
+ * Streams `source$` (an Observable of ChunkLeases or Uint8Arrays) to the end and returns its
+ * steady-state rate: MiB/s of the outputs after the first `skip`, timed from the `skip`-th output
+ * to the last — the per-subscription set-up (allocating and first touching the blocks, the first
+ * invokes) is left out, as the C loops leave out theirs. `firstMs` is that set-up: subscribe to
+ * first output.
+ */
+async function steadyRate(source$, skip = 16) {
+  const { lastValueFrom, tap } = require('rxjs');
+  let outputs = 0;
+  let bytes = 0;
+  let tSkip = 0n;
+  let tLast = 0n;
+  let tFirst = 0n;
+  const t0 = process.hrtime.bigint();
+  await lastValueFrom(
+    source$.pipe(
+      tap((out) => {
+        const data = out instanceof Uint8Array ? out : out.data;
+        outputs++;
+        if (outputs === 1) tFirst = process.hrtime.bigint();
+        if (outputs === skip) tSkip = process.hrtime.bigint();
+        if (outputs > skip) bytes += data.length;
+        tLast = process.hrtime.bigint();
+        if (!(out instanceof Uint8Array)) out.release();
+      }),
+    ),
+    { defaultValue: undefined },
+  );
+  if (outputs <= skip) throw new Error(`steadyRate: only ${outputs} outputs, need more than ${skip}`);
+  return { mibPerS: bytes / MiB / (Number(tLast - tSkip) / 1e9), firstMs: Number(tFirst - t0) / 1e6 };
+}
+
 /** The machine, for the record. */
 function machine() {
   const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.cpus()[0]?.model || 'unknown';
@@ -65,4 +98,4 @@ async function interleaved(measures) {
 const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const ratio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
 
-module.exports = { ROOT, MiB, ROUNDS, timeAsync, machine, runCBench, table, fmt, ratio, median, interleaved };
+module.exports = { ROOT, MiB, ROUNDS, timeAsync, steadyRate, machine, runCBench, table, fmt, ratio, median, interleaved };
