@@ -159,6 +159,11 @@ export class Context {
     return this.closing;
   }
 
+  /** @internal True if `shm` is a live block of this context. */
+  owns(shm: SharedMemory): boolean {
+    return this.blocks.has(shm);
+  }
+
   private adopt(handle: SharedMemory['handle']): SharedMemory {
     const shm = new SharedMemory(this.backend, handle, (b) => this.blocks.delete(b));
     this.blocks.add(shm);

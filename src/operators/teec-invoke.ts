@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import { SharedMemoryFlags } from '../core/constants';
-import { TeecArgumentError, TeecError, TeecOverflowError, TeecRangeError, TeecStreamError } from '../core/errors';
+import { TeecArgumentError, TeecError, TeecOverflowError, TeecRangeError, TeecStateError, TeecStreamError } from '../core/errors';
 import {
   checkSize,
   partialInout,
@@ -13,7 +13,7 @@ import {
   type Param,
 } from '../core/params';
 import type { Session } from '../core/session';
-import type { SharedMemory } from '../core/shared-memory';
+import { SharedMemory } from '../core/shared-memory';
 import { PullSource, type Puller } from './pull-source';
 
 /** Where a chunk sits in the stream. */
@@ -57,6 +57,15 @@ export interface TeecInvokeOptions {
   params?: (chunk: ChunkInfo, io: ChunkIo) => readonly Param[];
   /** 'allocated' (default, zero-copy), 'registered' (JS memory, shadow-copied) or 'temp' (a temp memref per chunk). */
   memory?: 'allocated' | 'registered' | 'temp';
+  /**
+   * Blocks to stream through instead of allocating them per subscription ('inplace' layout): for
+   * many short streams (e.g. media segments), which then skip the blocks' set-up. One block per
+   * chunk in flight, so `depth` is `blocks.length`; each must be INOUT, of the session's context,
+   * and at least `blockSize` bytes (default: the smallest block's size). The pipeline never
+   * releases them. A block serves one subscription at a time: it is free again once the stream
+   * has ended, its calls have returned and its leases are released.
+   */
+  blocks?: readonly SharedMemory[];
   /** 'copy' (default): emit a fresh Uint8Array per chunk; 'lease': emit {@link ChunkLease}s (zero-copy). */
   output?: 'copy' | 'lease';
   /** Push sources only: chunks that may wait for a free block before the stream fails. Default 16. */
@@ -117,11 +126,37 @@ export function teecInvoke(session: Session, command: number, options: TeecInvok
   return (source) => new Observable<Uint8Array | ChunkLease>((subscriber) => new Pipeline(session, command, opts, source, subscriber).start());
 }
 
-type CheckedOptions = Required<Omit<TeecInvokeOptions, 'params'>> & Pick<TeecInvokeOptions, 'params'>;
+type CheckedOptions = Required<Omit<TeecInvokeOptions, 'params' | 'blocks'>> & Pick<TeecInvokeOptions, 'params' | 'blocks'>;
+
+/** Blocks lent to a running pipeline (see TeecInvokeOptions.blocks). */
+const blocksInUse = new WeakSet<SharedMemory>();
+
+function checkBlocks(o: TeecInvokeOptions): readonly SharedMemory[] | undefined {
+  const blocks = o.blocks;
+  if (blocks === undefined) return undefined;
+  if (!Array.isArray(blocks) || blocks.length === 0 || blocks.length > 64) {
+    throw new TeecArgumentError('options.blocks', 'must be an array of 1 to 64 SharedMemory blocks');
+  }
+  if (o.layout === 'separate') throw new TeecArgumentError('options.blocks', "applies to the 'inplace' layout only");
+  if (o.memory === 'temp') throw new TeecArgumentError('options.blocks', "cannot be combined with memory: 'temp'");
+  if (o.depth !== undefined && o.depth !== blocks.length) {
+    throw new TeecRangeError('options.depth', `must equal options.blocks.length (${blocks.length}), got ${String(o.depth)}`);
+  }
+  blocks.forEach((b: unknown, i) => {
+    if (!(b instanceof SharedMemory)) throw new TeecArgumentError(`options.blocks[${i}]`, 'must be a SharedMemory block');
+    if (b.released) throw new TeecStateError(`options.blocks[${i}] was released`, 'teecInvoke');
+    if ((b.flags & SharedMemoryFlags.INOUT) !== SharedMemoryFlags.INOUT) throw new TeecArgumentError(`options.blocks[${i}]`, 'must be allocated or registered with SharedMemoryFlags.INOUT');
+    if (blocks.indexOf(b) !== i) throw new TeecArgumentError(`options.blocks[${i}]`, 'appears more than once');
+  });
+  return blocks;
+}
 
 function checkOptions(o: TeecInvokeOptions): CheckedOptions {
-  const blockSize = checkSize(o.blockSize ?? MiB, 'options.blockSize');
-  const depth = checkSize(o.depth ?? 2, 'options.depth');
+  const blocks = checkBlocks(o);
+  const smallest = blocks === undefined ? MiB : Math.min(...blocks.map((b) => b.size));
+  const blockSize = checkSize(o.blockSize ?? smallest, 'options.blockSize');
+  if (blocks !== undefined && blockSize > smallest) throw new TeecRangeError('options.blockSize', `must not exceed the smallest of options.blocks (${smallest} bytes), got ${blockSize}`);
+  const depth = blocks?.length ?? checkSize(o.depth ?? 2, 'options.depth');
   const highWaterMark = checkSize(o.highWaterMark ?? 16, 'options.highWaterMark');
   const reserve = checkSize(o.reserve ?? 0, 'options.reserve');
   if (reserve >= blockSize) throw new TeecRangeError('options.reserve', `must be less than blockSize (${blockSize}), got ${reserve}`);
@@ -142,6 +177,7 @@ function checkOptions(o: TeecInvokeOptions): CheckedOptions {
     output: oneOf(o.output, 'output', ['copy', 'lease'] as const),
     outputSize: o.outputSize ?? ((n: number) => n),
     params: o.params,
+    blocks,
     reserve,
     coalesce: o.coalesce ?? false,
   };
@@ -152,6 +188,8 @@ class Pipeline {
   private readonly slots: Slot[] = [];
   private readonly free: Slot[] = [];
   private readonly blocks: SharedMemory[] = [];
+  /** The caller's blocks (options.blocks) while this subscription holds them. */
+  private borrowed?: readonly SharedMemory[];
   private readonly pending: Pending[] = [];
   private puller?: Puller;
   private pushSub?: Subscription;
@@ -178,7 +216,8 @@ class Pipeline {
 
   start(): () => void {
     try {
-      for (let i = 0; i < this.opts.depth; i++) this.slots.push(this.makeSlot());
+      this.borrowBlocks();
+      for (let i = 0; i < this.opts.depth; i++) this.slots.push(this.makeSlot(i));
       this.free.push(...[...this.slots].reverse());
     } catch (e) {
       this.fail(e);
@@ -190,8 +229,32 @@ class Pipeline {
     return () => this.stop();
   }
 
-  private makeSlot(): Slot {
+  /** Takes the caller's blocks for this subscription, if it was given some. */
+  private borrowBlocks(): void {
+    const blocks = this.opts.blocks;
+    if (blocks === undefined) return;
+    blocks.forEach((b, i) => {
+      if (b.released) throw new TeecStateError(`options.blocks[${i}] was released`, 'teecInvoke');
+      if (!this.session.context.owns(b)) throw new TeecArgumentError(`options.blocks[${i}]`, "belongs to another context than the session's");
+      if (blocksInUse.has(b)) throw new TeecStateError(`options.blocks[${i}] is in use by another teecInvoke subscription`, 'teecInvoke');
+    });
+    for (const b of blocks) blocksInUse.add(b);
+    this.borrowed = blocks;
+  }
+
+  private makeSlot(i: number): Slot {
     const { blockSize, layout, memory, outputSize } = this.opts;
+    const lent = this.borrowed?.[i];
+    if (lent !== undefined) {
+      return {
+        input: lent.buffer.subarray(0, blockSize),
+        controller: new AbortController(),
+        io: (n) => {
+          const p = partialInout(lent, 0, n);
+          return { input: p, output: p };
+        },
+      };
+    }
     const outCapacity = layout === 'separate' ? checkSize(outputSize(blockSize), 'options.outputSize(blockSize)') : blockSize;
     if (memory === 'temp') {
       const input = new Uint8Array(blockSize);
@@ -395,7 +458,7 @@ class Pipeline {
       notify();
       return;
     }
-    const releasing = this.blocks.splice(0).map((b) => b.release());
+    const releasing = [...this.blocks.splice(0).map((b) => b.release()), this.returnBorrowed()];
     void Promise.allSettled(releasing).then((results) => {
       for (const r of results) if (r.status === 'rejected') warnTeardown(r.reason);
       notify();
@@ -422,6 +485,16 @@ class Pipeline {
   private releaseBlocksWhenIdle(): void {
     if (this.outstandingLeases > 0) return;
     for (const b of this.blocks.splice(0)) b.release().catch(warnTeardown);
+    void this.returnBorrowed();
+  }
+
+  /** Lends the caller's blocks out again once the calls that used them have returned. */
+  private async returnBorrowed(): Promise<void> {
+    const blocks = this.borrowed;
+    if (blocks === undefined) return;
+    this.borrowed = undefined;
+    await Promise.allSettled(blocks.map((b) => b.inFlight.drain()));
+    for (const b of blocks) blocksInUse.delete(b);
   }
 }
 

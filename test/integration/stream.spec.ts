@@ -95,6 +95,36 @@ describe('teecInvoke on the simulator', () => {
     await session.close();
   }, 60_000);
 
+  it('reuses caller blocks (options.blocks) across streams: outputs verified, no block allocated or released', async () => {
+    const session = await ctx.openSession(CONF.uuid.multi);
+    const blocks = [ctx.allocateSharedMemory(MiB), ctx.allocateSharedMemory(MiB)];
+    const before = ctx.children.sharedMemory;
+    for (let stream = 0; stream < 3; stream++) {
+      let produced = 0;
+      let checked = 0;
+      const source = fromDataProvider((block) => {
+        if (produced === 6) return 0;
+        block.set(patterns[(produced++ + stream) % 4].input);
+        return MiB;
+      });
+      const chunks = await lastValueFrom(
+        source.pipe(
+          teecInvoke(session, CONF.CONF_CMD_TOUCH, { blocks, output: 'lease' }),
+          reduce((n, lease) => {
+            expect(Buffer.compare(Buffer.from(lease.data), patterns[(checked++ + stream) % 4].touched)).toBe(0);
+            lease.release();
+            return n + 1;
+          }, 0),
+        ),
+      );
+      expect(chunks).toBe(6);
+      expect(ctx.children.sharedMemory).toBe(before);
+    }
+    expect(blocks.map((b) => b.released)).toEqual([false, false]);
+    await Promise.all(blocks.map((b) => b.release()));
+    await session.close();
+  }, 60_000);
+
   it('unsubscribing mid-stream leaves no session, block or TA process behind', async () => {
     const session = await ctx.openSession(CONF.uuid.multi);
     const pid = await taPid(session);

@@ -290,6 +290,78 @@ describe('teecInvoke (marbles, fake backend)', () => {
     await ctx.close();
   });
 
+  it('caller blocks (options.blocks) are reused across subscriptions: no allocation, never released by the pipeline', async () => {
+    const { m, session, ctx, fake } = await setup(1);
+    const blocks = [ctx.allocateSharedMemory(4), ctx.allocateSharedMemory(4)];
+    const allocations = () => fake.log.filter((e) => e.op === 'allocate').length;
+    const before = allocations();
+    for (let run = 0; run < 2; run++) {
+      const rec = m.record(of(bytes(1, 2, 3, 4, 5), bytes(6)).pipe(teecInvoke(session, XOR, { blocks }), toArray()));
+      await m.flush();
+      expect((rec.messages[0].notification.value as Uint8Array[]).map((c) => [...c])).toEqual([[0xfe, 0xfd, 0xfc, 0xfb], [0xfa], [0xf9]]);
+    }
+    expect(allocations()).toBe(before);
+    expect(fake.log.filter((e) => e.op === 'release')).toHaveLength(0);
+    expect(blocks.every((b) => !b.released)).toBe(true);
+    expect(ctx.children.sharedMemory).toBe(2);
+    await ctx.close();
+  });
+
+  it('a caller block serves one subscription at a time; it is lent again once the first stream ended', async () => {
+    const { m, session, ctx } = await setup(3);
+    const blocks = [ctx.allocateSharedMemory(4)];
+    const { source } = provider(m, 3, 4);
+    const first = m.record(source.pipe(teecInvoke(session, XOR, { blocks }), toArray()));
+    const second = m.record(of(bytes(1)).pipe(teecInvoke(session, XOR, { blocks })));
+    await m.flush();
+    expect(first.messages[0].notification.kind).toBe('N');
+    expect(second.messages[0].notification.kind).toBe('E');
+    expect(String(second.messages[0].notification.error)).toMatch(/options\.blocks\[0\] is in use by another teecInvoke subscription/);
+    const third = m.record(of(bytes(1)).pipe(teecInvoke(session, XOR, { blocks }), toArray()));
+    await m.flush();
+    expect((third.messages[0].notification.value as Uint8Array[]).map((c) => [...c])).toEqual([[0xfe]]);
+    await ctx.close();
+  });
+
+  it('after an unsubscribe, caller blocks are lent again only once the cancelled command returned', async () => {
+    const { m, session, ctx } = await setup(5);
+    const blocks = [ctx.allocateSharedMemory(4), ctx.allocateSharedMemory(4)];
+    const { source } = provider(m, 100, 4);
+    m.record(source.pipe(teecInvoke(session, XOR, { blocks })), 3);
+    await m.flush(3);
+    expect(blocks[0].inFlight.size + blocks[1].inFlight.size).toBeGreaterThan(0);
+    // Straight after the unsubscribe the command is still at the TA: the blocks are not free yet.
+    const early = m.record(of(bytes(1)).pipe(teecInvoke(session, XOR, { blocks })));
+    await m.flush();
+    expect(early.messages[0].notification.kind).toBe('E');
+    const later = m.record(of(bytes(1)).pipe(teecInvoke(session, XOR, { blocks }), toArray()));
+    await m.flush();
+    expect(later.messages[0].notification.kind).toBe('N');
+    await ctx.close();
+  });
+
+  it('rejects bad caller blocks with errors naming them', async () => {
+    const { session, ctx } = await setup();
+    const other = await Context.open({ backend: new FakeBackend() });
+    const inout = ctx.allocateSharedMemory(8);
+    const inputOnly = ctx.allocateSharedMemory(8, 1);
+    const released = ctx.allocateSharedMemory(8);
+    await released.release();
+    expect(() => teecInvoke(session, XOR, { blocks: [] })).toThrow(/options\.blocks/);
+    expect(() => teecInvoke(session, XOR, { blocks: [{} as never] })).toThrow(/options\.blocks\[0\].*SharedMemory/);
+    expect(() => teecInvoke(session, XOR, { blocks: [inout, inputOnly] })).toThrow(/options\.blocks\[1\].*INOUT/);
+    expect(() => teecInvoke(session, XOR, { blocks: [inout, inout] })).toThrow(/options\.blocks\[1\].*more than once/);
+    expect(() => teecInvoke(session, XOR, { blocks: [released] })).toThrow(/options\.blocks\[0\] was released/);
+    expect(() => teecInvoke(session, XOR, { blocks: [inout], depth: 2 })).toThrow(/options\.depth.*blocks\.length/);
+    expect(() => teecInvoke(session, XOR, { blocks: [inout], blockSize: 16 })).toThrow(/options\.blockSize.*8 bytes/);
+    expect(() => teecInvoke(session, XOR, { blocks: [inout], layout: 'separate' })).toThrow(/options\.blocks.*inplace/);
+    expect(() => teecInvoke(session, XOR, { blocks: [inout], memory: 'temp' })).toThrow(/options\.blocks.*temp/);
+    const foreign = other.allocateSharedMemory(8);
+    await expect(firstValueFrom(of(bytes(1)).pipe(teecInvoke(session, XOR, { blocks: [foreign] })))).rejects.toThrow(/options\.blocks\[0\] belongs to another context/);
+    await other.close();
+    await ctx.close();
+  });
+
   it('rejects bad options with errors naming them', async () => {
     const { session, ctx } = await setup();
     expect(() => teecInvoke(session, XOR, { depth: 0 })).toThrow(/options\.depth/);
