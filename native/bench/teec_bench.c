@@ -1,13 +1,15 @@
 /*
  * teec-bench: the C floor of the GP Client API on the simulator.
  *
- *   teec-bench [--json] [--quick] [--bin-dir DIR] [--ta-dir DIR]
+ *   teec-bench [--json] [--quick] [--mib-ops N] [--bin-dir DIR] [--ta-dir DIR]
  *
  * Measures, against the conformance TA:
  *   empty_invoke            CONF_CMD_NOP with no operation (round trip)
  *   shm_1mib_partial_inout  1 MiB PARTIAL_INOUT of allocated shared memory,
  *                           CONF_CMD_TOUCH (the TA adds 1 to every byte)
  *   tmp_1mib_inout          the same 1 MiB as a temporary memref (bounce copies)
+ * --mib-ops N sets how many 1 MiB invokes are timed (default 200, 20 with --quick),
+ * e.g. to match the length of a TypeScript stream it is compared with.
  *
  * Uses the daemon named by RX_TEEC_SIM_SOCKET when that is set; otherwise
  * starts a private one (fresh mktemp directory) and stops it by PID at the end.
@@ -166,7 +168,7 @@ int main(int argc, char **argv)
 	static const TEEC_UUID uuid = CONF_TA_UUID;
 	const char *bin_dir = BENCH_BIN_DIR, *ta_dir = BENCH_TA_DIR;
 	bool json = false, quick = false, own_daemon = false;
-	unsigned n_empty, n_mib;
+	unsigned n_empty, n_mib, mib_ops = 0;
 	struct result r[3];
 	TEEC_Context ctx;
 	TEEC_Session s;
@@ -181,18 +183,27 @@ int main(int argc, char **argv)
 			json = true;
 		else if (!strcmp(argv[i], "--quick"))
 			quick = true;
-		else if (!strcmp(argv[i], "--bin-dir") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--mib-ops") && i + 1 < argc) {
+			char *end;
+			unsigned long v = strtoul(argv[++i], &end, 10);
+
+			if (*end != '\0' || v == 0 || v > 1000000) {
+				fprintf(stderr, "teec-bench: --mib-ops must be in 1..1000000\n");
+				return 2;
+			}
+			mib_ops = (unsigned)v;
+		} else if (!strcmp(argv[i], "--bin-dir") && i + 1 < argc)
 			bin_dir = argv[++i];
 		else if (!strcmp(argv[i], "--ta-dir") && i + 1 < argc)
 			ta_dir = argv[++i];
 		else {
-			fprintf(stderr, "usage: teec-bench [--json] [--quick] [--bin-dir DIR] [--ta-dir DIR]\n");
+			fprintf(stderr, "usage: teec-bench [--json] [--quick] [--mib-ops N] [--bin-dir DIR] [--ta-dir DIR]\n");
 			return 2;
 		}
 	}
 	n_empty = quick ? 2000 : 20000;
-	n_mib = quick ? 20 : 200;
-	t = calloc(n_empty, sizeof(*t));
+	n_mib = mib_ops ? mib_ops : quick ? 20 : 200;
+	t = calloc(n_empty > n_mib ? n_empty : n_mib, sizeof(*t));
 	if (!t)
 		return 1;
 

@@ -5,6 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags as F } from '../../src/core/constants';
 import { TeecError, TeecStateError } from '../../src/core/errors';
 import type { ContextHandle, SessionHandle } from '../../src/core/backend';
@@ -195,5 +196,55 @@ describe('closing under calls in flight', () => {
     // Either the open was cancelled before it started, or it opened and was closed again.
     if (!r.ok) expect(r.error).toBeInstanceOf(TeecError);
     expect(backend.stats().contexts).toBe(1); // only the suite's own context is left
+  });
+});
+
+describe('polling the event loop for short calls', () => {
+  const stats = () => backend.stats();
+  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : os.cpus().length >= 2 ? 500 : 0;
+  afterAll(() => setWorkerPoolOptions({ pollMicros: expectedDefault }));
+
+  it('is on by default with two or more CPUs, tunable, and checks its option', () => {
+    expect(stats().pollMicros).toBe(expectedDefault);
+    setWorkerPoolOptions({ pollMicros: 123 });
+    expect(stats().pollMicros).toBe(123);
+    expect(() => setWorkerPoolOptions({ pollMicros: 10001 })).toThrow(/options\.pollMicros/);
+    expect(() => setWorkerPoolOptions({ pollMicros: -1 })).toThrow(/options\.pollMicros/);
+    expect(() => setWorkerPoolOptions({ pollMicros: 'fast' as never })).toThrow(/options\.pollMicros/);
+    expect(stats().pollMicros).toBe(123);
+  });
+
+  it('polls while short invokes are in flight, and not at all when disabled', async () => {
+    const s = await open();
+    setWorkerPoolOptions({ pollMicros: 500 });
+    const before = stats().polledMillis;
+    for (let i = 0; i < 300; i++) await backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    const polled = stats().polledMillis - before;
+    expect(polled).toBeGreaterThan(0);
+    setWorkerPoolOptions({ pollMicros: 0 });
+    const off = stats().polledMillis;
+    for (let i = 0; i < 300; i++) await backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    expect(stats().polledMillis).toBe(off);
+    await backend.closeSession(s);
+  });
+
+  it('a TA that waits costs at most one bounded polling window per call, and timers keep firing', async () => {
+    const s = await open();
+    setWorkerPoolOptions({ pollMicros: 500 });
+    for (let i = 0; i < 50; i++) await backend.invokeCommand(s, CONF.CONF_CMD_NOP, null); // short calls: polling is on
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const before = stats().polledMillis;
+    const t0 = Date.now();
+    for (let i = 0; i < 5; i++) await wait(s, 40, true);
+    const elapsed = Date.now() - t0;
+    clearInterval(timer);
+    const polled = stats().polledMillis - before;
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    // At most min(budget, 2 × the recent round trip + 20 µs) per call: 5 × 0.5 ms, with slack
+    // for the loop iteration that notices the deadline.
+    expect(polled).toBeLessThan(5 * 0.5 + 2);
+    expect(ticks).toBeGreaterThanOrEqual(20);
+    await backend.closeSession(s);
   });
 });

@@ -17,7 +17,7 @@
 //   allocateSharedMemory(context, size, flags) -> shm   (synchronous, local to the client)
 //   registerSharedMemory(context, buffer, flags) -> shm
 //   releaseSharedMemory(shm, cb)
-//   stats(), setPoolOptions({ maxThreads, spinMicros }), forceCopySharedMemory(bool)
+//   stats(), setPoolOptions({ maxThreads, spinMicros, pollMicros }), forceCopySharedMemory(bool)
 // See ../README.md for the threading model and lifetimes.
 #include <node_api.h>
 
@@ -32,6 +32,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "loop_poller.h"
 #include "objects.h"
 
 namespace rxteec {
@@ -61,6 +62,7 @@ struct AddonData {
   // Diagnostics: how long finished calls waited for the JS thread (first call of each batch).
   uint64_t wake_ns_total = 0;
   uint64_t wake_count = 0;
+  LoopPoller poller;  // keeps the loop awake for short calls in flight
   size_t loop_holders = 0;  // calls a JS callback waits for: they keep the event loop alive
   bool force_copy_shm = false;
   bool external_buffers_allowed = true;
@@ -978,6 +980,9 @@ void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void*
     Call* next = call->next_ready;
     call->next_ready = nullptr;
     try {
+      if (call->kind == CallKind::kInvoke && call->invoke_id != 0) {
+        data->poller.OnSettle(woke, woke > call->submitted_ns ? woke - call->submitted_ns : 0);
+      }
       if (call->kind == CallKind::kInvoke && call->invoke_id != 0 && data->results != nullptr) {
         ReleaseInvokeJsRefs(env, data, call);
         WriteInvokeRecord(data, call, records++);
@@ -1621,6 +1626,8 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
   // From here on a worker may already run the call; only JS-thread fields are touched, and the
   // call cannot settle before this function returns.
   KeepLoopAlive(data, call);
+  call->submitted_ns = MonotonicNanos();
+  data->poller.OnSubmit(call->submitted_ns);
   if (run_now) WorkerPool::Instance().Submit(call);
   return MakeNumber(env, call->invoke_id);
 }
@@ -1867,6 +1874,8 @@ napi_value StatsJs(napi_env env, napi_callback_info) {
   SetNumber(env, object, "pendingCallbacks", static_cast<double>(data->loop_holders));
   SetNumber(env, object, "completionWakeups", static_cast<double>(data->wake_count));
   SetNumber(env, object, "completionWaitMicros", data->wake_count == 0 ? 0.0 : static_cast<double>(data->wake_ns_total) / 1000.0 / static_cast<double>(data->wake_count));
+  SetNumber(env, object, "pollMicros", static_cast<double>(data->poller.budget_micros()));
+  SetNumber(env, object, "polledMillis", static_cast<double>(data->poller.polled_ns()) / 1e6);
   SetNumber(env, object, "strandStarts", static_cast<double>(g_strand_starts.load(std::memory_order_relaxed)));
   SetNumber(env, object, "strandContinuations", static_cast<double>(g_strand_continuations.load(std::memory_order_relaxed)));
   return object;
@@ -1878,6 +1887,7 @@ napi_value SetPoolOptionsJs(napi_env env, napi_callback_info info) {
   if (TypeOf(env, args[0]) != napi_object) ThrowArgument(env, "options", "must be an object");
   napi_value max_threads = GetProperty(env, args[0], "maxThreads");
   napi_value spin = GetProperty(env, args[0], "spinMicros");
+  napi_value poll = GetProperty(env, args[0], "pollMicros");
   if (!IsNullish(env, max_threads)) {
     uint32_t value = ToUint32(env, max_threads, "options.maxThreads");
     if (value < 1 || value > 4096) ThrowRange(env, "options.maxThreads", "must be in 1..4096");
@@ -1887,6 +1897,11 @@ napi_value SetPoolOptionsJs(napi_env env, napi_callback_info info) {
     uint32_t value = ToUint32(env, spin, "options.spinMicros");
     if (value > 10000) ThrowRange(env, "options.spinMicros", "must be in 0..10000");
     WorkerPool::Instance().SetSpinMicros(value);
+  }
+  if (!IsNullish(env, poll)) {
+    uint32_t value = ToUint32(env, poll, "options.pollMicros");
+    if (value > 10000) ThrowRange(env, "options.pollMicros", "must be in 0..10000");
+    GetData(env)->poller.SetBudgetMicros(value);
   }
   return Undefined(env);
 }
@@ -1995,6 +2010,7 @@ napi_value Init(napi_env env, napi_value exports) {
     delete data;
     return nullptr;
   }
+  data->poller.Init(env);  // optional: without it completions wake the loop as usual
   napi_value keys;
   bool keys_ok = napi_create_array_with_length(env, kKeyCount, &keys) == napi_ok;
   for (uint32_t i = 0; keys_ok && i < kKeyCount; ++i) {

@@ -167,6 +167,7 @@ struct Call : Job {
   napi_ref callback = nullptr;
   double cancel_id = 0;
   double invoke_id = 0;  // kInvoke: settled through the batched result records under this id
+  uint64_t submitted_ns = 0;  // kInvoke: when JS queued it (the loop poller's round trip)
   bool keeps_loop_alive = false;
 };
 

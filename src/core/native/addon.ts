@@ -51,6 +51,10 @@ export interface NativeStats {
   completionWakeups: number;
   /** Mean µs from a batch's first call finishing on a worker to the JS thread settling it. */
   completionWaitMicros: number;
+  /** The loop poller's budget (µs; 0: off): see {@link setWorkerPoolOptions}. */
+  pollMicros: number;
+  /** Total time the JS thread's event loop polled instead of sleeping, in ms. */
+  polledMillis: number;
   /** Invokes a worker started after a submit from JS (its session's strand was idle). */
   strandStarts: number;
   /** Invokes a strand started itself, right after the previous invoke of its session returned. */
@@ -111,7 +115,7 @@ export interface NativeAddon {
   registerSharedMemory(context: unknown, buffer: Uint8Array | ArrayBuffer, flags: number): unknown;
   releaseSharedMemory(shm: unknown, callback: NativeCallback): void;
   stats(): NativeStats;
-  setPoolOptions(options: { maxThreads?: number; spinMicros?: number }): void;
+  setPoolOptions(options: { maxThreads?: number; spinMicros?: number; pollMicros?: number }): void;
   forceCopySharedMemory(force: boolean): void;
   /** setenv/unsetenv on the real process environment (what C getenv sees). */
   setProcessEnv(name: string, value: string | undefined): void;

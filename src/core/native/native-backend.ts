@@ -388,13 +388,21 @@ export class NativeBackend implements Backend {
 }
 
 /**
- * Tunes the addon's worker pool: `maxThreads` caps the threads running GP calls (default 512;
+ * Tunes the addon's threads: `maxThreads` caps the threads running GP calls (default 512;
  * calls beyond it queue), `spinMicros` caps how long an idle worker polls for the next call before
  * sleeping (adaptive: one spinner at a time, only while calls come back to back; default 50, 0 on
  * a single CPU, or `RX_TEEC_SPIN_MICROS`; 0 disables).
- * @example setWorkerPoolOptions({ maxThreads: 64 })
+ *
+ * `pollMicros` is the longest invoke round trip for which the JS thread's event loop polls instead
+ * of sleeping while the invoke is in flight, so that its completion is picked up at once rather
+ * than after a thread wake-up (on a VM, the wake-up of an idle vCPU can cost more than a short TA
+ * call). Adaptive: only while the recent round trips were shorter than the budget, and for at most
+ * twice the round trip per call; calls that take longer cost no polling. The price is CPU: the JS
+ * thread stays busy while short invokes are in flight (a stream of short chunks keeps it at 100%).
+ * Default 500, 0 on a single CPU, or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
+ * @example setWorkerPoolOptions({ maxThreads: 64, pollMicros: 0 })
  */
-export function setWorkerPoolOptions(options: { maxThreads?: number; spinMicros?: number }): void {
+export function setWorkerPoolOptions(options: { maxThreads?: number; spinMicros?: number; pollMicros?: number }): void {
   addonWithErrors().setPoolOptions(options);
 }
 
