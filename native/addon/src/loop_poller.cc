@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/timerfd.h>
+#endif
 
 namespace rxteec {
 
@@ -14,8 +17,11 @@ uint64_t NowNanos() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-// Polling past the expected completion by this much covers the jitter of a round trip.
-constexpr uint64_t kSlackNs = 20000;
+// Polling starts this long before the expected completion: a thread wake-up (5-30 µs, more on a
+// busy VM) plus the jitter of a round trip.
+constexpr uint64_t kLeadNs = 60000;
+// Polling goes on this long past the expected completion before the loop sleeps again.
+constexpr uint64_t kTailNs = 60000;
 
 }  // namespace
 
@@ -34,56 +40,92 @@ bool LoopPoller::Init(napi_env env) {
   budget_ns_ = static_cast<uint64_t>(DefaultBudgetMicros()) * 1000u;
   uv_loop_t* loop = nullptr;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) return false;
-  auto* box = new IdleBox();
-  if (uv_idle_init(loop, &box->idle) != 0) {
-    delete box;
+  auto* h = new Handles();
+  if (uv_idle_init(loop, &h->idle) != 0) {
+    delete h;
     return false;
   }
-  box->idle.data = box;
-  box->owner = this;
-  uv_unref(reinterpret_cast<uv_handle_t*>(&box->idle));  // never keeps the process alive
-  if (napi_add_async_cleanup_hook(env, OnCleanup, box, &box->hook) != napi_ok) {
-    // Without the hook the handle could not be closed at teardown: do not keep it.
-    uv_close(reinterpret_cast<uv_handle_t*>(&box->idle), [](uv_handle_t* h) { delete static_cast<IdleBox*>(h->data); });
+  h->idle.data = h;
+  h->open_handles = 1;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&h->idle));  // never keeps the process alive
+#if defined(__linux__)
+  h->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (h->timer_fd >= 0) {
+    if (uv_poll_init(loop, &h->timer_poll, h->timer_fd) == 0) {
+      h->timer_poll.data = h;
+      h->open_handles = 2;
+      uv_unref(reinterpret_cast<uv_handle_t*>(&h->timer_poll));
+      if (uv_poll_start(&h->timer_poll, UV_READABLE, OnTimer) != 0) {
+        // Unusable: close it now; polling then starts at the submit.
+        uv_close(reinterpret_cast<uv_handle_t*>(&h->timer_poll), OnHandleClosed);
+      }
+    } else {
+      close(h->timer_fd);
+      h->timer_fd = -1;
+    }
+  }
+#endif
+  h->owner = this;
+  handles_ = h;
+  if (napi_add_async_cleanup_hook(env, OnCleanup, h, &h->hook) != napi_ok) {
+    // Without the hook the handles could not be closed at teardown: do not keep them.
+    h->hook = nullptr;
+    OnCleanup(nullptr, h);
     return false;
   }
-  box_ = box;
   return true;
 }
 
 LoopPoller::~LoopPoller() {
-  if (box_ != nullptr) box_->owner = nullptr;
+  if (handles_ != nullptr) handles_->owner = nullptr;
 }
 
 void LoopPoller::OnCleanup(napi_async_cleanup_hook_handle, void* arg) {
-  auto* box = static_cast<IdleBox*>(arg);
-  if (box->owner != nullptr) box->owner->box_ = nullptr;
-  box->owner = nullptr;
-  uv_idle_stop(&box->idle);
-  uv_close(reinterpret_cast<uv_handle_t*>(&box->idle), [](uv_handle_t* h) {
-    auto* closed = static_cast<IdleBox*>(h->data);
-    napi_remove_async_cleanup_hook(closed->hook);
-    delete closed;
-  });
+  auto* h = static_cast<Handles*>(arg);
+  if (h->owner != nullptr) h->owner->handles_ = nullptr;
+  h->owner = nullptr;
+  uv_idle_stop(&h->idle);
+  uv_close(reinterpret_cast<uv_handle_t*>(&h->idle), OnHandleClosed);
+  if (h->timer_fd >= 0 && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&h->timer_poll))) {
+    uv_poll_stop(&h->timer_poll);
+    uv_close(reinterpret_cast<uv_handle_t*>(&h->timer_poll), OnHandleClosed);
+  }
+}
+
+void LoopPoller::OnHandleClosed(uv_handle_t* handle) {
+  auto* h = static_cast<Handles*>(handle->data);
+  if (handle == reinterpret_cast<uv_handle_t*>(&h->timer_poll)) {
+    close(h->timer_fd);  // after the poll handle stopped watching it
+    h->timer_fd = -1;
+  }
+  if (--h->open_handles > 0) return;
+  if (h->hook != nullptr) napi_remove_async_cleanup_hook(h->hook);
+  delete h;
 }
 
 void LoopPoller::SetBudgetMicros(uint32_t micros) {
   budget_ns_ = static_cast<uint64_t>(micros) * 1000u;
-  if (budget_ns_ == 0 && polling_) Stop(NowNanos());
+  if (budget_ns_ == 0) {
+    if (polling_) StopPolling(NowNanos());
+    Disarm();
+  }
 }
 
-uint64_t LoopPoller::Window() const {
-  uint64_t window = 2 * round_trip_avg_ns_ + kSlackNs;
-  return window < budget_ns_ ? window : budget_ns_;
+// Only calls known to be short: the first ones, and any after a long one, wait asleep.
+bool LoopPoller::Eligible() const {
+  return handles_ != nullptr && budget_ns_ != 0 && have_round_trip_ && round_trip_avg_ns_ <= budget_ns_;
 }
 
 void LoopPoller::OnSubmit(uint64_t now_ns) {
   ++in_flight_;
-  // Only for calls known to be short: the first ones, and any after a long one, wait asleep.
-  if (box_ == nullptr || budget_ns_ == 0 || !have_round_trip_ || round_trip_avg_ns_ > budget_ns_) return;
-  uint64_t deadline = now_ns + Window();
-  if (deadline > deadline_ns_) deadline_ns_ = deadline;
-  if (!polling_) Start(now_ns);
+  if (in_flight_ == 1) {
+    if (Eligible()) Plan(now_ns);
+  } else {
+    // Another call is queued behind the first: a late pick-up of the first's completion no longer
+    // leaves the TEE idle (e.g. a stream at depth 2), so the loop may sleep.
+    if (polling_) StopPolling(now_ns);
+    Disarm();
+  }
 }
 
 void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns) {
@@ -94,37 +136,83 @@ void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns) {
   } else {
     round_trip_avg_ns_ = round_trip_avg_ns_ - round_trip_avg_ns_ / 4 + round_trip_ns / 4;
   }
-  if (!polling_) return;
-  if (in_flight_ == 0 || round_trip_avg_ns_ > budget_ns_) {
-    Stop(now_ns);
+  if (in_flight_ == 1 && Eligible()) {
+    Plan(now_ns);  // the last call in flight is due about a round trip from now
   } else {
-    uint64_t deadline = now_ns + Window();  // the next call in line is due about now + a round trip
-    if (deadline > deadline_ns_) deadline_ns_ = deadline;
+    if (polling_) StopPolling(now_ns);
+    Disarm();
   }
 }
 
-void LoopPoller::Start(uint64_t now_ns) {
-  if (uv_idle_start(&box_->idle, OnIdle) != 0) return;
+// Aims at a completion expected one round trip from now: polls from kLeadNs before it (at once
+// if that is near), until kTailNs after it.
+void LoopPoller::Plan(uint64_t now_ns) {
+  uint64_t due = now_ns + round_trip_avg_ns_;
+  deadline_ns_ = due + kTailNs;
+  if (polling_) return;
+  uint64_t start = due > kLeadNs ? due - kLeadNs : 0;
+  bool can_sleep = handles_->timer_fd >= 0 && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&handles_->timer_poll));
+  if (!can_sleep || start <= now_ns + kLeadNs) {
+    Disarm();
+    StartPolling(now_ns);
+    return;
+  }
+#if defined(__linux__)
+  itimerspec when{};
+  when.it_value.tv_sec = static_cast<time_t>(start / 1000000000ull);
+  when.it_value.tv_nsec = static_cast<long>(start % 1000000000ull);
+  if (timerfd_settime(handles_->timer_fd, TFD_TIMER_ABSTIME, &when, nullptr) == 0) {
+    armed_ = true;
+    return;
+  }
+#endif
+  StartPolling(now_ns);
+}
+
+void LoopPoller::Disarm() {
+  if (!armed_ || handles_ == nullptr) return;
+  armed_ = false;
+#if defined(__linux__)
+  itimerspec off{};
+  timerfd_settime(handles_->timer_fd, 0, &off, nullptr);
+#endif
+}
+
+void LoopPoller::StartPolling(uint64_t now_ns) {
+  if (uv_idle_start(&handles_->idle, OnIdle) != 0) return;
   polling_ = true;
   started_ns_ = now_ns;
 }
 
-void LoopPoller::Stop(uint64_t now_ns) {
-  if (box_ != nullptr) uv_idle_stop(&box_->idle);
+void LoopPoller::StopPolling(uint64_t now_ns) {
+  if (handles_ != nullptr) uv_idle_stop(&handles_->idle);
   polling_ = false;
   if (now_ns > started_ns_) polled_ns_ += now_ns - started_ns_;
 }
 
+// The pre-wake: the loop woke (or was awake) a little before the expected completion.
+void LoopPoller::OnTimer(uv_poll_t* handle, int status, int) {
+  auto* h = static_cast<Handles*>(handle->data);
+  uint64_t expirations;
+  while (read(h->timer_fd, &expirations, sizeof expirations) > 0) {
+  }
+  LoopPoller* self = h->owner;
+  if (self == nullptr || status != 0 || !self->armed_) return;
+  self->armed_ = false;
+  uint64_t now = NowNanos();
+  if (self->in_flight_ > 0 && !self->polling_ && now < self->deadline_ns_) self->StartPolling(now);
+}
+
 // Runs once per loop iteration while polling; while it is active libuv does not sleep.
 void LoopPoller::OnIdle(uv_idle_t* handle) {
-  auto* box = static_cast<IdleBox*>(handle->data);
-  LoopPoller* self = box->owner;
+  auto* h = static_cast<Handles*>(handle->data);
+  LoopPoller* self = h->owner;
   if (self == nullptr) {
     uv_idle_stop(handle);
     return;
   }
   uint64_t now = NowNanos();
-  if (self->in_flight_ == 0 || now >= self->deadline_ns_) self->Stop(now);
+  if (self->in_flight_ == 0 || now >= self->deadline_ns_) self->StopPolling(now);
 }
 
 }  // namespace rxteec

@@ -2,11 +2,18 @@
 //
 // A completion reaches JS through the event loop. If the loop thread is asleep in epoll when it
 // arrives, the wake-up (on a VM: the wake-up of an idle vCPU through the hypervisor) costs more
-// than many TA calls take. While short calls are in flight, the poller holds an idle handle
-// active, so libuv polls with a zero timeout instead of sleeping and the completion is picked up
-// on the next loop iteration. It is adaptive and bounded: it polls only while calls are in flight
-// and their recent round trips were under the budget, and for at most twice that round trip per
-// call; calls that take longer (a TA that waits) cost no polling at all.
+// than many TA calls take. So while short calls are in flight the loop polls instead of sleeping:
+// an idle handle is kept active, libuv then polls with a zero timeout, and the completion is
+// picked up on the next loop iteration.
+//
+// Polling only the tail of a call: from the recent round trips the poller expects when the next
+// completion is due. If that is far enough ahead, it lets the loop sleep and arms a timerfd to
+// wake it a little before (the wake-up then overlaps the TA's work), and polls from there; the
+// JS thread spends little CPU, and a TA that computes is not slowed by a spinning neighbour.
+// Only for the last call in flight: when another call is queued behind it (a stream at depth 2),
+// a late pick-up does not leave the TEE idle, and the loop sleeps as usual. Bounded: polling
+// stops at the completion or past the expected time by a margin; calls whose recent round trips
+// exceed the budget are never polled for.
 #ifndef RX_TEEC_LOOP_POLLER_H
 #define RX_TEEC_LOOP_POLLER_H
 
@@ -25,8 +32,9 @@ class LoopPoller {
   LoopPoller(const LoopPoller&) = delete;
   LoopPoller& operator=(const LoopPoller&) = delete;
 
-  // Starts on `env`'s loop; false if the loop or its idle handle is not available (the addon
-  // then just never polls). The handle is closed by Node's async cleanup at environment teardown.
+  // Starts on `env`'s loop; false if its handles cannot be made (the addon then never polls).
+  // Without a timerfd (not Linux, or it failed) it polls from the submit instead of the tail.
+  // The handles are closed by Node's async cleanup at environment teardown.
   bool Init(napi_env env);
 
   // JS thread: a call was submitted / settled after `round_trip_ns`.
@@ -42,27 +50,35 @@ class LoopPoller {
   static uint32_t DefaultBudgetMicros();
 
  private:
-  // The idle handle and its cleanup hook live apart from the poller: Node may free the addon's
-  // data before it runs the async cleanup, and the handle must outlive both until it is closed.
-  struct IdleBox {
+  // The handles live apart from the poller: Node may free the addon's data before it runs the
+  // async cleanup, and the handles must outlive both until they are closed.
+  struct Handles {
     uv_idle_t idle;
+    uv_poll_t timer_poll;
+    int timer_fd = -1;
+    int open_handles = 0;  // closed once this drops to 0
     napi_async_cleanup_hook_handle hook = nullptr;
     LoopPoller* owner = nullptr;
   };
   static void OnIdle(uv_idle_t* handle);
+  static void OnTimer(uv_poll_t* handle, int status, int events);
   static void OnCleanup(napi_async_cleanup_hook_handle hook, void* arg);
-  void Start(uint64_t now_ns);
-  void Stop(uint64_t now_ns);
-  uint64_t Window() const;
+  static void OnHandleClosed(uv_handle_t* handle);
+  void Plan(uint64_t now_ns);
+  void StartPolling(uint64_t now_ns);
+  void StopPolling(uint64_t now_ns);
+  void Disarm();
+  bool Eligible() const;
 
-  IdleBox* box_ = nullptr;
+  Handles* handles_ = nullptr;
   uint64_t budget_ns_ = 0;
   size_t in_flight_ = 0;
   bool polling_ = false;
-  uint64_t deadline_ns_ = 0;
+  bool armed_ = false;
+  uint64_t deadline_ns_ = 0;  // polling stops here
   uint64_t started_ns_ = 0;
-  uint64_t polled_ns_ = 0;                      // total time spent polling (stats)
-  uint64_t round_trip_avg_ns_ = 0;  // moving average of recent round trips (after the first)
+  uint64_t polled_ns_ = 0;                   // total time spent polling (stats)
+  uint64_t round_trip_avg_ns_ = 0;           // moving average of recent round trips
   bool have_round_trip_ = false;
 };
 
