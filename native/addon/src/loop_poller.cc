@@ -112,51 +112,54 @@ void LoopPoller::SetBudgetMicros(uint32_t micros) {
 }
 
 // Only calls known to be short: the first ones, and any after a long one, wait asleep.
-bool LoopPoller::Eligible() const {
-  return handles_ != nullptr && budget_ns_ != 0 && have_round_trip_ && round_trip_avg_ns_ <= budget_ns_;
+bool LoopPoller::Eligible(uint64_t expected_ns) const {
+  return handles_ != nullptr && budget_ns_ != 0 && expected_ns != 0 && expected_ns <= budget_ns_;
 }
 
 void LoopPoller::OnSubmit(uint64_t now_ns) {
   ++in_flight_;
-  if (in_flight_ == 1) {
-    if (Eligible()) Plan(now_ns);
-  } else {
-    // Another call is queued behind the first: a late pick-up of the first's completion no longer
-    // leaves the TEE idle (e.g. a stream at depth 2), so the loop may sleep.
-    if (polling_) StopPolling(now_ns);
-    Disarm();
-  }
+  // With calls already in flight the plan stands: it aims at the earliest completion.
+  if (in_flight_ == 1 && Eligible(round_trip_avg_ns_)) Plan(now_ns, round_trip_avg_ns_);
 }
 
 void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns) {
+  bool queued_behind = in_flight_ >= 2;
   if (in_flight_ > 0) --in_flight_;
-  if (!have_round_trip_) {
-    round_trip_avg_ns_ = round_trip_ns;
-    have_round_trip_ = true;
+  if (queued_behind) {
+    // Calls back to back: the time between completions is what one call takes at the TEE.
+    if (last_settle_ns_ != 0 && now_ns > last_settle_ns_) {
+      uint64_t sample = now_ns - last_settle_ns_;
+      service_avg_ns_ = service_avg_ns_ == 0 ? sample : service_avg_ns_ - service_avg_ns_ / 4 + sample / 4;
+    }
   } else {
-    round_trip_avg_ns_ = round_trip_avg_ns_ - round_trip_avg_ns_ / 4 + round_trip_ns / 4;
+    // Alone: submit to settle is the round trip (with calls queued it would include the wait).
+    round_trip_avg_ns_ = round_trip_avg_ns_ == 0 ? round_trip_ns : round_trip_avg_ns_ - round_trip_avg_ns_ / 4 + round_trip_ns / 4;
   }
-  if (in_flight_ == 1 && Eligible()) {
-    Plan(now_ns);  // the last call in flight is due about a round trip from now
+  last_settle_ns_ = in_flight_ > 0 ? now_ns : 0;
+  // The next completion: one call's time at the TEE away if it was queued behind this one.
+  uint64_t expected = queued_behind && service_avg_ns_ != 0 ? service_avg_ns_ : round_trip_avg_ns_;
+  if (in_flight_ > 0 && Eligible(expected)) {
+    Plan(now_ns, expected);
   } else {
     if (polling_) StopPolling(now_ns);
     Disarm();
   }
 }
 
-// Aims at a completion expected one round trip from now: polls from kLeadNs before it (at once
-// if that is near), until kTailNs after it.
-void LoopPoller::Plan(uint64_t now_ns) {
-  uint64_t due = now_ns + round_trip_avg_ns_;
+// Aims at a completion expected `expected_ns` from now: polls from kLeadNs before it (at once if
+// that is near), until kTailNs after it.
+void LoopPoller::Plan(uint64_t now_ns, uint64_t expected_ns) {
+  uint64_t due = now_ns + expected_ns;
   deadline_ns_ = due + kTailNs;
-  if (polling_) return;
   uint64_t start = due > kLeadNs ? due - kLeadNs : 0;
   bool can_sleep = handles_->timer_fd >= 0 && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&handles_->timer_poll));
   if (!can_sleep || start <= now_ns + kLeadNs) {
     Disarm();
-    StartPolling(now_ns);
+    if (!polling_) StartPolling(now_ns);
     return;
   }
+  // Far enough ahead: sleep until shortly before it.
+  if (polling_) StopPolling(now_ns);
 #if defined(__linux__)
   itimerspec when{};
   when.it_value.tv_sec = static_cast<time_t>(start / 1000000000ull);

@@ -10,10 +10,10 @@
 // completion is due. If that is far enough ahead, it lets the loop sleep and arms a timerfd to
 // wake it a little before (the wake-up then overlaps the TA's work), and polls from there; the
 // JS thread spends little CPU, and a TA that computes is not slowed by a spinning neighbour.
-// Only for the last call in flight: when another call is queued behind it (a stream at depth 2),
-// a late pick-up does not leave the TEE idle, and the loop sleeps as usual. Bounded: polling
-// stops at the completion or past the expected time by a margin; calls whose recent round trips
-// exceed the budget are never polled for.
+// With calls queued back to back (a stream at depth 2) the next completion is expected one
+// call's time at the TEE after the previous one (the round trip of a queued call includes its
+// wait). Bounded: polling stops at the completion or past the expected time by a margin; calls
+// expected to take longer than the budget are never polled for.
 #ifndef RX_TEEC_LOOP_POLLER_H
 #define RX_TEEC_LOOP_POLLER_H
 
@@ -64,11 +64,11 @@ class LoopPoller {
   static void OnTimer(uv_poll_t* handle, int status, int events);
   static void OnCleanup(napi_async_cleanup_hook_handle hook, void* arg);
   static void OnHandleClosed(uv_handle_t* handle);
-  void Plan(uint64_t now_ns);
+  void Plan(uint64_t now_ns, uint64_t expected_ns);
   void StartPolling(uint64_t now_ns);
   void StopPolling(uint64_t now_ns);
   void Disarm();
-  bool Eligible() const;
+  bool Eligible(uint64_t expected_ns) const;
 
   Handles* handles_ = nullptr;
   uint64_t budget_ns_ = 0;
@@ -78,8 +78,9 @@ class LoopPoller {
   uint64_t deadline_ns_ = 0;  // polling stops here
   uint64_t started_ns_ = 0;
   uint64_t polled_ns_ = 0;                   // total time spent polling (stats)
-  uint64_t round_trip_avg_ns_ = 0;           // moving average of recent round trips
-  bool have_round_trip_ = false;
+  uint64_t round_trip_avg_ns_ = 0;  // moving average of round trips of calls alone (0: none yet)
+  uint64_t service_avg_ns_ = 0;     // ... of the time between back-to-back completions
+  uint64_t last_settle_ns_ = 0;     // the previous completion while calls stayed in flight
 };
 
 }  // namespace rxteec

@@ -396,9 +396,10 @@ export class NativeBackend implements Backend {
  * `pollMicros` is the longest invoke round trip for which the JS thread's event loop polls instead
  * of sleeping while the invoke is in flight, so that its completion is picked up at once rather
  * than after a thread wake-up (on a VM, the wake-up of an idle vCPU can cost more than a short TA
- * call). Adaptive: only while the recent round trips were shorter than the budget, and for at most
- * twice the round trip per call; calls that take longer cost no polling. The price is CPU: the JS
- * thread stays busy while short invokes are in flight (a stream of short chunks keeps it at 100%).
+ * call). Adaptive: only for calls expected (from recent ones) to take less than the budget, and
+ * only around the expected completion — a timer wakes the loop shortly before it, polling stops
+ * shortly after; calls that take longer cost no polling. The price is CPU on the JS thread while
+ * short invokes are in flight (most of it for calls under ~120 µs, which are polled throughout).
  * Default 500, 0 on a single CPU, or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
  * @example setWorkerPoolOptions({ maxThreads: 64, pollMicros: 0 })
  */
