@@ -1,5 +1,7 @@
 #include "loop_poller.h"
 
+#include "busy_wait_budget.h"
+
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,16 +27,7 @@ constexpr uint64_t kTailNs = 60000;
 
 }  // namespace
 
-uint32_t LoopPoller::DefaultBudgetMicros() {
-  const char* text = getenv("RX_TEEC_POLL_MICROS");
-  if (text != nullptr && *text != '\0') {
-    char* end = nullptr;
-    unsigned long value = strtoul(text, &end, 10);
-    if (end != nullptr && *end == '\0' && value <= 10000) return static_cast<uint32_t>(value);
-  }
-  // With one CPU the poller would only take it from the worker and the TA.
-  return sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 500 : 0;
-}
+uint32_t LoopPoller::DefaultBudgetMicros() { return BusyWaitBudgetMicros("RX_TEEC_POLL_MICROS", 500); }
 
 bool LoopPoller::Init(napi_env env) {
   budget_ns_ = static_cast<uint64_t>(DefaultBudgetMicros()) * 1000u;

@@ -1,5 +1,7 @@
 #include "worker_pool.h"
 
+#include "busy_wait_budget.h"
+
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,17 +37,7 @@ inline void CpuRelax() {
 
 }  // namespace
 
-uint32_t WorkerPool::DefaultSpinMicros() {
-  // RX_TEEC_SPIN_MICROS (0..10000) overrides the default, for tuning without code changes.
-  const char* text = getenv("RX_TEEC_SPIN_MICROS");
-  if (text != nullptr && *text != '\0') {
-    char* end = nullptr;
-    unsigned long value = strtoul(text, &end, 10);
-    if (end != nullptr && *end == '\0' && value <= 10000) return static_cast<uint32_t>(value);
-  }
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  return cpus >= 2 ? 50 : 0;
-}
+uint32_t WorkerPool::DefaultSpinMicros() { return BusyWaitBudgetMicros("RX_TEEC_SPIN_MICROS", 50); }
 
 WorkerPool& WorkerPool::Instance() {
   static WorkerPool* pool = new WorkerPool();
