@@ -247,4 +247,27 @@ describe('polling the event loop for short calls', () => {
     expect(ticks).toBeGreaterThanOrEqual(20);
     await backend.closeSession(s);
   });
+
+  it('a worker thread terminated while short invokes are in flight (loop polling, timer armed) exits cleanly', async () => {
+    const { Worker } = await import('node:worker_threads');
+    // The built package (npm test builds it first), as an application would load it.
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      const { Context, partialInout } = require('rx-teec');
+      (async () => {
+        const ctx = await Context.open();
+        const s = await ctx.openSession('${CONF.uuid.multi}');
+        const shm = ctx.allocateSharedMemory(1 << 20);
+        for (let i = 0; i < 100; i++) await s.invoke(${CONF.CONF_CMD_TOUCH}, [partialInout(shm, 0, 1 << 20)]);
+        for (let i = 0; i < 20; i++) s.invoke(${CONF.CONF_CMD_TOUCH}, [partialInout(shm, 0, 1 << 20)]).catch(() => {});
+        parentPort.postMessage('busy');
+      })().catch((e) => parentPort.postMessage(String(e)));`;
+    for (let i = 0; i < 3; i++) {
+      const worker = new Worker(code, { eval: true });
+      const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+      expect(await new Promise((resolve) => worker.once('message', resolve))).toBe('busy');
+      await worker.terminate();
+      expect(await exited).toBe(1); // terminated, not crashed
+    }
+  }, 60_000);
 });
