@@ -259,8 +259,10 @@ describe('polling the event loop for short calls', () => {
         const s = await ctx.openSession('${CONF.uuid.multi}');
         const shm = ctx.allocateSharedMemory(1 << 20);
         for (let i = 0; i < 100; i++) await s.invoke(${CONF.CONF_CMD_TOUCH}, [partialInout(shm, 0, 1 << 20)]);
-        for (let i = 0; i < 20; i++) s.invoke(${CONF.CONF_CMD_TOUCH}, [partialInout(shm, 0, 1 << 20)]).catch(() => {});
         parentPort.postMessage('busy');
+        // Invokes in flight, back to back and two at a time, until the thread is terminated.
+        const touch = () => s.invoke(${CONF.CONF_CMD_TOUCH}, [partialInout(shm, 0, 1 << 20)]);
+        for (;;) await Promise.all([touch(), touch()]);
       })().catch((e) => parentPort.postMessage(String(e)));`;
     for (let i = 0; i < 3; i++) {
       const worker = new Worker(code, { eval: true });
