@@ -1305,6 +1305,55 @@ TEEC_UUID ParseUuid(napi_env env, napi_value value) {
   return uuid;
 }
 
+// Parameter i as a temporary memref over `buffer` (a Uint8Array/Buffer, or null for NULL/0);
+// the buffer stays referenced until the call settles. Shared by ParseParams and ParseFlatParams.
+void ReadTempMemref(napi_env env, uint32_t i, napi_value buffer, Call* call, TEEC_Parameter& out) {
+  out.tmpref.buffer = nullptr;
+  out.tmpref.size = 0;
+  if (IsNullish(env, buffer)) return;
+  bool is_typed = false;
+  NAPI_OK(napi_is_typedarray(env, buffer, &is_typed));
+  napi_typedarray_type array_type = napi_int8_array;
+  size_t length = 0;
+  void* bytes = nullptr;
+  if (is_typed) NAPI_OK(napi_get_typedarray_info(env, buffer, &array_type, &length, &bytes, nullptr, nullptr));
+  if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
+    ThrowArgument(env, ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(env, buffer));
+  }
+  out.tmpref.buffer = bytes;
+  out.tmpref.size = length;
+  // Keeps the caller's memory alive while the TEE may read or write it.
+  NAPI_OK(napi_create_reference(env, buffer, 1, &call->buffer_refs[i]));
+}
+
+// Parameter i as a registered memref of the block `shm`: WHOLE, or PARTIAL at the window that
+// `read_window(&offset, &size)` reads (after the block checked out, as the errors are ordered).
+// Shared by ParseParams and ParseFlatParams.
+template <typename ReadWindow>
+void ReadSharedMemref(napi_env env, uint32_t i, uint32_t type, napi_value shm, ReadWindow read_window, Call* call,
+                      const std::shared_ptr<Context>& context, TEEC_Parameter& out) {
+  auto* holder = UnwrapTagged<SharedMemHolder>(env, shm, kSharedMemTag, ArgName(i, "shm"), "a shared memory handle");
+  const std::shared_ptr<SharedMem>& mem = holder->mem;
+  if (mem->context != context) ThrowArgument(env, ArgName(i, "shm").str(), "belongs to another context");
+  out.memref.parent = &mem->teec;
+  out.memref.offset = 0;
+  out.memref.size = 0;
+  if (type != TEEC_MEMREF_WHOLE) {
+    size_t offset = 0, size = 0;
+    read_window(&offset, &size);
+    if (offset > mem->teec.size) {
+      ThrowRange(env, ArgName(i, "offset").str(), "must be <= the block size " + std::to_string(mem->teec.size) + ", got " + std::to_string(offset));
+    }
+    if (size > mem->teec.size - offset) {
+      ThrowRange(env, ArgName(i, "size").str(), "must be <= " + std::to_string(mem->teec.size - offset) + " (block size " +
+                                                  std::to_string(mem->teec.size) + " minus offset " + std::to_string(offset) + "), got " + std::to_string(size));
+    }
+    out.memref.offset = offset;
+    out.memref.size = size;
+  }
+  call->param_mems[i] = mem;
+}
+
 // Reads the operation parameters into call->op. Temp memref buffers are referenced until the
 // call settles; shared memory blocks are checked (live, same context) under the context lock
 // by the caller. Throws on any invalid argument.
@@ -1342,50 +1391,18 @@ void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_
       case TEEC_MEMREF_TEMP_INPUT:
       case TEEC_MEMREF_TEMP_OUTPUT:
       case TEEC_MEMREF_TEMP_INOUT: {
-        napi_value buffer = keys.Get(param, kKeyBuffer);
-        out.tmpref.buffer = nullptr;
-        out.tmpref.size = 0;
-        if (IsNullish(env, buffer)) break;
-        bool is_typed = false;
-        NAPI_OK(napi_is_typedarray(env, buffer, &is_typed));
-        napi_typedarray_type array_type = napi_int8_array;
-        size_t length = 0;
-        void* bytes = nullptr;
-        if (is_typed) NAPI_OK(napi_get_typedarray_info(env, buffer, &array_type, &length, &bytes, nullptr, nullptr));
-        if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
-          ThrowArgument(env, ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(env, buffer));
-        }
-        out.tmpref.buffer = bytes;
-        out.tmpref.size = length;
-        // Keeps the caller's memory alive while the TEE may read or write it.
-        NAPI_OK(napi_create_reference(env, buffer, 1, &call->buffer_refs[i]));
+        ReadTempMemref(env, i, keys.Get(param, kKeyBuffer), call, out);
         break;
       }
       case TEEC_MEMREF_WHOLE:
       case TEEC_MEMREF_PARTIAL_INPUT:
       case TEEC_MEMREF_PARTIAL_OUTPUT:
       case TEEC_MEMREF_PARTIAL_INOUT: {
-        auto* holder = UnwrapTagged<SharedMemHolder>(env, keys.Get(param, kKeyShm), kSharedMemTag, ArgName(i, "shm"),
-                                                    "a shared memory handle");
-        const std::shared_ptr<SharedMem>& mem = holder->mem;
-        if (mem->context != context) ThrowArgument(env, ArgName(i, "shm").str(), "belongs to another context");
-        out.memref.parent = &mem->teec;
-        out.memref.offset = 0;
-        out.memref.size = 0;
-        if (type != TEEC_MEMREF_WHOLE) {
-          size_t offset = ToSize(env, keys.Get(param, kKeyOffset), ArgName(i, "offset"));
-          size_t size = ToSize(env, keys.Get(param, kKeySize), ArgName(i, "size"));
-          if (offset > mem->teec.size) {
-            ThrowRange(env, ArgName(i, "offset").str(), "must be <= the block size " + std::to_string(mem->teec.size) + ", got " + std::to_string(offset));
-          }
-          if (size > mem->teec.size - offset) {
-            ThrowRange(env, ArgName(i, "size").str(), "must be <= " + std::to_string(mem->teec.size - offset) + " (block size " +
-                                                std::to_string(mem->teec.size) + " minus offset " + std::to_string(offset) + "), got " + std::to_string(size));
-          }
-          out.memref.offset = offset;
-          out.memref.size = size;
-        }
-        call->param_mems[i] = mem;
+        auto read_window = [&](size_t* offset, size_t* size) {
+          *offset = ToSize(env, keys.Get(param, kKeyOffset), ArgName(i, "offset"));
+          *size = ToSize(env, keys.Get(param, kKeySize), ArgName(i, "size"));
+        };
+        ReadSharedMemref(env, i, type, keys.Get(param, kKeyShm), read_window, call, context, out);
         break;
       }
       default:
@@ -1472,8 +1489,6 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
   return StartOperation(env, data, call, args[6]);
 }
 
-// invokeCommand(session, command, params, cancellable) -> id. The result comes back as a record
-// under `id` (see OnCompletion); `cancel(id)` works while it is pending if `cancellable`.
 // Reads the parameters of invokeFast: `types` (paramTypes, only the GP types), the objects
 // (temp memref buffers, shared memory handles) and the numbers the TypeScript side wrote to the
 // scratch doubles (a, b or offset, size per parameter). Checked again here; throws like
@@ -1501,48 +1516,18 @@ void ParseFlatParams(napi_env env, AddonData* data, uint32_t types, const napi_v
       case TEEC_MEMREF_TEMP_INPUT:
       case TEEC_MEMREF_TEMP_OUTPUT:
       case TEEC_MEMREF_TEMP_INOUT: {
-        out.tmpref.buffer = nullptr;
-        out.tmpref.size = 0;
-        if (IsNullish(env, objects[i])) break;
-        bool is_typed = false;
-        NAPI_OK(napi_is_typedarray(env, objects[i], &is_typed));
-        napi_typedarray_type array_type = napi_int8_array;
-        size_t length = 0;
-        void* bytes = nullptr;
-        if (is_typed) NAPI_OK(napi_get_typedarray_info(env, objects[i], &array_type, &length, &bytes, nullptr, nullptr));
-        if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
-          ThrowArgument(env, ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(env, objects[i]));
-        }
-        out.tmpref.buffer = bytes;
-        out.tmpref.size = length;
-        NAPI_OK(napi_create_reference(env, objects[i], 1, &call->buffer_refs[i]));
+        ReadTempMemref(env, i, objects[i], call, out);
         break;
       }
       case TEEC_MEMREF_WHOLE:
       case TEEC_MEMREF_PARTIAL_INPUT:
       case TEEC_MEMREF_PARTIAL_OUTPUT:
       case TEEC_MEMREF_PARTIAL_INOUT: {
-        auto* holder = UnwrapTagged<SharedMemHolder>(env, objects[i], kSharedMemTag, ArgName(i, "shm"), "a shared memory handle");
-        const std::shared_ptr<SharedMem>& mem = holder->mem;
-        if (mem->context != context) ThrowArgument(env, ArgName(i, "shm").str(), "belongs to another context");
-        out.memref.parent = &mem->teec;
-        out.memref.offset = 0;
-        out.memref.size = 0;
-        if (type != TEEC_MEMREF_WHOLE) {
-          size_t offset = static_cast<size_t>(check(x, 9007199254740991.0, "offset"));
-          size_t size = static_cast<size_t>(check(y, 9007199254740991.0, "size"));
-          // The same checks and messages as ParseParams.
-          if (offset > mem->teec.size) {
-            ThrowRange(env, ArgName(i, "offset").str(), "must be <= the block size " + std::to_string(mem->teec.size) + ", got " + std::to_string(offset));
-          }
-          if (size > mem->teec.size - offset) {
-            ThrowRange(env, ArgName(i, "size").str(), "must be <= " + std::to_string(mem->teec.size - offset) + " (block size " +
-                                                          std::to_string(mem->teec.size) + " minus offset " + std::to_string(offset) + "), got " + std::to_string(size));
-          }
-          out.memref.offset = offset;
-          out.memref.size = size;
-        }
-        call->param_mems[i] = mem;
+        auto read_window = [&](size_t* offset, size_t* size) {
+          *offset = static_cast<size_t>(check(x, 9007199254740991.0, "offset"));
+          *size = static_cast<size_t>(check(y, 9007199254740991.0, "size"));
+        };
+        ReadSharedMemref(env, i, type, objects[i], read_window, call, context, out);
         break;
       }
       default:
@@ -1632,6 +1617,8 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
   return MakeNumber(env, call->invoke_id);
 }
 
+// invokeCommand(session, command, params, cancellable) -> id. The result comes back as a record
+// under `id` (see OnCompletion); `cancel(id)` works while it is pending if `cancellable`.
 napi_value InvokeCommandJs(napi_env env, napi_callback_info info) { return StartInvoke(env, info, false); }
 
 // invokeFast(session, command, types, o0, o1, o2, o3, cancellable) -> id: invokeCommand with
