@@ -8,19 +8,12 @@
 
 bool aes_open(TEEC_Context *ctx, TEEC_Session *s)
 {
-	if (TEEC_InitializeContext(NULL, ctx) != TEEC_SUCCESS)
-		return false;
-	if (h_open(ctx, s, &aes_uuid, NULL) != TEEC_SUCCESS) {
-		TEEC_FinalizeContext(ctx);
-		return false;
-	}
-	return true;
+	return h_open_context_session(ctx, s, &aes_uuid);
 }
 
 void aes_close(TEEC_Context *ctx, TEEC_Session *s)
 {
-	TEEC_CloseSession(s);
-	TEEC_FinalizeContext(ctx);
+	h_close_context_session(ctx, s);
 }
 
 size_t aes_unhex(const char *hex, uint8_t *out, size_t cap)

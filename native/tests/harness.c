@@ -178,6 +178,23 @@ TEEC_Result h_open(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid, ui
 	return r;
 }
 
+bool h_open_context_session(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid)
+{
+	if (TEEC_InitializeContext(NULL, ctx) != TEEC_SUCCESS)
+		return false;
+	if (h_open(ctx, s, uuid, NULL) != TEEC_SUCCESS) {
+		TEEC_FinalizeContext(ctx);
+		return false;
+	}
+	return true;
+}
+
+void h_close_context_session(TEEC_Context *ctx, TEEC_Session *s)
+{
+	TEEC_CloseSession(s);
+	TEEC_FinalizeContext(ctx);
+}
+
 bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid)
 {
 	char cmd[600], out[8192], needle[64];

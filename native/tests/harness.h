@@ -84,4 +84,10 @@ bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid);
 /* Opens a session on a TA with PUBLIC login; returns the TEEC result. */
 TEEC_Result h_open(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid, uint32_t *origin);
 
+/* A fresh context and a session on `uuid` in it; false (nothing left open) if either fails. */
+bool h_open_context_session(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid);
+
+/* Closes what h_open_context_session opened. */
+void h_close_context_session(TEEC_Context *ctx, TEEC_Session *s);
+
 #endif /* HARNESS_H */

@@ -4,24 +4,6 @@
 #include "conf_helpers.h"
 #include "tests.h"
 
-/* Opens a context and a session on the multi-instance conformance TA. */
-static bool open_conf(TEEC_Context *ctx, TEEC_Session *s)
-{
-	if (TEEC_InitializeContext(NULL, ctx) != TEEC_SUCCESS)
-		return false;
-	if (h_open(ctx, s, &conf_uuid, NULL) != TEEC_SUCCESS) {
-		TEEC_FinalizeContext(ctx);
-		return false;
-	}
-	return true;
-}
-
-static void close_conf(TEEC_Context *ctx, TEEC_Session *s)
-{
-	TEEC_CloseSession(s);
-	TEEC_FinalizeContext(ctx);
-}
-
 void t_invalid_param_nibbles(void)
 {
 	static const uint32_t bad[] = { 0x4, 0x8, 0x9, 0xA, 0xB };
@@ -31,7 +13,7 @@ void t_invalid_param_nibbles(void)
 	struct conf_record rec;
 	uint32_t origin, before;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(conf_get_record(&s, &rec) == TEEC_SUCCESS);
 	before = rec.invoke_count;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -50,7 +32,7 @@ void t_invalid_param_nibbles(void)
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
 	REQUIRE(conf_get_record(&s, &rec) == TEEC_SUCCESS);
 	CHECK_HEX(rec.invoke_count, before + 1);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_null_operation_and_zero_types(void)
@@ -61,7 +43,7 @@ void t_null_operation_and_zero_types(void)
 	struct conf_record rec;
 	uint32_t origin = 0;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	CHECK_RES(TEEC_InvokeCommand(&s, CONF_CMD_TRANSFORM, NULL, &origin), origin, TEEC_SUCCESS,
 		  TEEC_ORIGIN_TRUSTED_APP);
 	REQUIRE(conf_get_record(&s, &rec) == TEEC_SUCCESS);
@@ -77,7 +59,7 @@ void t_null_operation_and_zero_types(void)
 	REQUIRE(conf_get_record(&s, &rec) == TEEC_SUCCESS);
 	CHECK_HEX(rec.invoke_count, 2);
 	CHECK_HEX(rec.param_types, 0);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_value_writeback(void)
@@ -88,7 +70,7 @@ void t_value_writeback(void)
 	struct conf_record rec;
 	uint32_t origin = 0, types;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	memset(&op, 0, sizeof(op));
 	types = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_VALUE_INOUT, TEEC_NONE);
 	op.paramTypes = types;
@@ -115,7 +97,7 @@ void t_value_writeback(void)
 	CHECK_HEX(rec.params[0].b, 6);
 	CHECK_HEX(rec.params[2].a, 10);
 	CHECK_HEX(rec.params[2].b, 20);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_temp_memref_transform(void)
@@ -128,7 +110,7 @@ void t_temp_memref_transform(void)
 	uint32_t origin = 0, sum = 0;
 	bool ok = true;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	for (size_t i = 0; i < sizeof(in); i++) {
 		in[i] = (uint8_t)(i * 7);
 		sum += in[i];
@@ -169,7 +151,7 @@ void t_temp_memref_transform(void)
 	CHECK_HEX(rec.params[0].size, sizeof(in));
 	CHECK_HEX(rec.params[0].sum, sum);
 	CHECK_HEX(rec.params[2].size, sizeof(io));
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_temp_memref_null(void)
@@ -180,7 +162,7 @@ void t_temp_memref_null(void)
 	struct conf_record rec;
 	uint32_t origin = 0, count;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_MEMREF_TEMP_OUTPUT,
 					 TEEC_MEMREF_TEMP_INOUT, TEEC_NONE);
@@ -204,7 +186,7 @@ void t_temp_memref_null(void)
 	}
 	REQUIRE(conf_get_record(&s, &rec) == TEEC_SUCCESS);
 	CHECK_HEX(rec.invoke_count, count);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_short_buffer_temp(void)
@@ -216,7 +198,7 @@ void t_short_buffer_temp(void)
 	uint32_t origin = 0;
 	bool ok = true;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	memset(buf, 0x33, sizeof(buf));
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_VALUE_INPUT, TEEC_NONE,
@@ -245,7 +227,7 @@ void t_short_buffer_temp(void)
 	for (size_t i = 100; i < sizeof(buf); i++)
 		ok = ok && buf[i] == 0x33;
 	CHECK(ok); /* only min(returned, original) bytes come back */
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 /*
@@ -262,7 +244,7 @@ void t_temp_output_no_stale_bytes(void)
 	uint32_t origin = 0;
 	bool clean = true;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	memset(secret, 0x5A, sizeof(secret));
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
@@ -281,5 +263,5 @@ void t_temp_output_no_stale_bytes(void)
 	for (size_t i = 0; i < sizeof(out); i++)
 		clean = clean && out[i] != 0x5A;
 	CHECK(clean);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }

@@ -7,23 +7,6 @@
 #include "conf_helpers.h"
 #include "tests.h"
 
-static bool open_conf(TEEC_Context *ctx, TEEC_Session *s)
-{
-	if (TEEC_InitializeContext(NULL, ctx) != TEEC_SUCCESS)
-		return false;
-	if (h_open(ctx, s, &conf_uuid, NULL) != TEEC_SUCCESS) {
-		TEEC_FinalizeContext(ctx);
-		return false;
-	}
-	return true;
-}
-
-static void close_conf(TEEC_Context *ctx, TEEC_Session *s)
-{
-	TEEC_CloseSession(s);
-	TEEC_FinalizeContext(ctx);
-}
-
 static TEEC_Result alloc_shm(TEEC_Context *ctx, TEEC_SharedMemory *shm, size_t size,
 			     uint32_t flags)
 {
@@ -91,7 +74,7 @@ void t_partial_flag_mismatch(void)
 	struct conf_record rec;
 	uint32_t origin = 0, count;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(alloc_shm(&ctx, &in, 256, TEEC_MEM_INPUT) == TEEC_SUCCESS);
 	REQUIRE(alloc_shm(&ctx, &out, 256, TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
@@ -120,7 +103,7 @@ void t_partial_flag_mismatch(void)
 		  TEEC_SUCCESS);
 	TEEC_ReleaseSharedMemory(&in);
 	TEEC_ReleaseSharedMemory(&out);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_partial_bounds(void)
@@ -133,7 +116,7 @@ void t_partial_bounds(void)
 	uint32_t origin = 0, count, sum = 0;
 	bool ok = true;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(alloc_shm(&ctx, &shm, 4096, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
 	b = shm.buffer;
 	for (size_t i = 0; i < 4096; i++)
@@ -176,7 +159,7 @@ void t_partial_bounds(void)
 	}
 	CHECK(ok); /* the window, and only the window, changed */
 	TEEC_ReleaseSharedMemory(&shm);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 /* WHOLE takes its direction from the block's flags and ignores offset/size. */
@@ -231,13 +214,13 @@ void t_whole_direction(void)
 	TEEC_Context ctx;
 	TEEC_Session s;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	for (int allocate = 0; allocate < 2; allocate++) {
 		whole_case(&ctx, &s, TEEC_MEM_INPUT, 5, false, allocate);
 		whole_case(&ctx, &s, TEEC_MEM_OUTPUT, 6, true, allocate);
 		whole_case(&ctx, &s, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT, 7, true, allocate);
 	}
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_readonly_memory_as_input(void)
@@ -249,7 +232,7 @@ void t_readonly_memory_as_input(void)
 	uint8_t *page;
 	uint32_t origin = 0, sum = 0;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	REQUIRE(page != MAP_FAILED);
 	for (size_t i = 0; i < 4096; i++) {
@@ -285,7 +268,7 @@ void t_readonly_memory_as_input(void)
 		CHECK_HEX(rec.params[0].sum, sum);
 	}
 	munmap(page, 4096);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_registered_roundtrip(void)
@@ -297,7 +280,7 @@ void t_registered_roundtrip(void)
 	uint32_t origin = 0;
 	bool ok = true;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	mem = malloc(1000);
 	REQUIRE(mem != NULL);
 	for (size_t i = 0; i < 1000; i++)
@@ -322,7 +305,7 @@ void t_registered_roundtrip(void)
 	CHECK(ok); /* the shadow copy came back into the client's own memory */
 	TEEC_ReleaseSharedMemory(&shm);
 	free(mem);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_short_buffer_registered(void)
@@ -335,7 +318,7 @@ void t_short_buffer_registered(void)
 	uint32_t origin = 0;
 	bool ok = true;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(alloc_shm(&ctx, &shm, 256, TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
 	b = shm.buffer;
 	memset(b, 0x44, 256);
@@ -362,7 +345,7 @@ void t_short_buffer_registered(void)
 	CHECK_HEX(b[72], 0x44);
 	CHECK_HEX(b[7], 0x44);
 	TEEC_ReleaseSharedMemory(&shm);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 struct touch_call {
@@ -399,7 +382,7 @@ void t_zero_copy_allocated(void)
 	uint64_t start;
 	bool seen = false;
 
-	REQUIRE(open_conf(&ctx, &s));
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(alloc_shm(&ctx, &shm, 64 * 1024, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
 	b = shm.buffer;
 	memset(shm.buffer, 0x10, shm.size);
@@ -421,5 +404,5 @@ void t_zero_copy_allocated(void)
 	CHECK_HEX(call.res, TEEC_SUCCESS);
 	CHECK_HEX(b[100], 0x11);
 	TEEC_ReleaseSharedMemory(&shm);
-	close_conf(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
