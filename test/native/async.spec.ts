@@ -8,26 +8,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags as F } from '../../src/core/constants';
 import { TeecError, TeecStateError } from '../../src/core/errors';
-import type { ContextHandle, SessionHandle } from '../../src/core/backend';
-import { setWorkerPoolOptions, type NativeBackend } from '../../src/core/native';
+import type { SessionHandle } from '../../src/core/backend';
+import { setWorkerPoolOptions } from '../../src/core/native';
 import { CONF, PrivateSim, until } from '../support/simulator';
 
 const sim = new PrivateSim();
-let backend: NativeBackend;
-let context: ContextHandle;
-
-beforeAll(async () => {
-  backend = sim.backend();
-  context = await backend.initializeContext(null);
-});
-afterAll(async () => {
-  await backend.finalizeContext(context);
-  sim.stop();
-});
-
-const open = async (): Promise<SessionHandle> => (await backend.openSession(context, CONF.uuid.multi as never, 0, null, null)).session;
+const fixture = sim.useContext();
+const open = fixture.open;
 const wait = (session: SessionHandle, ms: number, masked: boolean, signal?: AbortSignal) =>
-  backend.invokeCommand(session, masked ? CONF.CONF_CMD_WAIT_MASKED : CONF.CONF_CMD_WAIT_UNMASKED, [{ type: T.VALUE_INPUT, a: ms, b: 0 }, { type: T.VALUE_OUTPUT, a: 0, b: 0 }], signal);
+  fixture.backend.invokeCommand(session, masked ? CONF.CONF_CMD_WAIT_MASKED : CONF.CONF_CMD_WAIT_UNMASKED, [{ type: T.VALUE_INPUT, a: ms, b: 0 }, { type: T.VALUE_OUTPUT, a: 0, b: 0 }], signal);
 const settled = <V>(p: Promise<V>) => p.then((value) => ({ ok: true as const, value, at: Date.now() }), (error: unknown) => ({ ok: false as const, error: error as TeecError, at: Date.now() }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,7 +28,7 @@ describe('off the JS thread', () => {
     await wait(s, 600, true);
     clearInterval(timer);
     expect(ticks).toBeGreaterThanOrEqual(30);
-    await backend.closeSession(s);
+    await fixture.backend.closeSession(s);
   });
 
   it("does not hold Node's thread pool: fs and crypto finish while 10 TA waits are in flight", async () => {
@@ -47,7 +36,7 @@ describe('off the JS thread', () => {
     const started = Date.now();
     const waits = sessions.map((s) => wait(s, 2500, true));
     await sleep(100);
-    expect(backend.stats().threads).toBeGreaterThanOrEqual(10);
+    expect(fixture.backend.stats().threads).toBeGreaterThanOrEqual(10);
     const work = [
       ...Array.from({ length: 8 }, () => new Promise<Buffer>((res, rej) => crypto.pbkdf2('pw', 'salt', 1000, 32, 'sha256', (e, k) => (e ? rej(e) : res(k))))),
       ...Array.from({ length: 8 }, () => fs.promises.readFile(__filename)),
@@ -56,7 +45,7 @@ describe('off the JS thread', () => {
     const workDone = Date.now() - started;
     await Promise.all(waits);
     expect(workDone).toBeLessThan(2000);
-    await Promise.all(sessions.map((s) => backend.closeSession(s)));
+    await Promise.all(sessions.map((s) => fixture.backend.closeSession(s)));
   });
 
   it('runs many calls at once across sessions', async () => {
@@ -64,7 +53,7 @@ describe('off the JS thread', () => {
     const t0 = Date.now();
     await Promise.all(sessions.map((s) => wait(s, 400, true)));
     expect(Date.now() - t0).toBeLessThan(1500); // not 6 × 400 ms one after another
-    await Promise.all(sessions.map((s) => backend.closeSession(s)));
+    await Promise.all(sessions.map((s) => fixture.backend.closeSession(s)));
   });
 });
 
@@ -73,10 +62,10 @@ describe('cancellation', () => {
     const s = await open();
     const controller = new AbortController();
     controller.abort();
-    const r = await settled(backend.invokeCommand(s, CONF.CONF_CMD_NOP, null, controller.signal));
+    const r = await settled(fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null, controller.signal));
     expect(r.ok).toBe(false);
     expect(r.ok || [r.error.code, r.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.API]);
-    await backend.closeSession(s);
+    await fixture.backend.closeSession(s);
   });
 
   it('cancels a queued call before it reaches the TEE', async () => {
@@ -84,29 +73,29 @@ describe('cancellation', () => {
     const victim = await open();
     setWorkerPoolOptions({ maxThreads: 1 });
     try {
-      await until(() => backend.stats().threads <= 8, 100).catch(() => undefined);
+      await until(() => fixture.backend.stats().threads <= 8, 100).catch(() => undefined);
       // Occupy every thread the pool may use, so the next call waits in the queue.
-      const threads = backend.stats().threads;
+      const threads = fixture.backend.stats().threads;
       const blockers = [wait(busy, 400, true)];
       const extra = await Promise.all(Array.from({ length: Math.max(0, threads - 1) }, open));
       for (const s of extra) blockers.push(wait(s, 400, true));
       await sleep(50);
       const controller = new AbortController();
-      const call = settled(backend.invokeCommand(victim, CONF.CONF_CMD_TRANSFORM, [{ type: T.VALUE_INPUT, a: 1, b: 1 }], controller.signal));
+      const call = settled(fixture.backend.invokeCommand(victim, CONF.CONF_CMD_TRANSFORM, [{ type: T.VALUE_INPUT, a: 1, b: 1 }], controller.signal));
       controller.abort();
       const r = await call;
       expect(r.ok || [r.error.code, r.error.origin, r.error.message]).toEqual([RC.TEEC_ERROR_CANCEL, O.API, expect.stringContaining('before it reached the TEE')]);
       await Promise.all(blockers);
-      await Promise.all(extra.map((s) => backend.closeSession(s)));
+      await Promise.all(extra.map((s) => fixture.backend.closeSession(s)));
     } finally {
       setWorkerPoolOptions({ maxThreads: 512 });
     }
     // The TA never saw the cancelled command.
     const record = new Uint8Array(256);
-    await backend.invokeCommand(victim, CONF.CONF_CMD_GET_RECORD, [{ type: T.MEMREF_TEMP_OUTPUT, buffer: record }]);
+    await fixture.backend.invokeCommand(victim, CONF.CONF_CMD_GET_RECORD, [{ type: T.MEMREF_TEMP_OUTPUT, buffer: record }]);
     expect(new DataView(record.buffer).getUint32(0, true)).toBe(0);
-    await backend.closeSession(busy);
-    await backend.closeSession(victim);
+    await fixture.backend.closeSession(busy);
+    await fixture.backend.closeSession(victim);
   });
 
   it('sends TEEC_RequestCancellation to a running call; the TA that unmasked it returns CANCEL (origin TRUSTED_APP)', async () => {
@@ -119,7 +108,7 @@ describe('cancellation', () => {
     const r = await call;
     expect(r.ok || [r.error.code, r.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.TRUSTED_APP]);
     expect(r.at - t0).toBeLessThan(3000);
-    await backend.closeSession(s);
+    await fixture.backend.closeSession(s);
   });
 
   it('lets a masked call run to completion and resolve', async () => {
@@ -132,7 +121,7 @@ describe('cancellation', () => {
     const r = await call;
     expect(r.ok).toBe(true);
     expect(r.at - t0).toBeGreaterThanOrEqual(390);
-    await backend.closeSession(s);
+    await fixture.backend.closeSession(s);
   });
 });
 
@@ -141,66 +130,66 @@ describe('closing under calls in flight', () => {
     const s = await open();
     const call = settled(wait(s, 10000, false));
     await sleep(100);
-    const closed = backend.closeSession(s).then(() => Date.now());
+    const closed = fixture.backend.closeSession(s).then(() => Date.now());
     const r = await call;
     const closedAt = await closed;
     expect(r.ok || [r.error.code, r.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.TRUSTED_APP]);
     expect(closedAt).toBeGreaterThanOrEqual(r.at);
-    const after = await settled(backend.invokeCommand(s, CONF.CONF_CMD_NOP, null));
+    const after = await settled(fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null));
     expect(after.ok || after.error).toBeInstanceOf(TeecStateError);
   });
 
   it('releaseSharedMemory waits for the call using the block; JS loses its view at once', async () => {
     const s = await open();
-    const shm = backend.allocateSharedMemory(context, 4096, F.INOUT);
-    const call = settled(backend.invokeCommand(s, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_WHOLE, shm }, { type: T.VALUE_INPUT, a: 300, b: 0 }]));
+    const shm = fixture.backend.allocateSharedMemory(fixture.context, 4096, F.INOUT);
+    const call = settled(fixture.backend.invokeCommand(s, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_WHOLE, shm }, { type: T.VALUE_INPUT, a: 300, b: 0 }]));
     await sleep(50);
-    const released = backend.releaseSharedMemory(shm).then(() => Date.now());
+    const released = fixture.backend.releaseSharedMemory(shm).then(() => Date.now());
     expect(shm.buffer.length).toBe(0);
     const r = await call;
     expect(r.ok).toBe(true); // TOUCH waits masked: it ran to completion on live memory
     expect(await released).toBeGreaterThanOrEqual(r.at);
-    const reuse = await settled(backend.invokeCommand(s, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_WHOLE, shm }]));
+    const reuse = await settled(fixture.backend.invokeCommand(s, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_WHOLE, shm }]));
     expect(reuse.ok || reuse.error).toBeInstanceOf(TeecStateError);
-    await backend.closeSession(s);
+    await fixture.backend.closeSession(s);
   });
 
   it('finalizeContext closes sessions and releases blocks first, cancelling what runs', async () => {
-    const ctx = await backend.initializeContext(null);
-    const { session: s } = await backend.openSession(ctx, CONF.uuid.multi as never, 0, null, null);
-    const shm = backend.allocateSharedMemory(ctx, 64, F.INOUT);
+    const ctx = await fixture.backend.initializeContext(null);
+    const { session: s } = await fixture.backend.openSession(ctx, CONF.uuid.multi as never, 0, null, null);
+    const shm = fixture.backend.allocateSharedMemory(ctx, 64, F.INOUT);
     const before = sim.status()!.sessions;
     const call = settled(wait(s, 10000, false));
     await sleep(100);
-    await backend.finalizeContext(ctx);
+    await fixture.backend.finalizeContext(ctx);
     const r = await call;
     expect(r.ok || r.error.code).toBe(RC.TEEC_ERROR_CANCEL);
     expect(shm.buffer.length).toBe(0);
     await until(() => sim.status()!.sessions === before - 1, 3000, 'the daemon to drop the session');
     for (const late of [
-      settled(backend.invokeCommand(s, CONF.CONF_CMD_NOP, null)),
-      settled(backend.openSession(ctx, CONF.uuid.multi as never, 0, null, null)),
-      settled(Promise.resolve().then(() => backend.allocateSharedMemory(ctx, 8, F.INPUT))),
+      settled(fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null)),
+      settled(fixture.backend.openSession(ctx, CONF.uuid.multi as never, 0, null, null)),
+      settled(Promise.resolve().then(() => fixture.backend.allocateSharedMemory(ctx, 8, F.INPUT))),
     ]) {
       const x = await late;
       expect(x.ok || x.error).toBeInstanceOf(TeecStateError);
     }
-    await backend.finalizeContext(ctx); // twice: a no-op
+    await fixture.backend.finalizeContext(ctx); // twice: a no-op
   });
 
   it('finalizeContext while a session is opening closes it as soon as it opens', async () => {
-    const ctx = await backend.initializeContext(null);
-    const opening = settled(backend.openSession(ctx, CONF.uuid.multi as never, 0, null, null));
-    await backend.finalizeContext(ctx);
+    const ctx = await fixture.backend.initializeContext(null);
+    const opening = settled(fixture.backend.openSession(ctx, CONF.uuid.multi as never, 0, null, null));
+    await fixture.backend.finalizeContext(ctx);
     const r = await opening;
     // Either the open was cancelled before it started, or it opened and was closed again.
     if (!r.ok) expect(r.error).toBeInstanceOf(TeecError);
-    expect(backend.stats().contexts).toBe(1); // only the suite's own context is left
+    expect(fixture.backend.stats().contexts).toBe(1); // only the suite's own context is left
   });
 });
 
 describe('polling the event loop for short calls', () => {
-  const stats = () => backend.stats();
+  const stats = () => fixture.backend.stats();
   const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : os.cpus().length >= 2 ? 500 : 0;
   afterAll(() => setWorkerPoolOptions({ pollMicros: expectedDefault }));
 
@@ -218,20 +207,20 @@ describe('polling the event loop for short calls', () => {
     const s = await open();
     setWorkerPoolOptions({ pollMicros: 500 });
     const before = stats().polledMillis;
-    for (let i = 0; i < 300; i++) await backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    for (let i = 0; i < 300; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
     const polled = stats().polledMillis - before;
     expect(polled).toBeGreaterThan(0);
     setWorkerPoolOptions({ pollMicros: 0 });
     const off = stats().polledMillis;
-    for (let i = 0; i < 300; i++) await backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    for (let i = 0; i < 300; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
     expect(stats().polledMillis).toBe(off);
-    await backend.closeSession(s);
+    await fixture.backend.closeSession(s);
   });
 
   it('a TA that waits costs at most one bounded polling window per call, and timers keep firing', async () => {
     const s = await open();
     setWorkerPoolOptions({ pollMicros: 500 });
-    for (let i = 0; i < 50; i++) await backend.invokeCommand(s, CONF.CONF_CMD_NOP, null); // short calls: polling is on
+    for (let i = 0; i < 50; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null); // short calls: polling is on
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const before = stats().polledMillis;
@@ -245,7 +234,7 @@ describe('polling the event loop for short calls', () => {
     // for the loop iteration that notices the deadline.
     expect(polled).toBeLessThan(5 * 0.5 + 2);
     expect(ticks).toBeGreaterThanOrEqual(20);
-    await backend.closeSession(s);
+    await fixture.backend.closeSession(s);
   });
 
   it('a worker thread terminated while short invokes are in flight (loop polling, timer armed) exits cleanly', async () => {

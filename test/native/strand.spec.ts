@@ -5,24 +5,12 @@
  */
 import { ParamType as T, ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
 import type { TeecError } from '../../src/core/errors';
-import type { ContextHandle, SessionHandle } from '../../src/core/backend';
-import type { NativeBackend } from '../../src/core/native';
+import type { SessionHandle } from '../../src/core/backend';
 import { CONF, PrivateSim } from '../support/simulator';
 
 const sim = new PrivateSim();
-let backend: NativeBackend;
-let context: ContextHandle;
-
-beforeAll(async () => {
-  backend = sim.backend();
-  context = await backend.initializeContext(null);
-});
-afterAll(async () => {
-  await backend.finalizeContext(context);
-  sim.stop();
-});
-
-const open = async (): Promise<SessionHandle> => (await backend.openSession(context, CONF.uuid.multi as never, 0, null, null)).session;
+const fixture = sim.useContext();
+const open = fixture.open;
 const settled = <V>(p: Promise<V>) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error: error as TeecError }));
 const RECORD = 16 + 4 * 24;
 /** invoke_count, cmd and params[0].a of a conf_record. */
@@ -31,11 +19,11 @@ const readRecord = (bytes: Uint8Array) => {
   return { count: view.getUint32(0, true), cmd: view.getUint32(4, true), a0: view.getUint32(16, true) };
 };
 const getRecord = (s: SessionHandle, buffer: Uint8Array, signal?: AbortSignal) =>
-  backend.invokeCommand(s, CONF.CONF_CMD_GET_RECORD, [{ type: T.MEMREF_TEMP_OUTPUT, buffer }], signal);
+  fixture.backend.invokeCommand(s, CONF.CONF_CMD_GET_RECORD, [{ type: T.MEMREF_TEMP_OUTPUT, buffer }], signal);
 const transform = (s: SessionHandle, a: number, signal?: AbortSignal) =>
-  backend.invokeCommand(s, CONF.CONF_CMD_TRANSFORM, [{ type: T.VALUE_INPUT, a, b: 0 }], signal);
+  fixture.backend.invokeCommand(s, CONF.CONF_CMD_TRANSFORM, [{ type: T.VALUE_INPUT, a, b: 0 }], signal);
 const waitMs = (s: SessionHandle, ms: number, masked: boolean, signal?: AbortSignal) =>
-  backend.invokeCommand(s, masked ? CONF.CONF_CMD_WAIT_MASKED : CONF.CONF_CMD_WAIT_UNMASKED, [{ type: T.VALUE_INPUT, a: ms, b: 0 }], signal);
+  fixture.backend.invokeCommand(s, masked ? CONF.CONF_CMD_WAIT_MASKED : CONF.CONF_CMD_WAIT_UNMASKED, [{ type: T.VALUE_INPUT, a: ms, b: 0 }], signal);
 
 describe('per-session strands', () => {
   it('runs invokes queued without waiting in the order they were made', async () => {
@@ -50,7 +38,7 @@ describe('per-session strands', () => {
     }
     await Promise.all(calls);
     records.forEach((bytes, i) => expect(readRecord(bytes)).toEqual({ count: i + 1, cmd: CONF.CONF_CMD_TRANSFORM, a0: i }));
-    await backend.closeSession(s);
+    await fixture.backend.closeSession(s);
   });
 
   it('never lets a queued invoke aborted before it starts reach the TA', async () => {
@@ -67,7 +55,7 @@ describe('per-session strands', () => {
     await next;
     // The strand went on with the call after it; the TA saw the wait, not the aborted transform.
     expect(readRecord(after)).toEqual({ count: 1, cmd: CONF.CONF_CMD_WAIT_MASKED, a0: 300 });
-    await backend.closeSession(s);
+    await fixture.backend.closeSession(s);
   });
 
   it('closeSession cancels the running invoke and everything queued behind it', async () => {
@@ -76,7 +64,7 @@ describe('per-session strands', () => {
     const queued = Array.from({ length: 5 }, (_, i) => settled(transform(s, i)));
     await new Promise((r) => setTimeout(r, 100));
     const t0 = Date.now();
-    await backend.closeSession(s);
+    await fixture.backend.closeSession(s);
     expect(Date.now() - t0).toBeLessThan(3000);
     const r = await running;
     expect(r.ok || [r.error.code, r.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.TRUSTED_APP]);
@@ -91,7 +79,7 @@ describe('per-session strands', () => {
     for (let i = 0; i < 20; i++) await transform(fast, i);
     expect(Date.now() - t0).toBeLessThan(700);
     await long;
-    await backend.closeSession(slow);
-    await backend.closeSession(fast);
+    await fixture.backend.closeSession(slow);
+    await fixture.backend.closeSession(fast);
   });
 });

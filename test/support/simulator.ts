@@ -115,6 +115,37 @@ export class PrivateSim {
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+
+  /**
+   * For a test file: a native backend and one context on this daemon, opened in beforeAll;
+   * afterAll finalizes the context and stops the daemon. `open()` opens a session on the
+   * multi-instance conformance TA.
+   */
+  useContext(): { readonly backend: NativeBackend; readonly context: ContextHandle; open(): Promise<SessionHandle> } {
+    let backend: NativeBackend | undefined;
+    let context: ContextHandle | undefined;
+    beforeAll(async () => {
+      backend = this.backend();
+      context = await backend.initializeContext(null);
+    });
+    afterAll(async () => {
+      if (backend && context) await backend.finalizeContext(context);
+      this.stop();
+    });
+    const ready = <T>(x: T | undefined): T => {
+      if (x === undefined) throw new Error('useContext: used before beforeAll ran');
+      return x;
+    };
+    return {
+      get backend() {
+        return ready(backend);
+      },
+      get context() {
+        return ready(context);
+      },
+      open: async () => (await ready(backend).openSession(ready(context), CONF.uuid.multi as never, 0, null, null)).session,
+    };
+  }
 }
 
 /** True if a process with this pid exists. */
