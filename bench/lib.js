@@ -1,6 +1,7 @@
 'use strict';
 // Shared pieces of the benchmark suite: timing, the C benchmarks, the machine, tables.
 const { execFileSync } = require('node:child_process');
+const { lastValueFrom, tap } = require('rxjs');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -24,7 +25,6 @@ async function timeAsync(fn, iterations, warmup = Math.min(100, iterations)) {
  * first output.
  */
 async function steadyRate(source$, skip = 16) {
-  const { lastValueFrom, tap } = require('rxjs');
   let outputs = 0;
   let bytes = 0;
   let tSkip = 0n;
