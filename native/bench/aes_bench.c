@@ -3,7 +3,7 @@
  * aes_stream TA on the simulator — what the TypeScript teecInvoke pipeline is
  * measured against.
  *
- *   aes-bench [--json] [--quick] [--rounds N] [--bin-dir DIR] [--ta-dir DIR]
+ *   aes-bench [--json] [--quick] [--rounds N] [--chunk BYTES] [--bin-dir DIR] [--ta-dir DIR]
  *
  * For chunk sizes of 64 KiB, 256 KiB, 1 MiB and 4 MiB:
  *   ta_ctr_shm    one allocated shared memory block, a PARTIAL_INOUT window
@@ -321,11 +321,26 @@ static TEEC_Result measure(struct bench *b, size_t c, bool quick, unsigned round
 	return res;
 }
 
+/* 1 + the index of the chunk size named by arg in chunk_sizes, or 0 if none. */
+static size_t chunk_index(const char *arg)
+{
+	char *end;
+	unsigned long long v = strtoull(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0')
+		return 0;
+	for (size_t c = 0; c < N_CHUNKS; c++)
+		if (v == chunk_sizes[c])
+			return c + 1;
+	return 0;
+}
+
 /* ---- output ---- */
 
 static void print_results(bool json, unsigned rounds, struct result r[M_COUNT][N_CHUNKS])
 {
 	char cpu[256];
+	bool first = true;
 
 	bench_cpu_model(cpu, sizeof(cpu));
 	if (json) {
@@ -337,12 +352,16 @@ static void print_results(bool json, unsigned rounds, struct result r[M_COUNT][N
 		putchar('"');
 		printf(",\"results\":[");
 		for (int m = 0; m < M_COUNT; m++)
-			for (size_t c = 0; c < N_CHUNKS; c++)
+			for (size_t c = 0; c < N_CHUNKS; c++) {
+				if (r[m][c].chunk == 0) /* not measured (--chunk) */
+					continue;
 				printf("%s{\"name\":\"%s\",\"chunk\":%zu,\"bytes\":%llu,"
 				       "\"seconds\":%.6f,\"mib_per_s\":%.1f}",
-				       m || c ? "," : "", method_names[m], r[m][c].chunk,
+				       first ? "" : ",", method_names[m], r[m][c].chunk,
 				       (unsigned long long)r[m][c].bytes, r[m][c].seconds,
 				       mib_s(&r[m][c]));
+				first = false;
+			}
 		printf("]}\n");
 		return;
 	}
@@ -355,6 +374,8 @@ static void print_results(bool json, unsigned rounds, struct result r[M_COUNT][N
 	for (size_t c = 0; c < N_CHUNKS; c++) {
 		double evp = mib_s(&r[M_EVP_CTR][c]);
 
+		if (r[M_TA_CTR_SHM][c].chunk == 0) /* not measured (--chunk) */
+			continue;
 		printf("%-12zu", chunk_sizes[c]);
 		for (int m = 0; m < M_COUNT; m++)
 			printf(" %12.1f", mib_s(&r[m][c]));
@@ -418,6 +439,7 @@ int main(int argc, char **argv)
 	static struct result r[M_COUNT][N_CHUNKS];
 	bool json = false, quick = false, own_daemon = false;
 	unsigned long rounds = 3;
+	size_t only_chunk = 0; /* 0: every size in chunk_sizes */
 	struct bench b;
 	TEEC_Result res;
 	int rc = 0;
@@ -435,14 +457,21 @@ int main(int argc, char **argv)
 				fprintf(stderr, "aes-bench: --rounds takes 1..100\n");
 				return 2;
 			}
+		} else if (!strcmp(argv[i], "--chunk") && i + 1 < argc) {
+			only_chunk = chunk_index(argv[++i]);
+			if (only_chunk == 0) {
+				fprintf(stderr, "aes-bench: --chunk takes one of 65536, 262144, 1048576, "
+						"4194304\n");
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--bin-dir") && i + 1 < argc) {
 			bin_dir = argv[++i];
 		} else if (!strcmp(argv[i], "--ta-dir") && i + 1 < argc) {
 			ta_dir = argv[++i];
 		} else {
 			fprintf(stderr,
-				"usage: aes-bench [--json] [--quick] [--rounds N] [--bin-dir DIR] "
-				"[--ta-dir DIR]\n");
+				"usage: aes-bench [--json] [--quick] [--rounds N] [--chunk BYTES] "
+				"[--bin-dir DIR] [--ta-dir DIR]\n");
 			return 2;
 		}
 	}
@@ -456,7 +485,8 @@ int main(int argc, char **argv)
 	}
 	res = bench_open(&b);
 	for (size_t c = 0; c < N_CHUNKS && res == TEEC_SUCCESS; c++)
-		res = measure(&b, c, quick, (unsigned)rounds, r);
+		if (only_chunk == 0 || only_chunk == c + 1)
+			res = measure(&b, c, quick, (unsigned)rounds, r);
 	bench_close(&b);
 	if (res != TEEC_SUCCESS) {
 		fprintf(stderr, "aes-bench: failed: 0x%08x\n", (unsigned)res);
