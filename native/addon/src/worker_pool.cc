@@ -97,6 +97,8 @@ void WorkerPool::StartThreadLocked() {
 }
 
 void* WorkerPool::ThreadMain(void* self) {
+  // Named so that top -H, perf and /proc/<pid>/task tell the TEE call threads apart.
+  pthread_setname_np(pthread_self(), "rx-teec-call");
   static_cast<WorkerPool*>(self)->WorkerLoop();
   return nullptr;
 }
