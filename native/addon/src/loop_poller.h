@@ -10,10 +10,12 @@
 // completion is due. If that is far enough ahead, it lets the loop sleep and arms a timerfd to
 // wake it a little before (the wake-up then overlaps the TA's work), and polls from there; the
 // JS thread spends little CPU, and a TA that computes is not slowed by a spinning neighbour.
-// With calls queued back to back (a stream at depth 2) the next completion is expected one
-// call's time at the TEE after the previous one (the round trip of a queued call includes its
-// wait). Bounded: polling stops at the completion or past the expected time by a margin; calls
-// expected to take longer than the budget are never polled for.
+// Only the last call in flight is polled for: with another queued behind it (a stream at depth
+// 2) the TEE stays busy through the completion and JS has a whole call's time to answer. When
+// the call left was queued behind the one that just returned, it is expected one call's time at
+// the TEE later (the time between back-to-back completions; the round trip of a queued call
+// includes its wait). Bounded: polling stops at the completion or past the expected time by a
+// margin; calls expected to take longer than the budget are never polled for.
 #ifndef RX_TEEC_LOOP_POLLER_H
 #define RX_TEEC_LOOP_POLLER_H
 
