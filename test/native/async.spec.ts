@@ -190,7 +190,7 @@ describe('closing under calls in flight', () => {
 
 describe('polling the event loop for short calls', () => {
   const stats = () => fixture.backend.stats();
-  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : os.cpus().length >= 2 ? 500 : 0;
+  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : os.cpus().length >= 2 ? 100 : 0;
   afterAll(() => setWorkerPoolOptions({ pollMicros: expectedDefault }));
 
   it('is on by default with two or more CPUs, tunable, and checks its option', () => {

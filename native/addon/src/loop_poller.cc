@@ -27,7 +27,7 @@ constexpr uint64_t kTailNs = 60000;
 
 }  // namespace
 
-uint32_t LoopPoller::DefaultBudgetMicros() { return BusyWaitBudgetMicros("RX_TEEC_POLL_MICROS", 500); }
+uint32_t LoopPoller::DefaultBudgetMicros() { return BusyWaitBudgetMicros("RX_TEEC_POLL_MICROS", 100); }
 
 bool LoopPoller::Init(napi_env env) {
   budget_ns_ = static_cast<uint64_t>(DefaultBudgetMicros()) * 1000u;
@@ -112,8 +112,7 @@ bool LoopPoller::Eligible(uint64_t expected_ns) const {
 // Only the last call in flight is polled for. With another queued behind it (a stream at depth
 // 2) the TEE goes on with that one when it returns, and JS has that call's whole time at the TEE
 // to answer: a late wake-up costs nothing there, while a spinning loop thread takes CPU from the
-// TA (measured on 2 vCPUs: AES-CTR 1 MiB streams at depth 2 ran 10-25% faster without it, TOUCH
-// streams no slower).
+// TA.
 void LoopPoller::OnSubmit(uint64_t now_ns) {
   ++in_flight_;
   if (in_flight_ == 1) {

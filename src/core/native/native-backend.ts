@@ -399,8 +399,10 @@ export class NativeBackend implements Backend {
  * call). Adaptive: only for calls expected (from recent ones) to take less than the budget, and
  * only around the expected completion — a timer wakes the loop shortly before it, polling stops
  * shortly after; calls that take longer cost no polling. The price is CPU on the JS thread while
- * short invokes are in flight (most of it for calls under ~120 µs, which are polled throughout).
- * Default 500, 0 on a single CPU, or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
+ * short invokes are in flight (calls under ~120 µs are polled throughout), and a TA that computes
+ * on the other CPU may run slower beside a polling thread, which is why the default is low.
+ * Only the last call in flight is polled for: calls queued behind it keep the TEE busy anyway.
+ * Default 100, 0 on a single CPU, or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
  * @example setWorkerPoolOptions({ maxThreads: 64, pollMicros: 0 })
  */
 export function setWorkerPoolOptions(options: { maxThreads?: number; spinMicros?: number; pollMicros?: number }): void {
