@@ -83,13 +83,19 @@ function median(xs) {
 }
 
 /**
- * Runs each named measure ROUNDS times, interleaved (a, b, c, a, b, c, ...) so that drift in the
- * machine's load hits them alike. A measure returns a number or an object of numbers; the result
- * holds the median of each (field by field for objects).
+ * Runs each named measure ROUNDS times, interleaved so that drift in the machine's load hits them
+ * alike, in an order rotated each round (a b c, b c a, c a b, ...) so that no measure always runs
+ * in the same place (e.g. right after a C benchmark's process and its TA host exit). A measure returns
+ * a number or an object of numbers; the result holds the median of each (field by field for
+ * objects).
  */
 async function interleaved(measures) {
   const samples = Object.fromEntries(Object.keys(measures).map((k) => [k, []]));
-  for (let r = 0; r < ROUNDS; r++) for (const [k, run] of Object.entries(measures)) samples[k].push(await run());
+  const entries = Object.entries(measures);
+  for (let r = 0; r < ROUNDS; r++) {
+    const shift = r % entries.length;
+    for (const [k, run] of [...entries.slice(shift), ...entries.slice(0, shift)]) samples[k].push(await run());
+  }
   const reduce = (xs) =>
     typeof xs[0] === 'number' ? median(xs) : Object.fromEntries(Object.keys(xs[0]).map((f) => [f, median(xs.map((x) => x[f]))]));
   return Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, reduce(xs)]));
