@@ -21,6 +21,16 @@ const settled = <V>(p: Promise<V>) => p.then((value) => ({ ok: true as const, va
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('off the JS thread', () => {
+  it('runs calls on threads of its own, named rx-teec-call (not the JS thread, not the libuv pool)', async () => {
+    const s = await open();
+    const threadNames = () => fs.readdirSync('/proc/self/task').map((tid) => fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim());
+    const pending = wait(s, 300, true);
+    await sleep(100);
+    expect(threadNames()).toContain('rx-teec-call');
+    await pending;
+    await fixture.backend.closeSession(s);
+  });
+
   it('keeps timers firing while a TA waits', async () => {
     const s = await open();
     let ticks = 0;
