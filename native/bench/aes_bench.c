@@ -32,9 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aes_stream_ta.h"
+#include "aes_stream_client.h"
 #include "bench_common.h"
-#include "tee_client_api.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)
@@ -89,32 +88,15 @@ static TEEC_Result invoke(TEEC_Session *s, uint32_t cmd, TEEC_Operation *op)
 static TEEC_Result setup_session(TEEC_Session *s, uint32_t mode, uint32_t start_cmd)
 {
 	uint8_t blob[AES_STREAM_BLOB_MAX_SIZE], iv[AES_STREAM_CTR_IV_SIZE];
-	TEEC_Operation op;
+	size_t blob_len = sizeof(blob), iv_len = sizeof(iv);
 	TEEC_Result r;
 
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
-					 TEEC_NONE);
-	op.params[0].value.a = 128;
-	op.params[0].value.b = mode;
-	op.params[1].tmpref.buffer = blob;
-	op.params[1].tmpref.size = sizeof(blob);
-	r = invoke(s, AES_STREAM_CMD_GENERATE_KEY, &op);
-	if (r != TEEC_SUCCESS)
-		return r;
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
-	op.params[0].tmpref.buffer = iv;
-	op.params[0].tmpref.size = sizeof(iv);
-	r = invoke(s, AES_STREAM_CMD_START_ENCRYPT, &op);
+	r = aes_generate(s, 128, mode, blob, &blob_len);
+	if (r == TEEC_SUCCESS)
+		r = aes_start_encrypt(s, iv, &iv_len, NULL, 0);
 	if (r != TEEC_SUCCESS || start_cmd == AES_STREAM_CMD_START_ENCRYPT)
 		return r;
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
-	op.params[0].tmpref.buffer = iv;
-	op.params[0].tmpref.size = mode == AES_STREAM_MODE_GCM ? AES_STREAM_GCM_IV_SIZE
-							       : AES_STREAM_CTR_IV_SIZE;
-	return invoke(s, start_cmd, &op);
+	return aes_start_decrypt(s, iv, iv_len, NULL, 0);
 }
 
 /* One CTR chunk at stream offset off, from shm or the temporary buffer. */
@@ -122,17 +104,14 @@ static TEEC_Result ctr_chunk(struct bench *b, bool shared, size_t n, uint64_t of
 {
 	TEEC_Operation op;
 
+	if (!shared)
+		return aes_ctr(&b->ctr, b->tmp, n, off);
 	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(shared ? TEEC_MEMREF_PARTIAL_INOUT : TEEC_MEMREF_TEMP_INOUT,
-					 TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE);
-	if (shared) {
-		op.params[0].memref.parent = &b->shm;
-		op.params[0].memref.offset = 0;
-		op.params[0].memref.size = n;
-	} else {
-		op.params[0].tmpref.buffer = b->tmp;
-		op.params[0].tmpref.size = n;
-	}
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
+					 TEEC_NONE);
+	op.params[0].memref.parent = &b->shm;
+	op.params[0].memref.offset = 0;
+	op.params[0].memref.size = n;
 	op.params[1].value.a = (uint32_t)off;
 	op.params[1].value.b = (uint32_t)(off >> 32);
 	return invoke(&b->ctr, AES_STREAM_CMD_CTR_CHUNK, &op);
@@ -196,6 +175,7 @@ static TEEC_Result run_gcm(struct bench *b, size_t chunk, bool quick, struct res
 	TEEC_Session enc;
 	TEEC_Operation op;
 	uint8_t iv[AES_STREAM_GCM_IV_SIZE], blob[AES_STREAM_BLOB_MAX_SIZE];
+	size_t iv_len = sizeof(iv), blob_len = sizeof(blob);
 	uint32_t origin;
 	TEEC_Result res;
 	double t0;
@@ -209,22 +189,9 @@ static TEEC_Result run_gcm(struct bench *b, size_t chunk, bool quick, struct res
 		free(frame);
 		return res;
 	}
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
-					 TEEC_NONE);
-	op.params[0].value.a = 128;
-	op.params[0].value.b = AES_STREAM_MODE_GCM;
-	op.params[1].tmpref.buffer = blob;
-	op.params[1].tmpref.size = sizeof(blob);
-	res = invoke(&enc, AES_STREAM_CMD_GENERATE_KEY, &op);
-	if (res == TEEC_SUCCESS) {
-		memset(&op, 0, sizeof(op));
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE,
-						 TEEC_NONE);
-		op.params[0].tmpref.buffer = iv;
-		op.params[0].tmpref.size = sizeof(iv);
-		res = invoke(&enc, AES_STREAM_CMD_START_ENCRYPT, &op);
-	}
+	res = aes_generate(&enc, 128, AES_STREAM_MODE_GCM, blob, &blob_len);
+	if (res == TEEC_SUCCESS)
+		res = aes_start_encrypt(&enc, iv, &iv_len, NULL, 0);
 	if (res == TEEC_SUCCESS) {
 		memset(b->shm.buffer, 0x5a, chunk);
 		memset(&op, 0, sizeof(op));
@@ -237,22 +204,10 @@ static TEEC_Result run_gcm(struct bench *b, size_t chunk, bool quick, struct res
 		memcpy(frame, b->shm.buffer, chunk + TAG);
 	}
 	/* The decrypting session imports the same key and starts the stream. */
-	if (res == TEEC_SUCCESS) {
-		memset(&op, 0, sizeof(op));
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE,
-						 TEEC_NONE);
-		op.params[0].tmpref.buffer = blob;
-		op.params[0].tmpref.size = AES_STREAM_BLOB_SIZE_128;
-		res = invoke(&b->gcm, AES_STREAM_CMD_IMPORT_KEY, &op);
-	}
-	if (res == TEEC_SUCCESS) {
-		memset(&op, 0, sizeof(op));
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_NONE, TEEC_NONE,
-						 TEEC_NONE);
-		op.params[0].tmpref.buffer = iv;
-		op.params[0].tmpref.size = sizeof(iv);
-		res = invoke(&b->gcm, AES_STREAM_CMD_START_DECRYPT, &op);
-	}
+	if (res == TEEC_SUCCESS)
+		res = aes_import(&b->gcm, blob, blob_len);
+	if (res == TEEC_SUCCESS)
+		res = aes_start_decrypt(&b->gcm, iv, iv_len, NULL, 0);
 	TEEC_CloseSession(&enc);
 	if (res == TEEC_SUCCESS)
 		res = gcm_chunk(b, chunk, frame); /* warm-up */

@@ -17,3 +17,9 @@ $(addprefix ta-,$(TAS_NAMES)): ta-%: $(TA_SDK_DIR)/mk/ta_dev_kit.mk
 	$(MAKE) --no-print-directory -C $(NATIVE)/tas/$* \
 		TA_DEV_KIT_DIR=$(TA_SDK_DIR) O=$(OBJ_DIR)/tas/$* TA_OUT_DIR=$(TA_DIR) \
 		CC="$(CC)" TA_CFLAGS_EXTRA="$(TAS_SAN_CFLAGS)" TA_LDFLAGS_EXTRA="$(LDFLAGS_BASE)"
+
+# The aes_stream TA's commands as C calls, for the C tests and the benchmark
+# (a client-side object: built like the simulator's tools, not into a TA).
+AES_STREAM_CLIENT_OBJ := $(OBJ_DIR)/tas/aes_stream/client/aes_stream_client.o
+AES_STREAM_CLIENT_INC := -I$(NATIVE)/tas/aes_stream/include -I$(NATIVE)/tas/aes_stream/client
+$(AES_STREAM_CLIENT_OBJ): CFLAGS_EXTRA := -I$(CLIENT_INCLUDE) $(AES_STREAM_CLIENT_INC)

@@ -7,6 +7,7 @@ TESTS_BIN  := $(TEST_DIR)/conformance
 
 $(TESTS_OBJS): CFLAGS_EXTRA := -I$(CLIENT_INCLUDE) -I$(NATIVE)/tests \
 	-I$(NATIVE)/tas/conformance/include -I$(NATIVE)/tas/demo/include \
+	$(AES_STREAM_CLIENT_INC) \
 	-I$(TA_SDK_DIR)/include \
 	-DTEST_BIN_DIR='"$(BIN_DIR)"' -DTEST_TA_DIR='"$(TA_DIR)"'
 
@@ -14,9 +15,9 @@ $(TESTS_OBJS): CFLAGS_EXTRA := -I$(CLIENT_INCLUDE) -I$(NATIVE)/tests \
 # rest of the tree still builds.
 ifneq ($(wildcard $(NATIVE)/sim/sim.mk),)
 
-$(TESTS_BIN): $(TESTS_OBJS) $(LIB_DIR)/libteec.so.2
+$(TESTS_BIN): $(TESTS_OBJS) $(AES_STREAM_CLIENT_OBJ) $(LIB_DIR)/libteec.so.2
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_BASE) -o $@ $(TESTS_OBJS) $(LIB_DIR)/libteec.so.2 \
+	$(CC) $(LDFLAGS_BASE) -o $@ $(TESTS_OBJS) $(AES_STREAM_CLIENT_OBJ) $(LIB_DIR)/libteec.so.2 \
 		-Wl,-rpath,$(LIB_DIR) -lcrypto -lpthread
 
 .PHONY: check-conformance
