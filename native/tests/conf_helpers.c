@@ -1,6 +1,14 @@
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "conf_helpers.h"
+#include "harness.h"
+
+/* Head start for the doomed call to reach the TA after the child reports. */
+#define IN_TA_MS 500u
 
 TEEC_Result conf_get_record(TEEC_Session *s, struct conf_record *rec)
 {
@@ -44,4 +52,81 @@ TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin)
 	if (origin)
 		*origin = o;
 	return r;
+}
+
+/*
+ * Child: opens a session on `uuid`, reports its TA host pid on report_fd,
+ * then runs `cmd` (a conformance wait) for `ms` and never gets to return.
+ */
+static void doomed_client(int report_fd, const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms)
+{
+	TEEC_Context ctx;
+	TEEC_Session s;
+	TEEC_SharedMemory shm;
+	TEEC_Operation op;
+	uint32_t pid = 0, origin;
+
+	if (TEEC_InitializeContext(NULL, &ctx) != TEEC_SUCCESS ||
+	    h_open(&ctx, &s, uuid, NULL) != TEEC_SUCCESS)
+		_exit(3);
+	/* Shared memory the TA has mapped, to see it released with the host. */
+	memset(&shm, 0, sizeof(shm));
+	shm.size = 64 * 1024;
+	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+	if (TEEC_AllocateSharedMemory(&ctx, &shm) != TEEC_SUCCESS)
+		_exit(4);
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].memref.parent = &shm;
+	if (TEEC_InvokeCommand(&s, CONF_CMD_TOUCH, &op, &origin) != TEEC_SUCCESS ||
+	    conf_instance_info(&s, NULL, NULL, NULL, &pid) != TEEC_SUCCESS)
+		_exit(5);
+	if (write(report_fd, &pid, sizeof(pid)) != sizeof(pid))
+		_exit(6);
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE);
+	op.params[0].value.a = ms;
+	TEEC_InvokeCommand(&s, cmd, &op, &origin);
+	_exit(7);
+}
+
+pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms, uint32_t *ta_pid)
+{
+	int fds[2], status;
+	pid_t child;
+
+	*ta_pid = 0;
+	if (pipe(fds) != 0)
+		return 0;
+	fflush(stdout);
+	child = fork();
+	if (child < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return 0;
+	}
+	if (child == 0) {
+		close(fds[0]);
+		doomed_client(fds[1], uuid, cmd, ms);
+	}
+	close(fds[1]);
+	if (read(fds[0], ta_pid, sizeof(*ta_pid)) != sizeof(*ta_pid) || *ta_pid == 0) {
+		close(fds[0]);
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+		return 0;
+	}
+	close(fds[0]);
+	h_sleep_ms(IN_TA_MS); /* let the wait reach the TA */
+	return child;
+}
+
+uint64_t conf_kill_client(pid_t child)
+{
+	int status = 0;
+
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	return h_now_ms();
 }

@@ -1,6 +1,9 @@
-/* Shortcuts for talking to the conformance TA from tests and the benchmark. */
+/* Shortcuts for talking to the conformance TA from the C tests. */
 #ifndef CONF_HELPERS_H
 #define CONF_HELPERS_H
+
+#include <stdint.h>
+#include <sys/types.h>
 
 #include "conformance_ta.h"
 #include "tee_client_api.h"
@@ -19,5 +22,16 @@ TEEC_Result conf_instance_info(TEEC_Session *s, uint32_t *token, uint32_t *open_
 
 /* Invokes a command with no parameters; returns the result, origin in *origin. */
 TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin);
+
+/*
+ * Forks a client that opens a session on uuid, has 64 KiB of shared memory
+ * mapped in the TA (TOUCH), then runs cmd (a conformance wait) for ms and is
+ * never to return. Returns once the wait has reached the TA: the child's pid
+ * (0 on failure), its TA host's pid in *ta_pid.
+ */
+pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
+			       uint32_t *ta_pid);
+/* SIGKILLs such a client and reaps it (CHECKs it died of it); returns the time of death (ms). */
+uint64_t conf_kill_client(pid_t child);
 
 #endif

@@ -5,10 +5,7 @@
  * its grace period (default 2 s). An instance a live client still uses is
  * never killed.
  */
-#include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "conf_helpers.h"
 #include "tests.h"
@@ -16,87 +13,6 @@
 #define LONG_WAIT_MS 30000u
 /* The daemon's default (RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here). */
 #define GRACE_MS 2000u
-/* Head start for the doomed call to reach the TA after the child reports. */
-#define IN_TA_MS 500u
-
-/*
- * Child: opens a session on `uuid`, reports its TA host pid on report_fd,
- * then runs `cmd` (a conformance wait) for `ms` and never gets to return.
- */
-static void doomed_client(int report_fd, const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms)
-{
-	TEEC_Context ctx;
-	TEEC_Session s;
-	TEEC_SharedMemory shm;
-	TEEC_Operation op;
-	uint32_t pid = 0, origin;
-
-	if (TEEC_InitializeContext(NULL, &ctx) != TEEC_SUCCESS ||
-	    h_open(&ctx, &s, uuid, NULL) != TEEC_SUCCESS)
-		_exit(3);
-	/* Shared memory the TA has mapped, to see it released with the host. */
-	memset(&shm, 0, sizeof(shm));
-	shm.size = 64 * 1024;
-	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
-	if (TEEC_AllocateSharedMemory(&ctx, &shm) != TEEC_SUCCESS)
-		_exit(4);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
-	op.params[0].memref.parent = &shm;
-	if (TEEC_InvokeCommand(&s, CONF_CMD_TOUCH, &op, &origin) != TEEC_SUCCESS ||
-	    conf_instance_info(&s, NULL, NULL, NULL, &pid) != TEEC_SUCCESS)
-		_exit(5);
-	if (write(report_fd, &pid, sizeof(pid)) != sizeof(pid))
-		_exit(6);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE);
-	op.params[0].value.a = ms;
-	TEEC_InvokeCommand(&s, cmd, &op, &origin);
-	_exit(7);
-}
-
-/* Forks a doomed client; returns its pid (0 on failure), its TA pid in *ta_pid. */
-static pid_t start_doomed(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms, uint32_t *ta_pid)
-{
-	int fds[2], status;
-	pid_t child;
-
-	*ta_pid = 0;
-	if (pipe(fds) != 0)
-		return 0;
-	fflush(stdout);
-	child = fork();
-	if (child < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return 0;
-	}
-	if (child == 0) {
-		close(fds[0]);
-		doomed_client(fds[1], uuid, cmd, ms);
-	}
-	close(fds[1]);
-	if (read(fds[0], ta_pid, sizeof(*ta_pid)) != sizeof(*ta_pid) || *ta_pid == 0) {
-		close(fds[0]);
-		kill(child, SIGKILL);
-		waitpid(child, &status, 0);
-		return 0;
-	}
-	close(fds[0]);
-	h_sleep_ms(IN_TA_MS); /* let the wait reach the TA */
-	return child;
-}
-
-/* SIGKILLs the child and reaps it; returns the time of death (ms). */
-static uint64_t kill_client(pid_t child)
-{
-	int status = 0;
-
-	kill(child, SIGKILL);
-	waitpid(child, &status, 0);
-	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	return h_now_ms();
-}
 
 /* The dead client's instance is gone, from the daemon's view and /proc's. */
 static void check_reclaimed(pid_t child, uint32_t ta_pid, int shm_before)
@@ -114,12 +30,12 @@ void t_dead_client_unmasked_wait(void)
 {
 	int shm_before = h_shm_fd_count(h_daemon_pid);
 	uint32_t ta_pid;
-	pid_t child = start_doomed(&conf_uuid, CONF_CMD_WAIT_UNMASKED, LONG_WAIT_MS, &ta_pid);
+	pid_t child = conf_start_doomed_client(&conf_uuid, CONF_CMD_WAIT_UNMASKED, LONG_WAIT_MS, &ta_pid);
 	uint64_t died, took;
 
 	REQUIRE(child > 0);
 	CHECK(h_pid_alive((pid_t)ta_pid));
-	died = kill_client(child);
+	died = conf_kill_client(child);
 	CHECK(h_wait_pid_gone((pid_t)ta_pid, 5000));
 	took = h_now_ms() - died;
 	/* Well before the 30 s wait would end, and before the watchdog's grace:
@@ -135,11 +51,11 @@ void t_dead_client_masked_wait(void)
 {
 	int shm_before = h_shm_fd_count(h_daemon_pid);
 	uint32_t ta_pid;
-	pid_t child = start_doomed(&conf_uuid, CONF_CMD_WAIT_MASKED, LONG_WAIT_MS, &ta_pid);
+	pid_t child = conf_start_doomed_client(&conf_uuid, CONF_CMD_WAIT_MASKED, LONG_WAIT_MS, &ta_pid);
 	uint64_t died, took;
 
 	REQUIRE(child > 0);
-	died = kill_client(child);
+	died = conf_kill_client(child);
 	/* Masked: still running (the call was in the TA, and is not cancelled)... */
 	h_sleep_ms(GRACE_MS / 2);
 	CHECK(h_pid_alive((pid_t)ta_pid));
@@ -198,14 +114,14 @@ void t_dead_client_shared_instance_survives(void)
 	uint64_t died;
 
 	REQUIRE(open_live(&ctx, &live, &token, &pid));
-	child = start_doomed(&conf_sims_uuid, CONF_CMD_WAIT_MASKED, wait_ms, &ta_pid);
+	child = conf_start_doomed_client(&conf_sims_uuid, CONF_CMD_WAIT_MASKED, wait_ms, &ta_pid);
 	if (child <= 0) {
 		TEEC_CloseSession(&live);
 		TEEC_FinalizeContext(&ctx);
 		REQUIRE(child > 0);
 	}
 	CHECK(ta_pid == pid); /* both sessions on one instance */
-	died = kill_client(child);
+	died = conf_kill_client(child);
 	/* Past the grace period, the call still runs and the host lives. */
 	h_sleep_ms(GRACE_MS + 500);
 	CHECK(h_pid_alive((pid_t)pid));
@@ -231,14 +147,14 @@ void t_dead_client_shared_instance_cancel(void)
 	uint64_t died;
 
 	REQUIRE(open_live(&ctx, &live, &token, &pid));
-	child = start_doomed(&conf_sims_uuid, CONF_CMD_WAIT_UNMASKED, LONG_WAIT_MS, &ta_pid);
+	child = conf_start_doomed_client(&conf_sims_uuid, CONF_CMD_WAIT_UNMASKED, LONG_WAIT_MS, &ta_pid);
 	if (child <= 0) {
 		TEEC_CloseSession(&live);
 		TEEC_FinalizeContext(&ctx);
 		REQUIRE(child > 0);
 	}
 	CHECK(ta_pid == pid);
-	died = kill_client(child);
+	died = conf_kill_client(child);
 	check_live_alone(&live, token, pid);
 	CHECK(h_now_ms() - died < GRACE_MS); /* cancelled, not waited out */
 	CHECK(h_pid_alive((pid_t)pid));

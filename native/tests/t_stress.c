@@ -1,9 +1,6 @@
 /* Many threads at once; a client killed in the middle of an invoke. */
 #include <pthread.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "conf_helpers.h"
 #include "tests.h"
@@ -81,43 +78,8 @@ void t_threads_own_sessions(void)
 	TEEC_FinalizeContext(&ctx);
 }
 
-/* Child: opens a session and shared memory, reports the TA pid, waits in the TA. */
-static void doomed_client(int report_fd)
-{
-	TEEC_Context ctx;
-	TEEC_Session s;
-	TEEC_SharedMemory shm;
-	TEEC_Operation op;
-	uint32_t pid = 0, origin;
-
-	if (TEEC_InitializeContext(NULL, &ctx) != TEEC_SUCCESS ||
-	    h_open(&ctx, &s, &conf_uuid, NULL) != TEEC_SUCCESS)
-		_exit(3);
-	memset(&shm, 0, sizeof(shm));
-	shm.size = 256 * 1024;
-	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
-	if (TEEC_AllocateSharedMemory(&ctx, &shm) != TEEC_SUCCESS ||
-	    conf_instance_info(&s, NULL, NULL, NULL, &pid) != TEEC_SUCCESS)
-		_exit(4);
-	if (write(report_fd, &pid, sizeof(pid)) != sizeof(pid))
-		_exit(5);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE);
-	op.params[0].memref.parent = &shm;
-	op.params[1].value.a = KILLED_CLIENT_WAIT_MS;
-	/*
-	 * TOUCH, then a masked wait with the shared memory mapped in the TA. The
-	 * wait is masked, so the dead client's cancellation does not end it: the
-	 * session closes when it returns (or the watchdog reclaims the instance,
-	 * see t_dead_client.c).
-	 */
-	TEEC_InvokeCommand(&s, CONF_CMD_TOUCH, &op, &origin);
-	_exit(6);
-}
-
 void t_client_killed_mid_invoke(void)
 {
-	int fds[2], status;
 	uint32_t ta_pid = 0;
 	pid_t child;
 	int shm_before, shm_after;
@@ -126,31 +88,20 @@ void t_client_killed_mid_invoke(void)
 	bool listed = false;
 
 	shm_before = h_shm_fd_count(h_daemon_pid);
-	REQUIRE(pipe(fds) == 0);
-	child = fork();
-	REQUIRE(child >= 0);
-	if (child == 0) {
-		close(fds[0]);
-		doomed_client(fds[1]);
-	}
-	close(fds[1]);
-	if (read(fds[0], &ta_pid, sizeof(ta_pid)) != sizeof(ta_pid)) {
-		close(fds[0]);
-		kill(child, SIGKILL);
-		waitpid(child, &status, 0);
-		REQUIRE(false);
-	}
-	close(fds[0]);
-	h_sleep_ms(300); /* let the invoke reach the TA */
+	/*
+	 * A masked wait with shared memory mapped in the TA: the dead client's
+	 * cancellation does not end it, the session closes when it returns (or the
+	 * watchdog reclaims the instance, see t_dead_client.c).
+	 */
+	child = conf_start_doomed_client(&conf_uuid, CONF_CMD_WAIT_MASKED, KILLED_CLIENT_WAIT_MS, &ta_pid);
+	REQUIRE(child > 0);
 	CHECK(h_pid_alive((pid_t)ta_pid));
 	n_hosts = h_ta_host_pids(hosts, 64);
 	for (size_t i = 0; i < n_hosts && i < 64; i++)
 		listed = listed || hosts[i] == (pid_t)ta_pid;
 	CHECK(listed); /* the TA runs as a process of our daemon */
 
-	kill(child, SIGKILL);
-	waitpid(child, &status, 0);
-	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	conf_kill_client(child);
 
 	/* Its only session is gone, so its multi-instance TA ends... */
 	CHECK(h_wait_pid_gone((pid_t)ta_pid, KILLED_CLIENT_WAIT_MS + 5000));
