@@ -81,6 +81,27 @@ static bool open_live(TEEC_Context *ctx, TEEC_Session *s, uint32_t *token, uint3
 	return true;
 }
 
+/*
+ * Opens the live session, then starts a doomed client (cmd for ms) on the same
+ * shared instance; returns the child, or 0 with nothing left open.
+ */
+static pid_t start_beside_live(TEEC_Context *ctx, TEEC_Session *live, uint32_t *token,
+			       uint32_t *pid, uint32_t cmd, uint32_t ms)
+{
+	uint32_t ta_pid = 0;
+	pid_t child;
+
+	if (!open_live(ctx, live, token, pid))
+		return 0;
+	child = conf_start_doomed_client(&conf_sims_uuid, cmd, ms, &ta_pid);
+	if (child <= 0) {
+		h_close_context_session(ctx, live);
+		return 0;
+	}
+	CHECK(ta_pid == *pid); /* both sessions on one instance */
+	return child;
+}
+
 /* Polls the live session until the dead client's session is closed. */
 static void check_live_alone(TEEC_Session *s, uint32_t token, uint32_t pid)
 {
@@ -109,18 +130,12 @@ void t_dead_client_shared_instance_survives(void)
 	const uint32_t wait_ms = GRACE_MS + 1500;
 	TEEC_Context ctx;
 	TEEC_Session live;
-	uint32_t token = 0, pid = 0, ta_pid = 0;
+	uint32_t token = 0, pid = 0;
 	pid_t child;
 	uint64_t died;
 
-	REQUIRE(open_live(&ctx, &live, &token, &pid));
-	child = conf_start_doomed_client(&conf_sims_uuid, CONF_CMD_WAIT_MASKED, wait_ms, &ta_pid);
-	if (child <= 0) {
-		TEEC_CloseSession(&live);
-		TEEC_FinalizeContext(&ctx);
-		REQUIRE(child > 0);
-	}
-	CHECK(ta_pid == pid); /* both sessions on one instance */
+	child = start_beside_live(&ctx, &live, &token, &pid, CONF_CMD_WAIT_MASKED, wait_ms);
+	REQUIRE(child > 0);
 	died = conf_kill_client(child);
 	/* Past the grace period, the call still runs and the host lives. */
 	h_sleep_ms(GRACE_MS + 500);
@@ -129,8 +144,7 @@ void t_dead_client_shared_instance_survives(void)
 	check_live_alone(&live, token, pid);
 	CHECK(h_now_ms() - died >= GRACE_MS);
 	CHECK(h_status_lacks_pid(child, 0));
-	TEEC_CloseSession(&live);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &live);
 	CHECK(h_wait_pid_gone((pid_t)pid, 5000)); /* ends with its last session */
 }
 
@@ -142,24 +156,17 @@ void t_dead_client_shared_instance_cancel(void)
 {
 	TEEC_Context ctx;
 	TEEC_Session live;
-	uint32_t token = 0, pid = 0, ta_pid = 0;
+	uint32_t token = 0, pid = 0;
 	pid_t child;
 	uint64_t died;
 
-	REQUIRE(open_live(&ctx, &live, &token, &pid));
-	child = conf_start_doomed_client(&conf_sims_uuid, CONF_CMD_WAIT_UNMASKED, LONG_WAIT_MS, &ta_pid);
-	if (child <= 0) {
-		TEEC_CloseSession(&live);
-		TEEC_FinalizeContext(&ctx);
-		REQUIRE(child > 0);
-	}
-	CHECK(ta_pid == pid);
+	child = start_beside_live(&ctx, &live, &token, &pid, CONF_CMD_WAIT_UNMASKED, LONG_WAIT_MS);
+	REQUIRE(child > 0);
 	died = conf_kill_client(child);
 	check_live_alone(&live, token, pid);
 	CHECK(h_now_ms() - died < GRACE_MS); /* cancelled, not waited out */
 	CHECK(h_pid_alive((pid_t)pid));
 	CHECK(h_status_lacks_pid(child, 0));
-	TEEC_CloseSession(&live);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &live);
 	CHECK(h_wait_pid_gone((pid_t)pid, 5000));
 }
