@@ -88,8 +88,7 @@ void t_open_null_arguments(void)
 	/* returnOrigin itself may be NULL. */
 	CHECK_HEX(TEEC_OpenSession(&ctx, &s, &conf_uuid, TEEC_LOGIN_PUBLIC, NULL, NULL, NULL),
 		  TEEC_SUCCESS);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_ta_result_origin(void)
@@ -99,8 +98,7 @@ void t_ta_result_origin(void)
 	TEEC_Operation op;
 	uint32_t origin = 0;
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
 	op.params[0].value.a = 0x12345678;
@@ -111,8 +109,7 @@ void t_ta_result_origin(void)
 		  TEEC_ORIGIN_TRUSTED_APP);
 	CHECK_RES(TEEC_InvokeCommand(&s, 0xFFFF, NULL, &origin), origin,
 		  TEEC_ERROR_NOT_SUPPORTED, TEEC_ORIGIN_TRUSTED_APP);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_null_safe_release(void)
@@ -150,8 +147,7 @@ void t_invoke_closed_session(void)
 	uint32_t origin = 0;
 	TEEC_Result r;
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
 	TEEC_CloseSession(&s);
 	r = conf_invoke_none(&s, CONF_CMD_NOP, &origin);
@@ -167,8 +163,7 @@ void t_finalize_ends_sessions(void)
 	TEEC_Session s;
 	uint32_t pid = 0;
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	CHECK_HEX(conf_instance_info(&s, NULL, NULL, NULL, &pid), TEEC_SUCCESS);
 	CHECK(pid > 0 && h_pid_alive((pid_t)pid));
 	/* Finalizing with a session still open ends it, and its instance with it. */

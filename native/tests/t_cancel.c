@@ -52,8 +52,7 @@ void t_cancel_unmasked(void)
 	TEEC_Session s;
 	struct wait_call c;
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(wait_and_cancel(&s, CONF_CMD_WAIT_UNMASKED, 20000, &c));
 	CHECK_RES(c.res, c.origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TRUSTED_APP);
 	CHECK(c.took_ms < 10000);          /* ended early, not after 20 s */
@@ -70,8 +69,7 @@ void t_cancel_unmasked(void)
 		op.params[0].value.a = 50;
 		CHECK_HEX(TEEC_InvokeCommand(&s, CONF_CMD_WAIT_UNMASKED, &op, &origin), TEEC_SUCCESS);
 	}
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_cancel_masked(void)
@@ -80,13 +78,11 @@ void t_cancel_masked(void)
 	TEEC_Session s;
 	struct wait_call c;
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(wait_and_cancel(&s, CONF_CMD_WAIT_MASKED, 1500, &c));
 	CHECK_RES(c.res, c.origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
 	CHECK(c.took_ms >= 1400);                /* ran to completion */
 	CHECK(c.op.params[1].value.a >= 1490);
 	CHECK_HEX(c.op.params[1].value.b, 0);     /* masked: the TA sees no flag */
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }

@@ -88,8 +88,7 @@ void t_demo_value_and_temp(void)
 	sha256("", 0, want);
 	CHECK(memcmp(got, want, 32) == 0);
 	CHECK_HEX(count, 0);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_demo_registered_stream(void)

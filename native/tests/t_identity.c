@@ -65,8 +65,7 @@ static void check_login(uint32_t method, const void *data, uint32_t want_login,
 	CHECK_HEX(get_identity(&s, &login, uuid), TEEC_SUCCESS);
 	CHECK_HEX(login, want_login);
 	CHECK(memcmp(uuid, want_uuid, 16) == 0);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_identity_public(void)
@@ -150,8 +149,7 @@ void t_identity_group_refused(void)
 	r = TEEC_OpenSession(&ctx, &s, &conf_uuid, TEEC_LOGIN_GROUP, NULL, NULL, &origin);
 	CHECK_RES(r, origin, TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_API);
 	if (r == TEEC_SUCCESS)
-		TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+		h_close_context_session(&ctx, &s);
 }
 
 /* ---- properties ---- */
@@ -221,8 +219,7 @@ static void check_ta_flags(const TEEC_UUID *uuid, bool si, bool ms, bool ka)
 			   got, &len, NULL, NULL, &origin), TEEC_SUCCESS);
 	uuid_octets(uuid, want);
 	CHECK(len == 16 && memcmp(got, want, 16) == 0);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_ta_properties(void)
@@ -238,8 +235,7 @@ void t_ta_properties(void)
 	check_ta_flags(&conf_sims_uuid, true, true, false);
 	check_ta_flags(&conf_ka_uuid, true, true, true);
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	CHECK_HEX(get_prop(&s, CONF_PROPSET_CURRENT_TA, CONF_PROP_AS_U32, "gpd.ta.dataSize",
 			   NULL, NULL, &a, NULL, &origin), TEEC_SUCCESS);
 	CHECK_HEX(a, CONF_TA_DATA_SIZE);
@@ -287,8 +283,7 @@ void t_ta_properties(void)
 	len = sizeof(str);
 	CHECK_HEX(get_prop(&s, CONF_PROPSET_TEE_IMPLEMENTATION, CONF_PROP_AS_UUID,
 			   "gpd.tee.deviceID", str, &len, NULL, NULL, &origin), TEEC_SUCCESS);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_property_enumeration(void)
@@ -305,8 +300,7 @@ void t_property_enumeration(void)
 	char list[1024], line[130];
 	uint32_t origin = 0;
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
 					 TEEC_NONE);
@@ -325,6 +319,5 @@ void t_property_enumeration(void)
 		if (!strstr(list, line))
 			h_fail(__FILE__, __LINE__, "property %s not enumerated", want[i]);
 	}
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }

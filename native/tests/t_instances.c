@@ -23,8 +23,7 @@ static void kill_and_recover(uint32_t cmd)
 	TEEC_Session s;
 	uint32_t origin = 0, pid = 0;
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(conf_instance_info(&s, NULL, NULL, NULL, &pid) == TEEC_SUCCESS);
 	CHECK(pid > 0 && h_pid_alive((pid_t)pid));
 	CHECK_RES(conf_invoke_none(&s, cmd, &origin), origin, TEEC_ERROR_TARGET_DEAD,
@@ -35,8 +34,7 @@ static void kill_and_recover(uint32_t cmd)
 
 	CHECK_HEX(h_open(&ctx, &s, &conf_uuid, NULL), TEEC_SUCCESS); /* reopen works */
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_panic_target_dead(void)
@@ -148,6 +146,5 @@ void t_keep_alive(void)
 	CHECK_HEX(conf_instance_info(&s, &t2, NULL, &ever2, NULL), TEEC_SUCCESS);
 	CHECK(t1 != t2);
 	CHECK_HEX(ever2, 1);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }

@@ -36,8 +36,7 @@ void t_check_memory_access_rights(void)
 	uint8_t buf[256];
 	const uint32_t denied = TEE_ERROR_ACCESS_DENIED;
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	memset(buf, 1, sizeof(buf));
 	/* Client-shared memory needs ANY_OWNER. */
 	CHECK_HEX(check_access(&s, RW, CONF_ACCESS_PARAM, buf, sizeof(buf), &r), denied);
@@ -53,8 +52,7 @@ void t_check_memory_access_rights(void)
 	CHECK_HEX(check_access(&s, TEE_MEMORY_ACCESS_READ, CONF_ACCESS_RODATA, buf, 1, &r), TEEC_SUCCESS);
 	CHECK_HEX(check_access(&s, RW, CONF_ACCESS_RODATA, buf, 1, &r), denied);
 	CHECK_HEX(check_access(&s, TEE_MEMORY_ACCESS_READ, CONF_ACCESS_NULL, buf, 1, &r), denied);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_time_and_random(void)
@@ -65,8 +63,7 @@ void t_time_and_random(void)
 	uint32_t origin = 0;
 	long long ree, now;
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE);
 	CHECK_RES(TEEC_InvokeCommand(&s, CONF_CMD_TIME_RANDOM, &op, &origin), origin, TEEC_SUCCESS,
@@ -77,8 +74,7 @@ void t_time_and_random(void)
 	CHECK(op.params[0].value.b < 1000);
 	CHECK_HEX(op.params[1].value.a, CONF_SANE_SYSTEM_TIME | CONF_SANE_RANDOM);
 	CHECK(op.params[1].value.b >= 20 && op.params[1].value.b < 5000);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
 
 void t_heap_in_ta(void)
@@ -88,8 +84,7 @@ void t_heap_in_ta(void)
 	TEEC_Operation op;
 	uint32_t origin = 0;
 
-	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(h_open(&ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS);
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_VALUE_OUTPUT;
 	CHECK_RES(TEEC_InvokeCommand(&s, CONF_CMD_HEAP_TEST, &op, &origin), origin, TEEC_SUCCESS,
@@ -97,6 +92,5 @@ void t_heap_in_ta(void)
 	CHECK_HEX(op.params[0].value.a,
 		  CONF_HEAP_CAP_ENFORCED | CONF_HEAP_ZERO_FILLED | CONF_HEAP_REALLOC_KEEPS);
 	CHECK_HEX(op.params[0].value.b, CONF_TA_DATA_SIZE);
-	TEEC_CloseSession(&s);
-	TEEC_FinalizeContext(&ctx);
+	h_close_context_session(&ctx, &s);
 }
