@@ -1,4 +1,19 @@
-/* One TA_OPEN / TA_INVOKE round trip on a session channel. */
+/*
+ * One TA_OPEN / TA_INVOKE round trip on a session channel.
+ *
+ * Pipelined: GP lets several threads invoke on one session at once, and the
+ * TEE queues them for the TA. Here a call is sent as soon as it is marshalled,
+ * even while earlier calls of the session still await their replies, so the
+ * TA host finds the next request waiting when it finishes one. The TA host
+ * answers a channel's calls one by one in the order they arrived, so each sent
+ * call takes a ticket and reads the reply whose turn matches it.
+ *
+ * Locks, in the order they are taken: arena_lock (a call with temporary
+ * memrefs, from marshalling to copy-back: the bounce arena is per session),
+ * known_lock (marshalling and sending: the known-region set and the order of
+ * messages on the channel), pipe_lock (tickets and turns; not held while
+ * reading the channel).
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -7,60 +22,34 @@
 
 static TEEC_Result dead(struct cl_sess *s, uint32_t *origin)
 {
-	s->dead = true;
+	cl_sess_mark_dead(s);
 	*origin = TEEC_ORIGIN_TEE;
 	return TEEC_ERROR_TARGET_DEAD;
 }
 
-/* Sends the call with the known-set lock held, so a concurrent shared
- * memory release cannot slip its FORGET in between. */
-static int send_call(struct cl_sess *s, struct cl_marshal *m)
+/* Marshals and sends the call with the send lock (known_lock) held: the regions a
+ * call introduces are learnt in the order the TA host sees them, and a concurrent
+ * shared memory release cannot slip its FORGET in between. On success *ticket is
+ * the call's place in the reply order. */
+static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marshal *m,
+			     bool is_open, uint32_t cmd, TEEC_Operation *op, uint64_t *ticket,
+			     uint32_t *origin)
 {
-	int err;
+	TEEC_Result res = TEEC_SUCCESS;
 
 	pthread_mutex_lock(&s->known_lock);
-	err = sim_send(s->chan, &m->call.hdr, m->fds, false);
-	if (err == 0) {
-		for (size_t i = 0; i < m->nnew; i++)
-			if (!cl_sess_learn(s, m->new_ids[i]))
-				err = -1; /* cannot track it: treat the channel as broken */
-	}
-	pthread_mutex_unlock(&s->known_lock);
-	return err;
-}
-
-TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operation *op,
-		    uint32_t *origin)
-{
-	struct cl_marshal *m = calloc(1, sizeof(*m));
-	struct sim_rx *rx = malloc(sizeof(*rx));
-	const struct sim_ta_reply *rep;
-	struct cl_op *o;
-	TEEC_Result res;
-	int rv;
-
-	*origin = TEEC_ORIGIN_API;
-	if (!m || !rx) {
-		free(m);
-		free(rx);
-		return TEEC_ERROR_OUT_OF_MEMORY;
-	}
-	o = cl_op_begin(op, s);
-	if (op)
-		op->imp.session = s->pub;
-	pthread_mutex_lock(&s->call_lock);
 	if (o && !cl_op_start(o)) {
 		res = TEEC_ERROR_CANCEL; /* cancelled while queued: TA not entered */
 		goto out;
 	}
-	if (s->dead) {
+	if (cl_sess_is_dead(s)) {
 		res = dead(s, origin);
 		goto out;
 	}
 	res = cl_params_marshal(s, op, m);
 	if (res) {
 		*origin = res == TEEC_ERROR_BAD_PARAMETERS ? TEEC_ORIGIN_API : TEEC_ORIGIN_COMMS;
-		goto out_release;
+		goto out;
 	}
 	m->call.hdr.type = is_open ? SIM_MSG_TA_OPEN : SIM_MSG_TA_INVOKE;
 	m->call.op_id = o ? o->op_id : 0;
@@ -72,29 +61,135 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 		m->call.cancel_fd_slot = -1;
 	}
 	m->call.hdr.nfds = m->nfds;
-	if (send_call(s, m) != 0) {
+	if (sim_send(s->chan, &m->call.hdr, m->fds, false) != 0) {
 		res = dead(s, origin);
-		goto out_release;
+		goto out;
 	}
-	rv = sim_recv(s->chan, rx);
-	if (rv <= 0) {
-		res = dead(s, origin);
-		goto out_release;
-	}
-	rep = (const void *)rx->u.bytes;
-	if (rx->u.hdr.type != SIM_MSG_TA_REPLY || rx->nfds != 0 ||
-	    rep->op_id != m->call.op_id) {
-		sim_rx_close_fds(rx);
-		res = dead(s, origin); /* the host broke the protocol */
-		goto out_release;
-	}
-	res = rep->result;
-	*origin = rep->origin == TEEC_ORIGIN_TEE ? TEEC_ORIGIN_TEE : TEEC_ORIGIN_TRUSTED_APP;
-	cl_params_unmarshal(op, m, rep);
-out_release:
-	cl_params_release(m);
+	/* Sent: even if the set cannot track a region now, the call takes its turn
+	 * (and finds the channel dead). */
+	for (size_t i = 0; i < m->nnew; i++)
+		if (!cl_sess_learn(s, m->new_ids[i]))
+			cl_sess_mark_dead(s); /* cannot track it: treat the channel as broken */
+	pthread_mutex_lock(&s->pipe_lock);
+	*ticket = s->sent++;
+	pthread_mutex_unlock(&s->pipe_lock);
 out:
-	pthread_mutex_unlock(&s->call_lock);
+	pthread_mutex_unlock(&s->known_lock);
+	return res;
+}
+
+/* Waits for the call's turn, reads its reply and passes the turn on. false: the
+ * channel is dead (now or before this call's turn came). */
+static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struct sim_rx *rx)
+{
+	bool ok = false;
+	int rv;
+
+	pthread_mutex_lock(&s->pipe_lock);
+	while (s->replied != ticket && !cl_sess_is_dead(s))
+		pthread_cond_wait(&s->pipe_turn, &s->pipe_lock);
+	pthread_mutex_unlock(&s->pipe_lock);
+	if (!cl_sess_is_dead(s)) {
+		/* Only the call whose turn it is reads the channel. */
+		rv = sim_recv(s->chan, rx);
+		if (rv > 0) {
+			const struct sim_ta_reply *rep = (const void *)rx->u.bytes;
+
+			ok = rx->u.hdr.type == SIM_MSG_TA_REPLY && rx->nfds == 0 &&
+			     rep->op_id == op_id;
+			if (!ok)
+				sim_rx_close_fds(rx); /* the host broke the protocol */
+		}
+	}
+	pthread_mutex_lock(&s->pipe_lock);
+	if (!ok) /* later replies cannot be trusted to match either */
+		__atomic_store_n(&s->dead, true, __ATOMIC_RELEASE);
+	s->replied = ticket + 1;
+	pthread_cond_broadcast(&s->pipe_turn);
+	pthread_mutex_unlock(&s->pipe_lock);
+	return ok;
+}
+
+/* True if the operation bounces buffers through the session's arena. */
+static bool uses_arena(const TEEC_Operation *op)
+{
+	if (!op)
+		return false;
+	for (unsigned i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; i++) {
+		uint32_t t = TEEC_PARAM_TYPE_GET(op->paramTypes, i);
+
+		if (t >= TEEC_MEMREF_TEMP_INPUT && t <= TEEC_MEMREF_TEMP_INOUT &&
+		    op->params[i].tmpref.buffer)
+			return true;
+	}
+	return false;
+}
+
+static void call_enter(struct cl_sess *s)
+{
+	pthread_mutex_lock(&s->pipe_lock);
+	s->calls++;
+	pthread_mutex_unlock(&s->pipe_lock);
+}
+
+static void call_leave(struct cl_sess *s)
+{
+	pthread_mutex_lock(&s->pipe_lock);
+	if (--s->calls == 0)
+		pthread_cond_broadcast(&s->pipe_turn);
+	pthread_mutex_unlock(&s->pipe_lock);
+}
+
+void cl_sess_wait_idle(struct cl_sess *s)
+{
+	pthread_mutex_lock(&s->pipe_lock);
+	while (s->calls != 0)
+		pthread_cond_wait(&s->pipe_turn, &s->pipe_lock);
+	pthread_mutex_unlock(&s->pipe_lock);
+}
+
+TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operation *op,
+		    uint32_t *origin)
+{
+	struct cl_marshal *m = calloc(1, sizeof(*m));
+	struct sim_rx *rx = malloc(sizeof(*rx));
+	bool arena = uses_arena(op);
+	uint64_t ticket = 0;
+	struct cl_op *o;
+	TEEC_Result res;
+
+	*origin = TEEC_ORIGIN_API;
+	if (!m || !rx) {
+		free(m);
+		free(rx);
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	}
+	o = cl_op_begin(op, s);
+	if (op)
+		op->imp.session = s->pub;
+	call_enter(s);
+	if (arena)
+		pthread_mutex_lock(&s->arena_lock);
+	res = send_call(s, o, m, is_open, cmd, op, &ticket, origin);
+	if (res)
+		goto out;
+	if (!recv_reply(s, ticket, m->call.op_id, rx)) {
+		res = dead(s, origin);
+		goto out;
+	}
+	{
+		const struct sim_ta_reply *rep = (const void *)rx->u.bytes;
+
+		res = rep->result;
+		*origin = rep->origin == TEEC_ORIGIN_TEE ? TEEC_ORIGIN_TEE
+							  : TEEC_ORIGIN_TRUSTED_APP;
+		cl_params_unmarshal(op, m, rep);
+	}
+out:
+	cl_params_release(m);
+	if (arena)
+		pthread_mutex_unlock(&s->arena_lock);
+	call_leave(s);
 	cl_op_end(o);
 	free(m);
 	free(rx);

@@ -110,9 +110,7 @@ static TEEC_Result attach_region(struct cl_sess *s, struct cl_marshal *m, uint32
 		if (m->new_ids[i] == id)
 			return TEEC_SUCCESS; /* already attached to this call */
 	}
-	pthread_mutex_lock(&s->known_lock);
-	known = cl_sess_knows(s, id);
-	pthread_mutex_unlock(&s->known_lock);
+	known = cl_sess_knows(s, id); /* known_lock held by the caller */
 	if (known)
 		return TEEC_SUCCESS;
 	if (m->nfds >= SIM_MSG_MAX_FDS - 1) /* one slot stays for the cancel page */
@@ -146,9 +144,7 @@ static TEEC_Result ensure_arena(struct cl_sess *s, size_t need)
 		return TEEC_ERROR_OUT_OF_MEMORY;
 	}
 	if (s->arena) {
-		pthread_mutex_lock(&s->known_lock);
 		cl_sess_forget_locked(s, s->arena_id);
-		pthread_mutex_unlock(&s->known_lock);
 		munmap(s->arena, s->arena_len);
 		close(s->arena_fd);
 	}

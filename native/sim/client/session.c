@@ -41,8 +41,10 @@ static void sess_free(struct cl_sess *s)
 	if (s->arena_fd >= 0)
 		close(s->arena_fd);
 	free(s->known);
-	pthread_mutex_destroy(&s->call_lock);
+	pthread_mutex_destroy(&s->arena_lock);
 	pthread_mutex_destroy(&s->known_lock);
+	pthread_mutex_destroy(&s->pipe_lock);
+	pthread_cond_destroy(&s->pipe_turn);
 	if (s->ctx)
 		cl_ctx_put(s->ctx);
 	free(s);
@@ -125,15 +127,43 @@ void cl_sess_forget_locked(struct cl_sess *s, uint32_t id)
 		if (s->known[i] != id)
 			continue;
 		s->known[i] = s->known[--s->nknown];
-		if (s->dead)
+		if (cl_sess_is_dead(s))
 			return;
 		memset(&m, 0, sizeof(m));
 		sim_hdr_init(&m.hdr, SIM_MSG_TA_FORGET, 0);
 		m.shm_id = id;
 		if (sim_send(s->chan, &m.hdr, NULL, false) != 0)
-			s->dead = true;
+			cl_sess_mark_dead(s);
 		return;
 	}
+}
+
+void cl_sess_mark_dead(struct cl_sess *s)
+{
+	pthread_mutex_lock(&s->pipe_lock);
+	__atomic_store_n(&s->dead, true, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&s->pipe_turn);
+	pthread_mutex_unlock(&s->pipe_lock);
+}
+
+static bool init_locks(struct cl_sess *s)
+{
+	if (pthread_mutex_init(&s->arena_lock, NULL) != 0)
+		return false;
+	if (pthread_mutex_init(&s->known_lock, NULL) != 0)
+		goto no_known;
+	if (pthread_mutex_init(&s->pipe_lock, NULL) != 0)
+		goto no_pipe;
+	if (pthread_cond_init(&s->pipe_turn, NULL) != 0)
+		goto no_turn;
+	return true;
+no_turn:
+	pthread_mutex_destroy(&s->pipe_lock);
+no_pipe:
+	pthread_mutex_destroy(&s->known_lock);
+no_known:
+	pthread_mutex_destroy(&s->arena_lock);
+	return false;
 }
 
 static struct cl_sess *sess_new(struct cl_ctx *c, TEEC_Session *pub)
@@ -157,14 +187,7 @@ static struct cl_sess *sess_new(struct cl_ctx *c, TEEC_Session *pub)
 		return NULL;
 	}
 	s->cancel = p;
-	if (pthread_mutex_init(&s->call_lock, NULL) != 0) {
-		munmap(p, SIM_CANCEL_PAGE_SIZE);
-		close(s->cancel_fd);
-		free(s);
-		return NULL;
-	}
-	if (pthread_mutex_init(&s->known_lock, NULL) != 0) {
-		pthread_mutex_destroy(&s->call_lock);
+	if (!init_locks(s)) {
 		munmap(p, SIM_CANCEL_PAGE_SIZE);
 		close(s->cancel_fd);
 		free(s);
@@ -303,11 +326,10 @@ API void TEEC_CloseSession(TEEC_Session *session)
 	pthread_mutex_unlock(&cl_lock);
 	if (!s)
 		return; /* closed already, or never opened */
-	/* Let an operation still running finish first (GP forbids closing
-	 * under it; this keeps us safe if a client does). */
-	pthread_mutex_lock(&s->call_lock);
+	/* Let the operations still running finish first (GP forbids closing
+	 * under them; this keeps us safe if a client does). */
+	cl_sess_wait_idle(s);
 	daemon_close(s->ctx, s->sid);
-	pthread_mutex_unlock(&s->call_lock);
 	session->imp.ctx = NULL;
 	session->imp.session_id = 0;
 	cl_sess_put(s);

@@ -49,8 +49,14 @@ struct cl_sess {
 	uint32_t sid;
 	struct cl_ctx *ctx;
 	int chan; /* channel to the TA host */
-	pthread_mutex_t call_lock;  /* one operation at a time per session */
-	pthread_mutex_t known_lock; /* guards known[], held while sending */
+	/* Calls are pipelined (see call.c). */
+	pthread_mutex_t arena_lock; /* one call with temporary memrefs at a time */
+	pthread_mutex_t known_lock; /* guards known[]; held while marshalling and sending */
+	pthread_mutex_t pipe_lock;  /* guards sent, replied, calls */
+	pthread_cond_t pipe_turn;   /* replied or calls changed, or the channel died */
+	uint64_t sent;              /* calls sent: the next call's ticket */
+	uint64_t replied;           /* the ticket whose reply is next on the channel */
+	unsigned calls;             /* calls between entry and return */
 	struct sim_cancel_page *cancel;
 	int cancel_fd; /* kept until sent with the open request */
 	/* Bounce arena for temporary memrefs. */
@@ -62,7 +68,7 @@ struct cl_sess {
 	uint32_t *known;
 	size_t nknown, cap;
 	uint32_t next_op;
-	bool dead;   /* TA host gone: TARGET_DEAD from now on */
+	bool dead;   /* TA host gone: TARGET_DEAD from now on (atomic: see cl_sess_mark_dead) */
 	bool listed; /* still in the session table */
 	unsigned refs;
 	struct cl_sess *next;
@@ -101,13 +107,22 @@ void cl_sess_kill_for_ctx(struct cl_ctx *c);
 void cl_sess_forget_locked(struct cl_sess *s, uint32_t id);
 bool cl_sess_knows(struct cl_sess *s, uint32_t id);
 bool cl_sess_learn(struct cl_sess *s, uint32_t id);
+/* The channel is dead: every call waiting for its turn returns TARGET_DEAD. */
+void cl_sess_mark_dead(struct cl_sess *s);
+static inline bool cl_sess_is_dead(struct cl_sess *s)
+{
+	return __atomic_load_n(&s->dead, __ATOMIC_ACQUIRE);
+}
+/* Waits until no call of the session is between entry and return. */
+void cl_sess_wait_idle(struct cl_sess *s);
 
 /* shm.c */
 struct cl_shm *cl_shm_get(const TEEC_SharedMemory *pub);
 void cl_shm_put(struct cl_shm *m);
 uint32_t cl_new_region_id(void);
 
-/* params.c: origin-API checks, then marshalling around one call. */
+/* params.c: origin-API checks, then marshalling around one call (marshal with
+ * the session's known_lock held; see call.c). */
 struct cl_marshal {
 	struct sim_ta_call call;
 	int fds[SIM_MSG_MAX_FDS];
@@ -126,7 +141,7 @@ void cl_params_unmarshal(TEEC_Operation *op, const struct cl_marshal *m,
 void cl_params_release(struct cl_marshal *m);
 
 /* call.c: one TA_OPEN/TA_INVOKE round trip on a session, with cancellation
- * bookkeeping. Takes the session's call lock. */
+ * bookkeeping; several may be in flight on one session. */
 TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operation *op,
 		    uint32_t *origin);
 

@@ -11,6 +11,7 @@
 #include "tahost.h"
 
 #define RES_BAD_PARAMETERS 0xFFFF0006u
+#define RES_CANCEL 0xFFFF0002u
 #define ORIGIN_TEE 3u
 #define ORIGIN_TRUSTED_APP 4u
 
@@ -121,6 +122,14 @@ static void encode_results(struct sim_ta_reply *rep, uint32_t types, const TEE_P
 	}
 }
 
+/* The client's calls on a session are pipelined: this one may have been cancelled
+ * while it waited in the channel behind earlier ones. */
+static bool cancelled_while_queued(const struct th_session *s, uint32_t op_id)
+{
+	return op_id != 0 && s->cancel &&
+	       __atomic_load_n(&s->cancel->cancel_op_id, __ATOMIC_ACQUIRE) == op_id;
+}
+
 bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 {
 	const struct sim_ta_call *c = (const void *)rx->u.bytes;
@@ -154,6 +163,13 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	}
 	sim_rx_close_fds(rx); /* descriptors nobody referred to */
 
+	if (!is_open && cancelled_while_queued(s, c->op_id)) {
+		/* GP: an operation cancelled while it waited in the TEE never enters the TA. */
+		rep.result = RES_CANCEL;
+		rep.origin = ORIGIN_TEE;
+		encode_results(&rep, c->param_types, params);
+		return sim_send(s->chan, &rep.hdr, NULL, true) == 0;
+	}
 	th_cancel_reset(s, c->op_id);
 	th_cur.param_types = c->param_types;
 	memcpy(th_cur.params, params, sizeof(params));
