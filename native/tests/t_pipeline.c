@@ -231,3 +231,34 @@ void t_pipeline_dead_ta_fails_queued(void)
 	CHECK_RES(last.res, last.origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
 	h_close_context_session(&ctx, &s);
 }
+
+/* The running call and the two queued behind it are all cancelled: each is
+ * told (the cancel page keeps several ids), none waits out its 20 s. */
+void t_pipeline_cancel_all(void)
+{
+	struct queued_call c[3];
+	pthread_t th[3];
+	TEEC_Context ctx;
+	TEEC_Session s;
+	int started = 0;
+	uint64_t t0;
+
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
+	t0 = h_now_ms();
+	for (int i = 0; i < 3; i++) {
+		if (!start_call(&th[i], &c[i], &s, CONF_CMD_WAIT_UNMASKED, 20000))
+			break;
+		started++;
+		h_sleep_ms(100); /* in this order: the first runs, the others queue */
+	}
+	for (int i = 0; i < started; i++)
+		TEEC_RequestCancellation(&c[i].op);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	REQUIRE(started == 3);
+	CHECK(h_now_ms() - t0 < 10000);
+	CHECK_RES(c[0].res, c[0].origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TRUSTED_APP);
+	CHECK_RES(c[1].res, c[1].origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TEE);
+	CHECK_RES(c[2].res, c[2].origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TEE);
+	h_close_context_session(&ctx, &s);
+}

@@ -49,6 +49,7 @@ const struct test_case conformance_tests[] = {
 	{ "pipeline_threads_one_session", t_pipeline_threads_one_session },
 	{ "pipeline_cancel_queued_in_tee", t_pipeline_cancel_queued_in_tee },
 	{ "pipeline_dead_ta_fails_queued", t_pipeline_dead_ta_fails_queued },
+	{ "pipeline_cancel_all", t_pipeline_cancel_all },
 	{ "client_killed_mid_invoke", t_client_killed_mid_invoke },
 	{ "dead_client_unmasked_wait", t_dead_client_unmasked_wait },
 	{ "dead_client_masked_wait", t_dead_client_masked_wait },

@@ -2,10 +2,12 @@
  * TEEC_RequestCancellation, per operation (GP semantics).
  *
  * An operation is registered from entry to return of OpenSession/Invoke.
- * Cancelled while still queued behind another operation of its session:
- * it returns TEEC_ERROR_CANCEL (origin API) without reaching the TA.
- * Cancelled while running: its id goes to the session's cancel page and the
- * TA host is futex-woken; the TA sees it only once it unmasked cancellation.
+ * Cancelled before it was sent (waiting for the session's send lock): it
+ * returns TEEC_ERROR_CANCEL (origin API) without reaching the TEE.
+ * Cancelled once sent: its id goes to the session's cancel page and the TA
+ * host is futex-woken. Still waiting in the TEE behind an earlier call, it
+ * returns TEEC_ERROR_CANCEL (origin TEE) without entering the TA; running,
+ * the TA sees it only once it unmasked cancellation.
  * Unknown operations (not started, or finished) are ignored: it is a hint.
  */
 #include <limits.h>
@@ -37,7 +39,7 @@ struct cl_op *cl_op_begin(TEEC_Operation *op, struct cl_sess *s)
 	return o;
 }
 
-/* Called with the session's call lock held, just before sending. */
+/* Called with the session's send lock held, just before sending. */
 bool cl_op_start(struct cl_op *o)
 {
 	bool go;
@@ -72,14 +74,17 @@ API void TEEC_RequestCancellation(TEEC_Operation *operation)
 		return;
 	pthread_mutex_lock(&cl_lock);
 	for (struct cl_op *o = cl_ops; o; o = o->next) {
-		struct sim_cancel_page *pg;
+		struct sim_cancel_page *pg = o->sess->cancel;
 
 		if (o->pub != operation)
 			continue;
 		o->cancelled = true;
-		pg = o->sess->cancel;
-		if (o->op_id != 0 && pg) {
-			__atomic_store_n(&pg->cancel_op_id, o->op_id, __ATOMIC_RELEASE);
+		if (o->op_id != 0 && pg && !o->posted) {
+			/* Slots are written under cl_lock: one writer at a time. */
+			uint32_t slot = pg->next_slot++ % SIM_CANCEL_SLOTS;
+
+			__atomic_store_n(&pg->cancelled[slot], o->op_id, __ATOMIC_RELEASE);
+			o->posted = true;
 			__atomic_add_fetch(&pg->seq, 1, __ATOMIC_RELEASE);
 			/* Shared futex: the waiter is the TA host process. */
 			syscall(SYS_futex, &pg->seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);

@@ -80,6 +80,7 @@ struct cl_op {
 	struct cl_sess *sess;
 	uint32_t op_id; /* 0 while queued */
 	bool cancelled;
+	bool posted; /* its id is in the session's cancel page */
 	struct cl_op *next;
 };
 

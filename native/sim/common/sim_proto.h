@@ -15,6 +15,7 @@
 #ifndef SIM_PROTO_H
 #define SIM_PROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -184,14 +185,32 @@ struct sim_ctl_session {
 
 /*
  * Per-session cancellation page, a sealed memfd mapped by the client and the
- * TA host. The client stores the op id to cancel, then bumps seq and
- * futex-wakes; the TA host futex-waits on seq.
+ * TA host. The client stores the op id to cancel in the next slot, then bumps
+ * seq and futex-wakes; the TA host futex-waits on seq. Several slots, because
+ * a session's calls are pipelined: the running one and those queued behind it
+ * may all be cancelled (e.g. by a session close). The ids of the latest
+ * SIM_CANCEL_SLOTS cancellations are kept; cancellation is a hint, so one
+ * pushed out by many later ones is simply not seen.
  */
 #define SIM_CANCEL_PAGE_SIZE 4096u
+#define SIM_CANCEL_SLOTS 64u
 struct sim_cancel_page {
-	uint32_t seq;          /* futex word */
-	uint32_t cancel_op_id; /* operation whose cancellation was requested */
+	uint32_t seq;       /* futex word */
+	uint32_t next_slot; /* written by the client only: where the next id goes */
+	uint32_t cancelled[SIM_CANCEL_SLOTS]; /* op ids whose cancellation was requested */
 };
+_Static_assert(sizeof(struct sim_cancel_page) <= SIM_CANCEL_PAGE_SIZE, "cancel page too large");
+
+/* True if cancellation of op_id (non-zero) was requested. */
+static inline bool sim_cancel_requested(const struct sim_cancel_page *pg, uint32_t op_id)
+{
+	if (op_id == 0)
+		return false; /* calls without an operation cannot be cancelled */
+	for (uint32_t i = 0; i < SIM_CANCEL_SLOTS; i++)
+		if (__atomic_load_n(&pg->cancelled[i], __ATOMIC_ACQUIRE) == op_id)
+			return true;
+	return false;
+}
 
 /* TA flags, OP-TEE values. */
 #define SIM_TA_FLAG_SINGLE_INSTANCE 0x4u

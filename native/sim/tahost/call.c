@@ -126,8 +126,7 @@ static void encode_results(struct sim_ta_reply *rep, uint32_t types, const TEE_P
  * while it waited in the channel behind earlier ones. */
 static bool cancelled_while_queued(const struct th_session *s, uint32_t op_id)
 {
-	return op_id != 0 && s->cancel &&
-	       __atomic_load_n(&s->cancel->cancel_op_id, __ATOMIC_ACQUIRE) == op_id;
+	return op_id != 0 && s->cancel && sim_cancel_requested(s->cancel, op_id);
 }
 
 bool th_handle_call(struct th_session *s, struct sim_rx *rx)

@@ -40,7 +40,7 @@ bool tee_sim_rt_cancel_requested(void)
 		return true;
 	if (!s || !s->cancel || th_cur.op_id == 0)
 		return false;
-	return __atomic_load_n(&s->cancel->cancel_op_id, __ATOMIC_ACQUIRE) == th_cur.op_id;
+	return sim_cancel_requested(s->cancel, th_cur.op_id);
 }
 
 bool tee_sim_rt_cancel_masked(void)
