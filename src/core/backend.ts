@@ -105,12 +105,20 @@ export interface Backend {
    * one at a time; a later invoke starts only once the earlier ones returned or were cancelled.
    * Callers may therefore queue several invokes on a session without waiting (e.g. a stream's
    * chunks). Invokes on different sessions run concurrently.
+   *
+   * `unordered`: the invoke skips that queue and is a libteec call of its own, concurrent with
+   * the session's others (GP lets several threads invoke on one session; the TEE queues them for
+   * the TA). It may then reach the TA before or after invokes made earlier, so use it only for
+   * commands whose effect does not depend on order. In return the TEE holds the next request
+   * while the current one runs: the TA starts it the moment the current one returns, without a
+   * round trip through the caller in between. A backend may still run such invokes in order.
    */
   invokeCommand(
     session: SessionHandle,
     command: number,
     params: readonly BackendParam[] | null,
     signal?: AbortSignal,
+    unordered?: boolean,
   ): Promise<OperationOutputs>;
 
   /** TEEC_AllocateSharedMemory (local: does not wait on a TA, so it is synchronous). */

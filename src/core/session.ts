@@ -16,10 +16,22 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link Session.invoke}. */
+export interface InvokeOptions extends CallOptions {
+  /**
+   * false: the command may reach the TA before or after commands invoked earlier on the session
+   * (default true: in invoke order). Only for commands whose effect does not depend on order,
+   * e.g. chunks that carry their own offset. In return the TEE holds it while the current command
+   * runs, and the TA starts it without waiting for a round trip through Node (see
+   * Backend.invokeCommand).
+   */
+  ordered?: boolean;
+}
+
 /**
  * An open session with a TA. Commands may be invoked concurrently from JS; they reach the TA one
- * at a time, in the order they were invoked. Close it explicitly; its context closes it at the
- * latest.
+ * at a time, in the order they were invoked (unless invoked with `ordered: false`). Close it
+ * explicitly; its context closes it at the latest.
  *
  * @example
  * const session = await context.openSession('123e4567-e89b-12d3-a456-426655440000');
@@ -56,7 +68,7 @@ export class Session {
    * buffers, shared memory) and returned as an {@link InvokeResult}. Rejects with TeecError.
    * @example const { params } = await session.invoke(2, [valueOutput()]); params[0].a
    */
-  invoke(command: number, params?: readonly Param[] | null, options: CallOptions = {}): Promise<InvokeResult> {
+  invoke(command: number, params?: readonly Param[] | null, options: InvokeOptions = {}): Promise<InvokeResult> {
     let lowered: BackendParam[] | null;
     try {
       if (this.closing) throw new TeecStateError('session is closed', 'invokeCommand');
@@ -69,10 +81,11 @@ export class Session {
     const owners = ownersOf(params, this.inFlight);
     const backend = this.backend;
     const handle = this.handle;
+    const unordered = options.ordered === false;
     return trackAll(
       owners,
       options.signal,
-      (signal) => backend.invokeCommand(handle, command, lowered, signal),
+      (signal) => backend.invokeCommand(handle, command, lowered, signal, unordered),
       (out) => toInvokeResult(params, out, command),
     );
   }

@@ -82,6 +82,14 @@ export interface TeecInvokeOptions {
    * chunks. Default false: a source chunk is never joined with the next one.
    */
   coalesce?: boolean;
+  /**
+   * false: the chunks' invokes may reach the TA in any order — for commands whose chunks carry
+   * their own position (a CTR offset, a chunk index). Outputs still come out in stream order.
+   * Each invoke is then a libteec call of its own, and the TEE holds the next chunk while the TA
+   * works on the current one, so the TA starts it without waiting for a round trip through Node.
+   * Default true: chunks reach the TA in stream order, each queued behind the previous one.
+   */
+  ordered?: boolean;
 }
 
 interface Slot {
@@ -96,6 +104,8 @@ interface Pending {
   readonly chunk: ChunkInfo;
   readonly outputIndex: number;
   result?: InvokeResult;
+  /** Set when its invoke failed: surfaces once the chunks before it were emitted. */
+  failure?: { readonly error: unknown };
 }
 
 const MiB = 1 << 20;
@@ -151,6 +161,12 @@ function checkBlocks(o: TeecInvokeOptions): readonly SharedMemory[] | undefined 
   return blocks;
 }
 
+function checkBoolean(v: unknown, name: string, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new TeecArgumentError(name, `must be a boolean, got ${typeof v}`);
+  return v;
+}
+
 function checkOptions(o: TeecInvokeOptions): CheckedOptions {
   const blocks = checkBlocks(o);
   const smallest = blocks === undefined ? MiB : Math.min(...blocks.map((b) => b.size));
@@ -180,6 +196,7 @@ function checkOptions(o: TeecInvokeOptions): CheckedOptions {
     blocks,
     reserve,
     coalesce: o.coalesce ?? false,
+    ordered: checkBoolean(o.ordered, 'options.ordered', true),
   };
 }
 
@@ -401,21 +418,34 @@ class Pipeline {
     this.pending.push(entry);
     // Invokes on one session reach the TEE in the order they were made (Backend.invokeCommand),
     // so the chunks reach the TA in stream order without waiting for each other here: the next
-    // chunk is queued behind the current one and starts the moment it returns. Once the stream
-    // stopped, every slot's controller is aborted, so queued chunks never reach the TA.
-    const call = this.stopped ? Promise.reject(new Error('stream stopped')) : this.session.invoke(this.command, params, { signal: slot.controller.signal });
+    // chunk is queued behind the current one and starts the moment it returns (`ordered: false`:
+    // it waits in the TEE instead). Once the stream stopped, every slot's controller is aborted,
+    // so queued chunks never reach the TA.
+    const call = this.stopped
+      ? Promise.reject(new Error('stream stopped'))
+      : this.session.invoke(this.command, params, { signal: slot.controller.signal, ordered: this.opts.ordered });
     call.then(
       (result) => {
         entry.result = result;
         this.emitReady();
       },
-      (e) => this.fail(e instanceof TeecError ? new TeecStreamError(e, chunk.index, chunk.offset) : e),
+      (e) => {
+        entry.failure = { error: e instanceof TeecError ? new TeecStreamError(e, chunk.index, chunk.offset) : e };
+        this.emitReady();
+      },
     );
   }
 
-  /** Emits finished chunks in order. */
+  /**
+   * Emits finished chunks in order. A failed chunk stops the stream once the chunks before it
+   * were emitted (with `ordered: false` a later chunk may fail while an earlier one still runs).
+   */
   private emitReady(): void {
-    while (!this.stopped && this.pending.length > 0 && this.pending[0].result) {
+    while (!this.stopped && this.pending.length > 0 && (this.pending[0].result || this.pending[0].failure)) {
+      if (this.pending[0].failure) {
+        this.fail(this.pending[0].failure.error);
+        return;
+      }
       const { slot, chunk, outputIndex, result } = this.pending.shift()!;
       const data = result!.params[outputIndex].data ?? new Uint8Array(0);
       if (this.opts.output === 'copy') {

@@ -114,8 +114,17 @@ export class AesStream {
   }
 }
 
-/** Options shared by the AES stream operators (passed on to teecInvoke). */
-export type AesStreamOptions = Pick<TeecInvokeOptions, 'depth' | 'memory'> & {
+/**
+ * Options shared by the AES stream operators (passed on to teecInvoke).
+ *
+ * `ordered`: CTR and GCM decryption chunks carry their position, so the TA takes them in any
+ * order, and `ordered: false` lets the next chunk wait in the TEE while the TA works on the
+ * current one. That costs a thread wake-up per chunk on the Node side, which pays off only for
+ * large chunks: on a 2-vCPU VM (docs/benchmarks.md) it was 11–16% faster at 512 KiB–4 MiB and
+ * 7–16% slower at 64–256 KiB. So it defaults to false from 512 KiB chunks up (UNORDERED_FROM),
+ * true below. GCM encryption is always ordered (its chunk indices must come in sequence).
+ */
+export type AesStreamOptions = Pick<TeecInvokeOptions, 'depth' | 'memory' | 'ordered'> & {
   /** Bytes per chunk (plaintext for GCM). Default 1 MiB. */
   chunkSize?: number;
 };
@@ -133,10 +142,12 @@ export function aesCtr(session: Session, options: AesStreamOptions & { output: '
 export function aesCtr(session: Session, options?: AesStreamOptions & { output?: 'copy'; startOffset?: number }): OperatorFunction<Uint8Array, Uint8Array>;
 export function aesCtr(session: Session, options: AesStreamOptions & { output?: 'copy' | 'lease'; startOffset?: number } = {}): OperatorFunction<Uint8Array, Uint8Array | ChunkLease> {
   const start = checkSize(options.startOffset ?? 0, 'options.startOffset');
+  const blockSize = options.chunkSize ?? 1 << 20;
   return teecInvoke(session, P.CMD_CTR_CHUNK, {
-    blockSize: options.chunkSize ?? 1 << 20,
+    blockSize,
     depth: options.depth,
     memory: options.memory,
+    ordered: defaultOrdered(options.ordered, blockSize),
     output: options.output as 'copy',
     params: (chunk, io): Param[] => {
       const offset = start + chunk.offset;
@@ -153,6 +164,7 @@ export function aesCtr(session: Session, options: AesStreamOptions & { output?: 
  */
 export function aesGcmEncrypt(session: Session, options: AesStreamOptions & { totalBytes: number; output?: 'copy' }): OperatorFunction<Uint8Array, Uint8Array> {
   const { chunkSize, totalBytes } = gcmSizes(options);
+  if (options.ordered === false) throw new TeecArgumentError('options.ordered', 'cannot be false for GCM encryption: its chunk indices must reach the TA in sequence');
   return teecInvoke(session, P.CMD_GCM_CHUNK, {
     blockSize: chunkSize + P.GCM_TAG_SIZE,
     reserve: P.GCM_TAG_SIZE,
@@ -178,9 +190,18 @@ export function aesGcmDecrypt(session: Session, options: AesStreamOptions & { to
     coalesce: true,
     depth: options.depth,
     memory: options.memory,
+    ordered: defaultOrdered(options.ordered, chunkSize),
     output: options.output as 'copy',
     params: (chunk, io) => [io.input, valueInput(chunk.index, chunk.offset + chunk.length === totalBytes ? P.CHUNK_FINAL : 0)],
   });
+}
+
+/** Chunk size (bytes) from which the order-independent AES operators default to `ordered: false`. */
+export const UNORDERED_FROM = 512 * 1024;
+
+function defaultOrdered(ordered: boolean | undefined, chunkSize: number): boolean | undefined {
+  if (ordered !== undefined) return ordered; // teecInvoke checks it
+  return !(Number.isSafeInteger(chunkSize) && chunkSize >= UNORDERED_FROM);
 }
 
 /** Size of the GCM ciphertext (tags included) of `plainBytes` bytes in chunks of `chunkSize`. @example gcmCiphertextSize(100, 64) // 132 */

@@ -54,7 +54,7 @@ export type FakeEvent =
   | { op: 'finalizeContext'; context: number }
   | { op: 'openSession'; context: number; session: number; uuid: string }
   | { op: 'closeSession'; session: number }
-  | { op: 'invoke'; session: number; command: number; shms: number[] }
+  | { op: 'invoke'; session: number; command: number; shms: number[]; unordered?: true }
   | { op: 'invoked'; session: number; command: number; code: number; shms: number[] }
   | { op: 'cancel'; session: number; command: number }
   | { op: 'allocate' | 'register'; context: number; shm: number; size: number }
@@ -66,7 +66,7 @@ export interface FakeBackendOptions {
    * How long each TA call takes: return a promise that settles when the call may proceed.
    * Default: resolves at once (next microtask).
    */
-  latency?: (what: { op: 'open' | 'invoke'; command?: number }) => Promise<void>;
+  latency?: (what: { op: 'open' | 'invoke'; command?: number; params?: readonly BackendParam[] | null }) => Promise<void>;
 }
 
 interface FakeContext { id: number; finalized: boolean }
@@ -155,13 +155,18 @@ export class FakeBackend implements Backend {
     this.log.push({ op: 'closeSession', session: session.id });
   }
 
-  async invokeCommand(handle: SessionHandle, command: number, params: readonly BackendParam[] | null, signal?: AbortSignal): Promise<OperationOutputs> {
+  /**
+   * Invokes of a session run one at a time in call order; `unordered` ones skip that queue and
+   * run as soon as they are made, concurrently (a TEE that takes them in any order), so they
+   * finish in the order their latency decides.
+   */
+  async invokeCommand(handle: SessionHandle, command: number, params: readonly BackendParam[] | null, signal?: AbortSignal, unordered = false): Promise<OperationOutputs> {
     const session = handle as unknown as FakeSession;
     if (session.closed) throw new TeecError(ReturnCode.TEEC_ERROR_BAD_PARAMETERS, ReturnOrigin.COMMS, { operation: 'invokeCommand' });
     if (signal?.aborted) throw cancelledBeforeStart('invokeCommand');
     const fakeParams = lower(params);
     const shms = (params ?? []).flatMap((p) => ('shm' in p ? [(p.shm as FakeShm).id] : []));
-    this.log.push({ op: 'invoke', session: session.id, command, shms });
+    this.log.push({ op: 'invoke', session: session.id, command, shms, ...(unordered ? { unordered: true as const } : {}) });
     const controller = new AbortController();
     const onAbort = (): void => {
       this.log.push({ op: 'cancel', session: session.id, command });
@@ -169,12 +174,12 @@ export class FakeBackend implements Backend {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     // A TA runs one command at a time: queue behind the session's previous command.
-    const previous = session.queue;
-    let done!: () => void;
-    session.queue = new Promise<void>((r) => (done = r));
+    const previous = unordered ? undefined : session.queue;
+    let done = (): void => undefined;
+    if (!unordered) session.queue = new Promise<void>((r) => (done = r));
     try {
       await previous;
-      await this.options.latency?.({ op: 'invoke', command });
+      await this.options.latency?.({ op: 'invoke', command, params });
       // Cancelled while queued or in transit: the TA is never entered.
       if (controller.signal.aborted) throw cancelledBeforeStart('invokeCommand');
       if (session.dead) {

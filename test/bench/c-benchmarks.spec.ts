@@ -56,8 +56,10 @@ describe('teec-bench', () => {
   it('--mib-ops sets how many 1 MiB invokes are timed', () => {
     const out = json('teec-bench', ['--quick', '--mib-ops', '16']);
     const byName = Object.fromEntries(out.results.map((r) => [r.name, r]));
-    expect(Object.keys(byName).sort()).toEqual(['empty_invoke', 'shm_1mib_partial_inout', 'tmp_1mib_inout']);
+    expect(Object.keys(byName).sort()).toEqual(['empty_invoke', 'shm_1mib_partial_inout', 'shm_1mib_pipelined', 'tmp_1mib_inout']);
     expect(byName.shm_1mib_partial_inout.iterations).toBe(16);
+    expect(byName.shm_1mib_pipelined.iterations).toBe(16); // two threads × 8
+    expect(byName.shm_1mib_pipelined.mib_per_s).toBeGreaterThan(0);
     expect(byName.shm_1mib_partial_inout.mib_per_s).toBeGreaterThan(0);
     expect(byName.empty_invoke.us_per_op).toBeGreaterThan(0);
   });

@@ -57,6 +57,32 @@ describe('teecInvoke on the simulator', () => {
     await session.close();
   }, 120_000);
 
+  it('streams 64 MiB unordered (ordered: false) at depth 3: outputs in stream order, every byte verified', async () => {
+    const session = await ctx.openSession(CONF.uuid.multi);
+    const total = 64;
+    let produced = 0;
+    let checked = 0;
+    const source = fromDataProvider((block) => {
+      if (produced === total) return 0;
+      block.set(patterns[produced++ % 4].input);
+      return MiB;
+    });
+    await lastValueFrom(
+      source.pipe(
+        teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: MiB, depth: 3, ordered: false, output: 'lease' }),
+        reduce((n, lease) => {
+          expect(lease.chunk.index).toBe(checked);
+          expect(Buffer.compare(Buffer.from(lease.data.buffer, lease.data.byteOffset, lease.data.length), patterns[checked++ % 4].touched)).toBe(0);
+          lease.release();
+          return n + 1;
+        }, 0),
+      ),
+    );
+    expect(checked).toBe(total);
+    expect(ctx.children.sharedMemory).toBe(0);
+    await session.close();
+  }, 60_000);
+
   it('chunks reach the TA in stream order at any depth (the demo TA hashes what it sees)', async () => {
     const data = randomBytes(9 * MiB + 12345);
     for (const depth of [1, 2, 3]) {
@@ -125,7 +151,7 @@ describe('teecInvoke on the simulator', () => {
     await session.close();
   }, 60_000);
 
-  it('unsubscribing mid-stream leaves no session, block or TA process behind', async () => {
+  it.each([true, false])('unsubscribing mid-stream leaves no session, block or TA process behind (ordered: %s)', async (ordered) => {
     const session = await ctx.openSession(CONF.uuid.multi);
     const pid = await taPid(session);
     expect(alive(pid)).toBe(true);
@@ -137,7 +163,7 @@ describe('teecInvoke on the simulator', () => {
         block.fill(reads & 0xff);
         return block.length;
       })
-        .pipe(teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: MiB, depth: 2 }))
+        .pipe(teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: MiB, depth: 2, ordered }))
         .subscribe(() => {
           if (reads >= 10) resolve();
         });

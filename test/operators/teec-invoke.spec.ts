@@ -362,8 +362,52 @@ describe('teecInvoke (marbles, fake backend)', () => {
     await ctx.close();
   });
 
+  it('ordered: false sends chunks unordered and still emits them in stream order', async () => {
+    const m = createMarbles();
+    // The first chunk's call takes 6 chars, the others 1: the second finishes first.
+    const fake = new FakeBackend({
+      latency: ({ op, params }) => {
+        if (op !== 'invoke') return Promise.resolve();
+        const p0 = params?.[0];
+        const first = p0 !== undefined && 'shm' in p0 && p0.shm.buffer[0] === 1;
+        return m.sleep(first ? 6 : 1);
+      },
+    });
+    fake.addTa(TA, {
+      invoke(call) {
+        const p0 = call.params[0];
+        for (let i = 0; i < p0.size; i++) p0.data![i] ^= 0xff;
+      },
+    });
+    const ctx = await Context.open({ backend: fake });
+    const session = await ctx.openSession(TA);
+    const { source } = provider(m, 3, 2);
+    const rec = m.record(source.pipe(teecInvoke(session, XOR, { blockSize: 4, depth: 2, ordered: false })));
+    await m.flush();
+    const values = rec.messages.filter((n) => n.notification.kind === 'N').map((n) => Array.from(n.notification.value as Uint8Array));
+    expect(values).toEqual([[0xfe, 0xfe], [0xfd, 0xfd], [0xfc, 0xfc]]);
+    expect(rec.messages.at(-1)?.notification.kind).toBe('C');
+    const invokes = fake.log.filter((e) => e.op === 'invoke');
+    expect(invokes.every((e) => e.op === 'invoke' && e.unordered === true)).toBe(true);
+    // The TA finished the second chunk before the first.
+    const finished = fake.log.filter((e) => e.op === 'invoked').map((e) => (e.op === 'invoked' ? e.shms[0] : -1));
+    const shmOf = invokes.map((e) => (e.op === 'invoke' ? e.shms[0] : -1));
+    expect(finished.slice(0, 2)).toEqual([shmOf[1], shmOf[0]]);
+    await ctx.close();
+  });
+
+  it('ordered (the default) sends every chunk in stream order', async () => {
+    const { m, fake, session, ctx } = await setup();
+    const { source } = provider(m, 3, 2);
+    m.record(source.pipe(teecInvoke(session, XOR, { blockSize: 4, depth: 2 })));
+    await m.flush();
+    expect(fake.log.filter((e) => e.op === 'invoke').map((e) => e.op === 'invoke' && e.unordered)).toEqual([undefined, undefined, undefined]);
+    await ctx.close();
+  });
+
   it('rejects bad options with errors naming them', async () => {
     const { session, ctx } = await setup();
+    expect(() => teecInvoke(session, XOR, { ordered: 'no' as never })).toThrow(/options\.ordered/);
     expect(() => teecInvoke(session, XOR, { depth: 0 })).toThrow(/options\.depth/);
     expect(() => teecInvoke(session, XOR, { blockSize: -1 })).toThrow(/options\.blockSize/);
     expect(() => teecInvoke(session, XOR, { layout: 'sideways' as never })).toThrow(/options\.layout/);

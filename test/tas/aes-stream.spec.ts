@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { Context, ReturnCode, TeecStreamError, tempInout, valueInput } from '../../src/core';
 import { pullFrom } from '../../src/operators';
-import { AES_STREAM_TA, AesMode, AesStream, AesStreamProtocol, aesCtr, aesGcmDecrypt, aesGcmEncrypt, gcmCiphertextSize, isAuthenticationFailure } from '../../src/tas';
+import { AES_STREAM_TA, AesMode, AesStream, AesStreamProtocol, UNORDERED_FROM, aesCtr, aesGcmDecrypt, aesGcmEncrypt, gcmCiphertextSize, isAuthenticationFailure } from '../../src/tas';
 import { ROOT } from '../support/simulator';
 
 let ctx: Context;
@@ -16,6 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx?.close());
 
+const MiB = 1 << 20;
 const hex = (s: string) => Buffer.from(s, 'hex');
 const concat = (chunks: Uint8Array[]) => Buffer.concat(chunks.map((c) => Buffer.from(c)));
 /** Cuts `data` into pieces of the given sizes, cycling. */
@@ -82,6 +83,27 @@ describe('AES stream TA', () => {
       const reference = createCipheriv('aes-128-ctr', key, iv).update(data);
       expect((await ctrThrough(aes, data, 4096, [1000, 7000, 13])).equals(reference)).toBe(true);
     }
+    await aes.close();
+  });
+
+  it('large chunks go unordered by default (the TA takes CTR chunks in any order); the bytes are the same either way', async () => {
+    const key = randomBytes(16);
+    const aes = await AesStream.open(ctx);
+    await aes.importRawTestKey(key, AesMode.CTR);
+    const iv = await aes.startEncrypt();
+    const data = randomBytes(5 * MiB + 3);
+    const reference = createCipheriv('aes-128-ctr', key, iv).update(data);
+    const invoke = jest.spyOn(aes.session, 'invoke');
+    const through = async (options: { chunkSize: number; ordered?: boolean }) =>
+      concat(await lastValueFrom(pullFrom(cut(data, [300_000, MiB + 17])).pipe(aesCtr(aes.session, { ...options, depth: 3 }), toArray())));
+    const orderedFlags = () => invoke.mock.calls.splice(0).map((c) => c[2]?.ordered);
+    expect((await through({ chunkSize: MiB })).equals(reference)).toBe(true);
+    expect(new Set(orderedFlags())).toEqual(new Set([false]));
+    expect((await through({ chunkSize: MiB, ordered: true })).equals(reference)).toBe(true);
+    expect(new Set(orderedFlags())).toEqual(new Set([true]));
+    expect((await through({ chunkSize: UNORDERED_FROM - 1 })).equals(reference)).toBe(true);
+    expect(new Set(orderedFlags())).toEqual(new Set([true]));
+    invoke.mockRestore();
     await aes.close();
   });
 
@@ -155,6 +177,39 @@ describe('AES stream TA', () => {
       expect(plain.equals(data.subarray(0, 2 * chunkSize))).toBe(true);
     });
 
+    it('1 MiB chunks (decrypted unordered by default): round trip, and a tampered chunk fails after the chunks before it', async () => {
+      const big = MiB;
+      const data = randomBytes(3 * big + 5);
+      const aes = await AesStream.open(ctx);
+      const blob = await aes.generateKey(256, AesMode.GCM);
+      const iv = await aes.startEncrypt();
+      const ct = concat(await lastValueFrom(pullFrom([data]).pipe(aesGcmEncrypt(aes.session, { chunkSize: big, totalBytes: data.length }), toArray())));
+      await aes.close();
+      const decrypt = async (input: Uint8Array) => {
+        const dec = await AesStream.open(ctx);
+        await dec.importKey(blob);
+        await dec.startDecrypt(iv);
+        const got: Buffer[] = [];
+        let error: unknown;
+        await new Promise<void>((resolve) =>
+          pullFrom(cut(input, [big / 2]))
+            .pipe(aesGcmDecrypt(dec.session, { chunkSize: big, totalBytes: input.length, depth: 3 }))
+            .subscribe({ next: (c) => got.push(Buffer.from(c)), error: (e) => ((error = e), resolve()), complete: resolve }),
+        );
+        await dec.close();
+        return { plain: Buffer.concat(got), chunks: got.length, error };
+      };
+      const ok = await decrypt(ct);
+      expect(ok.error).toBeUndefined();
+      expect(ok.plain.equals(data)).toBe(true);
+      const tampered = Buffer.from(ct);
+      tampered[(big + 16) + 99] ^= 0x80; // a byte of chunk 1
+      const bad = await decrypt(tampered);
+      expect(bad.error).toMatchObject({ code: ReturnCode.TEE_ERROR_MAC_INVALID, chunkIndex: 1 });
+      expect(bad.chunks).toBe(1);
+      expect(bad.plain.equals(data.subarray(0, big))).toBe(true);
+    });
+
     it('a truncated, reordered or re-keyed stream fails authentication', async () => {
       const data = randomBytes(3 * chunkSize);
       const { blob, iv, ct } = await encrypt(data);
@@ -183,6 +238,8 @@ describe('AES stream TA', () => {
     await expect(aes.generateKey(100 as never, AesMode.CTR)).rejects.toThrow(/bits/);
     await expect(aes.generateKey(128, 9 as never)).rejects.toThrow(/mode/);
     expect(() => aesGcmDecrypt(aes.session, { totalBytes: 0 })).toThrow(/options\.totalBytes/);
+    expect(() => aesGcmEncrypt(aes.session, { totalBytes: 10, ordered: false })).toThrow(/options\.ordered/);
+    expect(() => aesCtr(aes.session, { ordered: 1 as never })).toThrow(/options\.ordered/);
     await expect(aes.startEncrypt(new Uint8Array(2000))).rejects.toThrow(/aad/);
     await aes.close();
   });

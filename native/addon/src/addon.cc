@@ -10,8 +10,9 @@
 //   openSession(context, uuid, login, gid, params, cb, cancellable) -> call id | undefined
 //                                                 cb(code, origin, outputs, session, note)
 //   closeSession(session, cb)
-//   invokeCommand(session, command, params, cancellable) -> call id
-//                                                 queued on the session's strand (FIFO); settled
+//   invokeCommand(session, command, params, cancellable, unordered) -> call id
+//                                                 queued on the session's strand (FIFO), or with
+//                                                 `unordered` a libteec call of its own; settled
 //                                                 as a record under the id (see OnCompletion)
 //   cancel(callId)
 //   allocateSharedMemory(context, size, flags) -> shm   (synchronous, local to the client)
@@ -592,6 +593,12 @@ void SyncCopyBackedOut(Call* call) {
 // `*doomed`: its session is being closed, or a block it uses released, with cancellation: it
 // must not start (the closer cancels what it found in flight; this catches the call that would
 // otherwise start between two of its cancellations).
+bool DoomedLocked(const Call* call) {
+  bool doomed = call->session->cancel_queued;
+  for (auto& mem : call->param_mems) doomed = doomed || (mem && mem->cancel_queued);
+  return doomed;
+}
+
 Call* NextInStrandLocked(Session* session, bool* doomed) {
   Call* next = session->strand_head;
   *doomed = false;
@@ -602,8 +609,7 @@ Call* NextInStrandLocked(Session* session, bool* doomed) {
   session->strand_head = next->strand_next;
   if (session->strand_head == nullptr) session->strand_tail = nullptr;
   next->strand_next = nullptr;
-  *doomed = session->cancel_queued;
-  for (auto& mem : next->param_mems) *doomed = *doomed || (mem && mem->cancel_queued);
+  *doomed = DoomedLocked(next);
   return next;
 }
 
@@ -649,6 +655,7 @@ Call* RunOperation(Call* call, bool* doomed) {
     MaybeFinalizeOrphanLocked(context);
     return nullptr;
   }
+  if (call->unordered) return nullptr;  // not on the strand
   return NextInStrandLocked(call->session.get(), doomed);
 }
 
@@ -671,7 +678,14 @@ void Call::Run() {
       // without a wake-up or a trip through JS in between.
       Call* call = this;
       bool doomed = false;
-      g_strand_starts.fetch_add(1, std::memory_order_relaxed);
+      if (unordered) {
+        // Its own call: like a strand's successor, it must not start once its session or a
+        // block it uses is being closed or released with cancellation.
+        std::lock_guard<std::mutex> lock(context->mutex);
+        doomed = DoomedLocked(this);
+      } else {
+        g_strand_starts.fetch_add(1, std::memory_order_relaxed);
+      }
       while (call != nullptr) {
         if (call != this) g_strand_continuations.fetch_add(1, std::memory_order_relaxed);
         Call* next;
@@ -683,7 +697,7 @@ void Call::Run() {
         } else {
           // Cancelled before start: the canceller settled it; it only leaves the strand here.
           std::lock_guard<std::mutex> lock(call->context->mutex);
-          next = NextInStrandLocked(call->session.get(), &doomed);
+          next = call->unordered ? nullptr : NextInStrandLocked(call->session.get(), &doomed);
         }
         call->Unref();  // the queue's (or strand's) reference
         call = next;
@@ -1541,7 +1555,7 @@ void ParseFlatParams(napi_env env, AddonData* data, uint32_t types, const napi_v
 napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellable);
 
 napi_value StartInvoke(napi_env env, napi_callback_info info, bool flat) {
-  napi_value args[8];
+  napi_value args[9];
   GetArgs(env, info, args);
   AddonData* data = GetData(env);
   if (data->results == nullptr) {
@@ -1560,9 +1574,11 @@ napi_value StartInvoke(napi_env env, napi_callback_info info, bool flat) {
     if (flat) {
       ParseFlatParams(env, data, ToUint32(env, args[2], "types"), &args[3], call, session->context);
       if (!IsNullish(env, args[7])) NAPI_OK(napi_get_value_bool(env, args[7], &cancellable));
+      if (!IsNullish(env, args[8])) NAPI_OK(napi_get_value_bool(env, args[8], &call->unordered));
     } else {
       ParseParams(env, args[2], call, session->context);
       if (!IsNullish(env, args[3])) NAPI_OK(napi_get_value_bool(env, args[3], &cancellable));
+      if (!IsNullish(env, args[4])) NAPI_OK(napi_get_value_bool(env, args[4], &call->unordered));
     }
   } catch (...) {
     CleanupUnstartedCall(env, call);
@@ -1588,6 +1604,12 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
         why = "the session is closed";
       } else if (!AdmitOperationLocked(call, &mem_why)) {
         why = mem_why.c_str();
+      } else if (call->unordered) {
+        // Not on the strand: a call of its own, concurrent with the session's others (GP lets
+        // several threads invoke on one session; the TEE queues them), so the next request can
+        // wait in the TEE while the current one runs. The queue's reference.
+        call->Ref();
+        run_now = true;
       } else {
         // Enter the session's strand; the queue's (or strand's) reference.
         call->Ref();
@@ -1617,11 +1639,11 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
   return MakeNumber(env, call->invoke_id);
 }
 
-// invokeCommand(session, command, params, cancellable) -> id. The result comes back as a record
+// invokeCommand(session, command, params, cancellable, unordered) -> id. The result comes back as a record
 // under `id` (see OnCompletion); `cancel(id)` works while it is pending if `cancellable`.
 napi_value InvokeCommandJs(napi_env env, napi_callback_info info) { return StartInvoke(env, info, false); }
 
-// invokeFast(session, command, types, o0, o1, o2, o3, cancellable) -> id: invokeCommand with
+// invokeFast(session, command, types, o0, o1, o2, o3, cancellable, unordered) -> id: invokeCommand with
 // the parameters already laid out by the TypeScript side (see ParseFlatParams).
 napi_value InvokeFastJs(napi_env env, napi_callback_info info) { return StartInvoke(env, info, true); }
 

@@ -137,6 +137,7 @@ struct Call : Job {
   bool gc_initiated = false;              // started by a finalizer: no JS waits for it
   Call* next_ready = nullptr;             // EnvShared's list of finished calls
   Call* strand_next = nullptr;            // kInvoke: the session's strand FIFO
+  bool unordered = false;                 // kInvoke: bypasses the strand (see QueueInvoke)
   uint64_t posted_ns = 0;                 // when it was handed to the JS thread (diagnostics)
 
   // Operation calls (open, invoke).

@@ -101,15 +101,16 @@ export interface NativeAddon {
   /**
    * Queues the invoke on the session's strand (invokes of one session run one at a time, in
    * call order) and returns its id; the result arrives as a record under that id through
-   * `invokeDone`. `cancel(id)` works while it is pending when `cancellable`.
+   * `invokeDone`. `cancel(id)` works while it is pending when `cancellable`. `unordered`: a
+   * libteec call of its own instead (see Backend.invokeCommand).
    */
-  invokeCommand(session: unknown, command: number, params: readonly (NativeParam | null | undefined)[] | null, cancellable: boolean): number;
+  invokeCommand(session: unknown, command: number, params: readonly (NativeParam | null | undefined)[] | null, cancellable: boolean, unordered?: boolean): number;
   /**
    * invokeCommand with the parameters laid out by the caller: `types` is the GP paramTypes word,
    * `o0`..`o3` the temp memref buffers / shared memory handles, and the numbers (a, b or offset,
    * size; two per parameter) are in the {@link INVOKE_SCRATCH} doubles after the records.
    */
-  invokeFast(session: unknown, command: number, types: number, o0: unknown, o1: unknown, o2: unknown, o3: unknown, cancellable: boolean): number;
+  invokeFast(session: unknown, command: number, types: number, o0: unknown, o1: unknown, o2: unknown, o3: unknown, cancellable: boolean, unordered?: boolean): number;
   cancel(callId: number): void;
   allocateSharedMemory(context: unknown, size: number, flags: number): unknown;
   registerSharedMemory(context: unknown, buffer: Uint8Array | ArrayBuffer, flags: number): unknown;

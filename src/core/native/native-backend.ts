@@ -334,13 +334,13 @@ export class NativeBackend implements Backend {
   }
 
   /** @example const outputs = await backend.invokeCommand(session, 1, [{ type: 0x2, a: 0, b: 0 }]); */
-  invokeCommand(session: SessionHandle, command: number, params: readonly BackendParam[] | null, signal?: AbortSignal): Promise<OperationOutputs> {
+  invokeCommand(session: SessionHandle, command: number, params: readonly BackendParam[] | null, signal?: AbortSignal, unordered = false): Promise<OperationOutputs> {
     return new Promise((resolve, reject) => {
       checkParams(params);
       checkSignal(signal);
       if (signal?.aborted) throw cancelledBeforeStart('invokeCommand');
       const addon = this.addon;
-      const id = this.issue(session, command, params ?? null, signal !== undefined);
+      const id = this.issue(session, command, params ?? null, signal !== undefined, unordered);
       const call = new PendingInvoke(addon, id, resolve, reject, params ?? null, signal);
       this.channel.pending.set(id, call);
       if (signal !== undefined) abortFanout(signal).add(call);
@@ -351,11 +351,11 @@ export class NativeBackend implements Backend {
    * Hands an invoke to the addon: well-formed parameters laid out flat (no property reads in C),
    * anything else through the full parser, which makes the same checks and errors as always.
    */
-  private issue(session: SessionHandle, command: number, params: readonly BackendParam[] | null, cancellable: boolean): number {
+  private issue(session: SessionHandle, command: number, params: readonly BackendParam[] | null, cancellable: boolean, unordered: boolean): number {
     try {
       const types = params === null ? 0 : layOut(params, this.channel.scratch, objects);
-      if (types < 0) return this.addon.invokeCommand(session, command, params, cancellable);
-      return this.addon.invokeFast(session, command, types, objects[0], objects[1], objects[2], objects[3], cancellable);
+      if (types < 0) return this.addon.invokeCommand(session, command, params, cancellable, unordered);
+      return this.addon.invokeFast(session, command, types, objects[0], objects[1], objects[2], objects[3], cancellable, unordered);
     } finally {
       objects[0] = objects[1] = objects[2] = objects[3] = undefined;
     }
