@@ -1,6 +1,7 @@
 'use strict';
-// Streaming throughput of teecInvoke (depth 1 and 2) vs a C loop doing the same 1 MiB invokes on the
-// same simulator; and with a producer that does real work, where depth 2 overlaps it with the TA.
+// Streaming throughput of teecInvoke (depth 1 and 2; depth 2 also with ordered: false) vs a C loop
+// doing the same 1 MiB invokes on the same simulator (and the same invokes from two C threads on the
+// session); and with a producer that does real work, where depth 2 overlaps it with the TA.
 const crypto = require('node:crypto');
 const { Context } = require('rx-teec');
 const { fromDataProvider, teecInvoke } = require('rx-teec/operators');
@@ -19,7 +20,7 @@ const SKIP = 16;
  * Returns the steady-state MiB/s (after the first SKIP outputs, like the C loop after its
  * warm-up) and the set-up time to the first output.
  */
-function throughput(session, depth, work) {
+function throughput(session, depth, work, ordered = true) {
   let produced = 0;
   const source = fromDataProvider((block) => {
     if (produced === CHUNKS) return 0;
@@ -27,7 +28,7 @@ function throughput(session, depth, work) {
     work(block);
     return block.length;
   });
-  return steadyRate(source.pipe(teecInvoke(session, CMD_TOUCH, { blockSize: MiB, depth, output: 'lease' })), SKIP);
+  return steadyRate(source.pipe(teecInvoke(session, CMD_TOUCH, { blockSize: MiB, depth, ordered, output: 'lease' })), SKIP);
 }
 
 module.exports = async function stream() {
@@ -44,17 +45,34 @@ module.exports = async function stream() {
     // One unmeasured pass per depth: the JIT compiles the pipeline before it is timed.
     await throughput(session, 1, work);
     await throughput(session, 2, work);
+    await throughput(session, 2, work, false);
     const m = await interleaved({
-      c: async () => runCBench('teec-bench', ['--mib-ops', String(CHUNKS - SKIP)]).results.find((r) => r.name === 'shm_1mib_partial_inout').mib_per_s,
+      c: async () => {
+        const results = runCBench('teec-bench', ['--mib-ops', String(CHUNKS - SKIP)]).results;
+        const rate = (name) => results.find((r) => r.name === name).mib_per_s;
+        return { loop: rate('shm_1mib_partial_inout'), twoThreads: rate('shm_1mib_pipelined') };
+      },
       d1: () => throughput(session, 1, work),
       d2: () => throughput(session, 2, work),
+      d2u: () => throughput(session, 2, work, false),
     });
-    rows.push([label, fmt(m.c, 0), fmt(m.d1.mibPerS, 0), fmt(m.d2.mibPerS, 0), ratio(m.d2.mibPerS / m.c), ratio(m.d2.mibPerS / m.d1.mibPerS), fmt(m.d2.firstMs, 2)]);
+    rows.push([
+      label,
+      fmt(m.c.loop, 0),
+      fmt(m.c.twoThreads, 0),
+      fmt(m.d1.mibPerS, 0),
+      fmt(m.d2.mibPerS, 0),
+      fmt(m.d2u.mibPerS, 0),
+      ratio(m.d2.mibPerS / m.c.loop),
+      ratio(m.d2u.mibPerS / m.c.loop),
+      ratio(m.d2.mibPerS / m.d1.mibPerS),
+      fmt(m.d2.firstMs, 2),
+    ]);
   }
   await ctx.close();
   return table(
     `teecInvoke throughput, 1 MiB chunks through TOUCH (steady-state MiB/s over ${CHUNKS - SKIP} of ${CHUNKS} chunks, median of ${ROUNDS} interleaved rounds, higher is better; goal depth 2 ≥ 0.9× the C loop). Set-up: subscribe to first output at depth 2 (allocating and first touching the blocks)`,
-    ['producer', 'C loop', 'depth 1', 'depth 2', 'depth 2 / C', 'depth 2 / depth 1', 'set-up ms'],
+    ['producer', 'C loop', 'C, 2 threads', 'depth 1', 'depth 2', 'd2 unordered', 'depth 2 / C', 'd2 unordered / C', 'depth 2 / depth 1', 'set-up ms'],
     rows,
   );
 };
