@@ -7,6 +7,29 @@
 #include "conf_helpers.h"
 #include "harness.h"
 
+static void *bg_call_main(void *arg)
+{
+	struct conf_bg_call *c = arg;
+	uint64_t t0 = h_now_ms();
+
+	c->res = TEEC_InvokeCommand(c->s, c->cmd, &c->op, &c->origin);
+	c->took_ms = h_now_ms() - t0;
+	return NULL;
+}
+
+bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
+		   uint32_t ms)
+{
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	c->cmd = cmd;
+	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
+					    TEEC_NONE);
+	c->op.params[0].value.a = ms;
+	c->op.params[1].value.a = 0xA5A5A5A5u;
+	return pthread_create(th, NULL, bg_call_main, c) == 0;
+}
+
 /* Head start for the doomed call to reach the TA after the child reports. */
 #define IN_TA_MS 500u
 

@@ -2,6 +2,8 @@
 #ifndef CONF_HELPERS_H
 #define CONF_HELPERS_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -22,6 +24,21 @@ TEEC_Result conf_instance_info(TEEC_Session *s, uint32_t *token, uint32_t *open_
 
 /* Invokes a command with no parameters; returns the result, origin in *origin. */
 TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin);
+
+/* A conformance wait (or any command taking p0 VALUE_INPUT a = ms, p1
+ * VALUE_OUTPUT) invoked on a thread of its own. */
+struct conf_bg_call {
+	TEEC_Session *s;
+	TEEC_Operation op; /* started = 0: cancellable */
+	uint32_t cmd;
+	TEEC_Result res;
+	uint32_t origin;
+	uint64_t took_ms;
+};
+
+/* Starts cmd(ms) on a new thread; p1.a reads 0xA5A5A5A5 unless the TA writes it. */
+bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
+		   uint32_t ms);
 
 /*
  * Forks a client that opens a session on uuid, has 64 KiB of shared memory

@@ -5,40 +5,12 @@
 #include "conf_helpers.h"
 #include "tests.h"
 
-struct wait_call {
-	TEEC_Session *s;
-	TEEC_Operation op;
-	uint32_t cmd;
-	uint32_t ms;
-	TEEC_Result res;
-	uint32_t origin;
-	uint64_t took_ms;
-};
-
-static void *do_wait(void *arg)
-{
-	struct wait_call *c = arg;
-	uint64_t t0 = h_now_ms();
-
-	c->res = TEEC_InvokeCommand(c->s, c->cmd, &c->op, &c->origin);
-	c->took_ms = h_now_ms() - t0;
-	return NULL;
-}
-
 /* Starts a wait command in a thread, cancels it after 300 ms, joins. */
-static bool wait_and_cancel(TEEC_Session *s, uint32_t cmd, uint32_t ms, struct wait_call *c)
+static bool wait_and_cancel(TEEC_Session *s, uint32_t cmd, uint32_t ms, struct conf_bg_call *c)
 {
 	pthread_t th;
 
-	memset(c, 0, sizeof(*c));
-	c->s = s;
-	c->cmd = cmd;
-	c->ms = ms;
-	c->op.started = 0; /* GP: must be 0 for the operation to be cancellable */
-	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
-					    TEEC_NONE);
-	c->op.params[0].value.a = ms;
-	if (pthread_create(&th, NULL, do_wait, c) != 0)
+	if (!conf_bg_start(&th, c, s, cmd, ms))
 		return false;
 	h_sleep_ms(300);
 	TEEC_RequestCancellation(&c->op);
@@ -50,7 +22,7 @@ void t_cancel_unmasked(void)
 {
 	TEEC_Context ctx;
 	TEEC_Session s;
-	struct wait_call c;
+	struct conf_bg_call c;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(wait_and_cancel(&s, CONF_CMD_WAIT_UNMASKED, 20000, &c));
@@ -76,7 +48,7 @@ void t_cancel_masked(void)
 {
 	TEEC_Context ctx;
 	TEEC_Session s;
-	struct wait_call c;
+	struct conf_bg_call c;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(wait_and_cancel(&s, CONF_CMD_WAIT_MASKED, 1500, &c));

@@ -144,41 +144,12 @@ void t_pipeline_threads_one_session(void)
 	h_close_context_session(&ctx, &s);
 }
 
-struct queued_call {
-	TEEC_Session *s;
-	TEEC_Operation op;
-	uint32_t cmd;
-	TEEC_Result res;
-	uint32_t origin;
-};
-
-static void *run_queued(void *arg)
-{
-	struct queued_call *c = arg;
-
-	c->res = TEEC_InvokeCommand(c->s, c->cmd, &c->op, &c->origin);
-	return NULL;
-}
-
-static bool start_call(pthread_t *th, struct queued_call *c, TEEC_Session *s, uint32_t cmd,
-		       uint32_t ms)
-{
-	memset(c, 0, sizeof(*c));
-	c->s = s;
-	c->cmd = cmd;
-	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
-					    TEEC_NONE);
-	c->op.params[0].value.a = ms;
-	c->op.params[1].value.a = 0xA5A5A5A5u; /* stays unless the TA writes it */
-	return pthread_create(th, NULL, run_queued, c) == 0;
-}
-
 /* A call waiting in the TEE behind a masked one is cancelled there: it returns
  * CANCEL from the TEE without entering the TA (a serialized client would have
  * kept it back and answered CANCEL from the API). */
 void t_pipeline_cancel_queued_in_tee(void)
 {
-	struct queued_call first, second;
+	struct conf_bg_call first, second;
 	pthread_t t1, t2;
 	TEEC_Context ctx;
 	TEEC_Session s;
@@ -186,9 +157,9 @@ void t_pipeline_cancel_queued_in_tee(void)
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	t0 = h_now_ms();
-	REQUIRE(start_call(&t1, &first, &s, CONF_CMD_WAIT_MASKED, 800));
+	REQUIRE(conf_bg_start(&t1, &first, &s, CONF_CMD_WAIT_MASKED, 800));
 	h_sleep_ms(150); /* the first is in the TA */
-	if (!start_call(&t2, &second, &s, CONF_CMD_WAIT_UNMASKED, 20000)) {
+	if (!conf_bg_start(&t2, &second, &s, CONF_CMD_WAIT_UNMASKED, 20000)) {
 		pthread_join(t1, NULL);
 		REQUIRE(false);
 	}
@@ -207,19 +178,19 @@ void t_pipeline_cancel_queued_in_tee(void)
 /* The TA dies under the running call: the calls queued behind it learn it too. */
 void t_pipeline_dead_ta_fails_queued(void)
 {
-	struct queued_call first, doomed, last;
+	struct conf_bg_call first, doomed, last;
 	pthread_t t1, t2, t3;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	bool ok;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(start_call(&t1, &first, &s, CONF_CMD_WAIT_MASKED, 400));
+	REQUIRE(conf_bg_start(&t1, &first, &s, CONF_CMD_WAIT_MASKED, 400));
 	h_sleep_ms(100);
-	ok = start_call(&t2, &doomed, &s, CONF_CMD_PANIC, 0); /* TEE_Panic(0) */
+	ok = conf_bg_start(&t2, &doomed, &s, CONF_CMD_PANIC, 0); /* TEE_Panic(0) */
 	if (ok) {
 		h_sleep_ms(50);
-		ok = start_call(&t3, &last, &s, CONF_CMD_NOP, 0);
+		ok = conf_bg_start(&t3, &last, &s, CONF_CMD_NOP, 0);
 		if (ok)
 			pthread_join(t3, NULL);
 		pthread_join(t2, NULL);
@@ -236,7 +207,7 @@ void t_pipeline_dead_ta_fails_queued(void)
  * told (the cancel page keeps several ids), none waits out its 20 s. */
 void t_pipeline_cancel_all(void)
 {
-	struct queued_call c[3];
+	struct conf_bg_call c[3];
 	pthread_t th[3];
 	TEEC_Context ctx;
 	TEEC_Session s;
@@ -246,7 +217,7 @@ void t_pipeline_cancel_all(void)
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	t0 = h_now_ms();
 	for (int i = 0; i < 3; i++) {
-		if (!start_call(&th[i], &c[i], &s, CONF_CMD_WAIT_UNMASKED, 20000))
+		if (!conf_bg_start(&th[i], &c[i], &s, CONF_CMD_WAIT_UNMASKED, 20000))
 			break;
 		started++;
 		h_sleep_ms(100); /* in this order: the first runs, the others queue */

@@ -26,6 +26,16 @@ const patterns = [0, 1, 2, 3].map((k) => {
   return { input, touched };
 });
 
+/** `total` 1 MiB chunks of the patterns, in turn, filled into the blocks in place. */
+function patternSource(total: number) {
+  let produced = 0;
+  return fromDataProvider((block) => {
+    if (produced === total) return 0;
+    block.set(patterns[produced++ % 4].input);
+    return MiB;
+  });
+}
+
 async function taPid(session: Session): Promise<number> {
   const r = await session.invoke(CONF.CONF_CMD_INSTANCE_INFO, [valueOutput(), valueOutput()]);
   return r.params[1].b!;
@@ -35,13 +45,8 @@ describe('teecInvoke on the simulator', () => {
   it('streams 256 MiB through a TA, every output byte verified, at depth 2', async () => {
     const session = await ctx.openSession(CONF.uuid.multi);
     const total = 256;
-    let produced = 0;
     let checked = 0;
-    const source = fromDataProvider((block) => {
-      if (produced === total) return 0;
-      block.set(patterns[produced++ % 4].input);
-      return MiB;
-    });
+    const source = patternSource(total);
     const bytes = await lastValueFrom(
       source.pipe(
         teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: MiB, depth: 2 }),
@@ -60,13 +65,8 @@ describe('teecInvoke on the simulator', () => {
   it('streams 64 MiB unordered (ordered: false) at depth 3: outputs in stream order, every byte verified', async () => {
     const session = await ctx.openSession(CONF.uuid.multi);
     const total = 64;
-    let produced = 0;
     let checked = 0;
-    const source = fromDataProvider((block) => {
-      if (produced === total) return 0;
-      block.set(patterns[produced++ % 4].input);
-      return MiB;
-    });
+    const source = patternSource(total);
     await lastValueFrom(
       source.pipe(
         teecInvoke(session, CONF.CONF_CMD_TOUCH, { blockSize: MiB, depth: 3, ordered: false, output: 'lease' }),
