@@ -8,6 +8,11 @@
  * answers a channel's calls one by one in the order they arrived, so each sent
  * call takes a ticket and reads the reply whose turn matches it.
  *
+ * At most CL_PIPELINE_DEPTH calls of a session are in the TEE at once. The TA
+ * host never blocks on a client (a client that does not read its replies must
+ * not stall a shared instance), so a reply that finds the channel full drops
+ * the session: the replies it may have to queue must stay few.
+ *
  * Locks, in the order they are taken: arena_lock (a call with temporary
  * memrefs, from marshalling to copy-back: the bounce arena is per session),
  * known_lock (marshalling and sending: the known-region set and the order of
@@ -19,6 +24,8 @@
 #include <sys/mman.h>
 
 #include "teec_internal.h"
+
+#define CL_PIPELINE_DEPTH 8u
 
 static TEEC_Result dead(struct cl_sess *s, uint32_t *origin)
 {
@@ -110,19 +117,27 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 	return ok;
 }
 
-/* True if the operation bounces buffers through the session's arena. */
-static bool uses_arena(const TEEC_Operation *op)
+/* Waits for room in the session's pipeline; false if the channel died meanwhile. */
+static bool take_slot(struct cl_sess *s)
 {
-	if (!op)
-		return false;
-	for (unsigned i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; i++) {
-		uint32_t t = TEEC_PARAM_TYPE_GET(op->paramTypes, i);
+	bool ok;
 
-		if (t >= TEEC_MEMREF_TEMP_INPUT && t <= TEEC_MEMREF_TEMP_INOUT &&
-		    op->params[i].tmpref.buffer)
-			return true;
-	}
-	return false;
+	pthread_mutex_lock(&s->pipe_lock);
+	while (s->in_tee >= CL_PIPELINE_DEPTH && !cl_sess_is_dead(s))
+		pthread_cond_wait(&s->slot_free, &s->pipe_lock);
+	ok = !cl_sess_is_dead(s);
+	if (ok)
+		s->in_tee++;
+	pthread_mutex_unlock(&s->pipe_lock);
+	return ok;
+}
+
+static void give_slot(struct cl_sess *s)
+{
+	pthread_mutex_lock(&s->pipe_lock);
+	s->in_tee--;
+	pthread_cond_signal(&s->slot_free);
+	pthread_mutex_unlock(&s->pipe_lock);
 }
 
 static void call_enter(struct cl_sess *s)
@@ -153,7 +168,7 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 {
 	struct cl_marshal *m = calloc(1, sizeof(*m));
 	struct sim_rx *rx = malloc(sizeof(*rx));
-	bool arena = uses_arena(op);
+	bool arena = cl_params_use_arena(op);
 	uint64_t ticket = 0;
 	struct cl_op *o;
 	TEEC_Result res;
@@ -168,13 +183,19 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	if (op)
 		op->imp.session = s->pub;
 	call_enter(s);
+	if (!take_slot(s)) {
+		res = dead(s, origin);
+		goto out_left;
+	}
 	if (arena)
 		pthread_mutex_lock(&s->arena_lock);
 	res = send_call(s, o, m, is_open, cmd, op, &ticket, origin);
 	if (res)
 		goto out;
 	if (!recv_reply(s, ticket, m->call.op_id, rx)) {
-		res = dead(s, origin);
+		/* recv_reply marked the channel dead */
+		*origin = TEEC_ORIGIN_TEE;
+		res = TEEC_ERROR_TARGET_DEAD;
 		goto out;
 	}
 	{
@@ -189,6 +210,8 @@ out:
 	cl_params_release(m);
 	if (arena)
 		pthread_mutex_unlock(&s->arena_lock);
+	give_slot(s);
+out_left:
 	call_leave(s);
 	cl_op_end(o);
 	free(m);

@@ -209,6 +209,16 @@ static TEEC_Result marshal_shm(struct cl_sess *s, struct cl_marshal *m, unsigned
 	return attach_region(s, m, (uint32_t)sh->id, sh->fd, p);
 }
 
+bool cl_params_use_arena(const TEEC_Operation *op)
+{
+	if (!op)
+		return false;
+	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++)
+		if (is_temp(TEEC_PARAM_TYPE_GET(op->paramTypes, i)) && op->params[i].tmpref.buffer)
+			return true;
+	return false;
+}
+
 TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_marshal *m)
 {
 	size_t need = 0;

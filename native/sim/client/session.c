@@ -45,6 +45,7 @@ static void sess_free(struct cl_sess *s)
 	pthread_mutex_destroy(&s->known_lock);
 	pthread_mutex_destroy(&s->pipe_lock);
 	pthread_cond_destroy(&s->pipe_turn);
+	pthread_cond_destroy(&s->slot_free);
 	if (s->ctx)
 		cl_ctx_put(s->ctx);
 	free(s);
@@ -143,6 +144,7 @@ void cl_sess_mark_dead(struct cl_sess *s)
 	pthread_mutex_lock(&s->pipe_lock);
 	__atomic_store_n(&s->dead, true, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&s->pipe_turn);
+	pthread_cond_broadcast(&s->slot_free);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
 
@@ -156,7 +158,11 @@ static bool init_locks(struct cl_sess *s)
 		goto no_pipe;
 	if (pthread_cond_init(&s->pipe_turn, NULL) != 0)
 		goto no_turn;
+	if (pthread_cond_init(&s->slot_free, NULL) != 0)
+		goto no_slot;
 	return true;
+no_slot:
+	pthread_cond_destroy(&s->pipe_turn);
 no_turn:
 	pthread_mutex_destroy(&s->pipe_lock);
 no_pipe:

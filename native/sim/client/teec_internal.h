@@ -52,10 +52,12 @@ struct cl_sess {
 	/* Calls are pipelined (see call.c). */
 	pthread_mutex_t arena_lock; /* one call with temporary memrefs at a time */
 	pthread_mutex_t known_lock; /* guards known[]; held while marshalling and sending */
-	pthread_mutex_t pipe_lock;  /* guards sent, replied, calls */
+	pthread_mutex_t pipe_lock;  /* guards sent, replied, in_tee, calls */
 	pthread_cond_t pipe_turn;   /* replied or calls changed, or the channel died */
+	pthread_cond_t slot_free;   /* in_tee dropped, or the channel died */
 	uint64_t sent;              /* calls sent: the next call's ticket */
 	uint64_t replied;           /* the ticket whose reply is next on the channel */
+	unsigned in_tee;            /* calls holding a pipeline slot (see call.c) */
 	unsigned calls;             /* calls between entry and return */
 	struct sim_cancel_page *cancel;
 	int cancel_fd; /* kept until sent with the open request */
@@ -136,6 +138,8 @@ struct cl_marshal {
 	size_t len[4];         /* memrefs: bytes reserved there */
 };
 TEEC_Result cl_params_check(const TEEC_Operation *op);
+/* True if the operation bounces a buffer through the session's arena. */
+bool cl_params_use_arena(const TEEC_Operation *op);
 TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_marshal *m);
 void cl_params_unmarshal(TEEC_Operation *op, const struct cl_marshal *m,
 			 const struct sim_ta_reply *rep);

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define SIM_PROTO_MAGIC 0x4d535852u /* "RXSM" */
-#define SIM_PROTO_VERSION 1u
+#define SIM_PROTO_VERSION 2u /* 2: the cancel page keeps several ids */
 
 /* Largest record any side accepts; bigger ones are refused as truncated. */
 #define SIM_MSG_MAX 8192u
