@@ -19,15 +19,10 @@
  * starts a private one (fresh mktemp directory) and stops it by PID at the end.
  * Prints a table, or with --json one JSON line.
  */
-#include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -170,7 +165,7 @@ static TEEC_Result bench_touch(TEEC_Session *s, TEEC_Context *ctx, bool shared, 
 
 struct pipe_half {
 	TEEC_Session *s;
-	TEEC_Context *ctx;
+	TEEC_SharedMemory shm; /* this thread's 1 MiB block */
 	unsigned n;
 	double *t;
 	TEEC_Result res;
@@ -179,64 +174,75 @@ struct pipe_half {
 static void *pipe_half_main(void *arg)
 {
 	struct pipe_half *h = arg;
-	TEEC_SharedMemory shm = { .size = MIB, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
 	TEEC_Operation op;
 	uint32_t origin;
 
-	h->res = TEEC_AllocateSharedMemory(h->ctx, &shm);
-	if (h->res != TEEC_SUCCESS)
-		return NULL;
-	memset(shm.buffer, 0, MIB);
 	for (unsigned i = 0; i < h->n && h->res == TEEC_SUCCESS; i++) {
 		double t0 = now_us();
 
 		memset(&op, 0, sizeof(op));
 		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE,
 						 TEEC_NONE);
-		op.params[0].memref.parent = &shm;
+		op.params[0].memref.parent = &h->shm;
 		op.params[0].memref.size = MIB;
 		h->res = TEEC_InvokeCommand(h->s, CONF_CMD_TOUCH, &op, &origin);
 		h->t[i] = now_us() - t0;
 	}
-	if (h->res == TEEC_SUCCESS && !all_bytes(shm.buffer, MIB, (uint8_t)h->n)) {
-		fprintf(stderr, "teec-bench: the TA did not touch every byte\n");
-		h->res = TEEC_ERROR_GENERIC;
-	}
-	TEEC_ReleaseSharedMemory(&shm);
 	return NULL;
 }
 
-/* Two threads, one session: each call finds the other queued in the TEE. */
+/* Runs both halves, n calls each, on threads; returns the wall time in µs (< 0: failed). */
+static double run_halves(struct pipe_half h[2], unsigned n, double *t)
+{
+	pthread_t th[2];
+	unsigned started = 0;
+	double t0 = now_us(), wall;
+
+	for (int i = 0; i < 2; i++) {
+		h[i].n = n;
+		h[i].t = t + (size_t)i * n;
+		if (pthread_create(&th[i], NULL, pipe_half_main, &h[i]) != 0)
+			break;
+		started++;
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	wall = now_us() - t0;
+	return started == 2 && h[0].res == TEEC_SUCCESS && h[1].res == TEEC_SUCCESS ? wall : -1;
+}
+
+/* Two threads, one session: each call finds the other queued in the TEE. The
+ * blocks are allocated and checked outside the timed part. */
 static TEEC_Result bench_pipelined(TEEC_Session *s, TEEC_Context *ctx, unsigned n, double *t,
 				   struct result *r)
 {
+	const unsigned warm = 5, per = (n + 1) / 2;
 	struct pipe_half h[2];
-	pthread_t th[2];
-	unsigned per = (n + 1) / 2, started = 0;
-	double t0, wall;
 	TEEC_Result res = TEEC_SUCCESS;
+	double wall = -1;
 
-	for (int warm = 1; warm >= 0; warm--) {
-		started = 0;
-		t0 = now_us();
-		for (int i = 0; i < 2; i++) {
-			h[i] = (struct pipe_half){ .s = s, .ctx = ctx, .n = warm ? 5 : per,
-						   .t = t + (warm ? 0 : (size_t)i * per) };
-			if (pthread_create(&th[i], NULL, pipe_half_main, &h[i]) != 0)
-				break;
-			started++;
-		}
-		for (unsigned i = 0; i < started; i++) {
-			pthread_join(th[i], NULL);
-			if (h[i].res != TEEC_SUCCESS)
-				res = h[i].res;
-		}
-		wall = now_us() - t0;
-		if (started < 2)
-			return TEEC_ERROR_OUT_OF_MEMORY;
-		if (res != TEEC_SUCCESS)
-			return res;
+	memset(h, 0, sizeof(h));
+	for (int i = 0; i < 2 && res == TEEC_SUCCESS; i++) {
+		h[i].s = s;
+		h[i].shm.size = MIB;
+		h[i].shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+		res = TEEC_AllocateSharedMemory(ctx, &h[i].shm);
+		if (res == TEEC_SUCCESS)
+			memset(h[i].shm.buffer, 0, MIB);
 	}
+	if (res == TEEC_SUCCESS && run_halves(h, warm, t) >= 0)
+		wall = run_halves(h, per, t);
+	if (wall < 0)
+		res = h[0].res != TEEC_SUCCESS ? h[0].res : h[1].res != TEEC_SUCCESS ? h[1].res : TEEC_ERROR_GENERIC;
+	for (int i = 0; i < 2; i++) {
+		if (res == TEEC_SUCCESS && !all_bytes(h[i].shm.buffer, MIB, (uint8_t)(warm + per))) {
+			fprintf(stderr, "teec-bench: the TA did not touch every byte\n");
+			res = TEEC_ERROR_GENERIC;
+		}
+		TEEC_ReleaseSharedMemory(&h[i].shm);
+	}
+	if (res != TEEC_SUCCESS)
+		return res;
 	r->name = "shm_1mib_pipelined";
 	summarize(r, t, 2 * per, MIB);
 	/* Throughput from the wall time: the round trips overlap. */
