@@ -57,16 +57,9 @@ class Combined implements AbortTarget {
   constructor(
     private readonly followed: readonly AbortSignal[],
     private readonly node: ComboNode,
-  ) {
-    for (const s of followed) {
-      if (s.aborted) {
-        this.dead = true;
-        this.controller.abort(s.reason);
-        break;
-      }
-    }
-  }
+  ) {}
 
+  /** Every call starts with this: a signal that already aborted is seen here. */
   acquire(): void {
     if (this.users++ !== 0 || this.dead) return;
     // Not listening while unused: a signal that aborted meanwhile is seen here.
@@ -110,8 +103,8 @@ function combinedFor(signals: readonly AbortSignal[]): Combined {
     }
     node = child;
   }
-  if (node.combo === undefined || (node.combo.dead && !signals.some((s) => s.aborted))) node.combo = new Combined(signals, node);
-  return node.combo;
+  // An aborted combo leaves the cache (onAbort), so a cached one is live or unused.
+  return (node.combo ??= new Combined(signals, node));
 }
 
 /** The calls in flight on one owner (a session or a shared memory block). */
@@ -125,11 +118,6 @@ export class InFlight {
   /** What every call of this owner follows. */
   get signal(): AbortSignal {
     return this.controller.signal;
-  }
-
-  /** Runs `call` with a signal that aborts when `signal` aborts or when the owner cancels all. */
-  track<T>(signal: AbortSignal | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return trackAll([this], signal, call);
   }
 
   /** Registers a call's promise until it settles. */

@@ -419,12 +419,9 @@ class Pipeline {
     // Invokes on one session reach the TEE in the order they were made (Backend.invokeCommand),
     // so the chunks reach the TA in stream order without waiting for each other here: the next
     // chunk is queued behind the current one and starts the moment it returns (`ordered: false`:
-    // it waits in the TEE instead). Once the stream stopped, every slot's controller is aborted,
-    // so queued chunks never reach the TA.
-    const call = this.stopped
-      ? Promise.reject(new Error('stream stopped'))
-      : this.session.invoke(this.command, params, { signal: slot.controller.signal, ordered: this.opts.ordered });
-    call.then(
+    // it waits in the TEE instead). Dispatch runs only while the stream is live; stopping it aborts
+    // every slot's controller, so chunks still queued never reach the TA.
+    this.session.invoke(this.command, params, { signal: slot.controller.signal, ordered: this.opts.ordered }).then(
       (result) => {
         entry.result = result;
         this.emitReady();

@@ -6,9 +6,8 @@
  */
 import { Context, partialInout, valueInput, type Session, type SharedMemory } from '../../src/core';
 import { ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
-import type { TeecError } from '../../src/core/errors';
 import { abortFanout, type InFlight } from '../../src/core/in-flight';
-import { CONF, PrivateSim } from '../support/simulator';
+import { CONF, PrivateSim, settled } from '../support/simulator';
 
 const sim = new PrivateSim();
 let ctx: Context;
@@ -21,7 +20,6 @@ afterAll(async () => {
   sim.stop();
 });
 
-const settled = <V>(p: Promise<V>) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error: error as TeecError }));
 const inFlightOf = (x: Session | SharedMemory): InFlight => (x as unknown as { inFlight: InFlight }).inFlight;
 const waitMasked = (s: Session, ms: number, signal?: AbortSignal) => s.invoke(CONF.CONF_CMD_WAIT_MASKED, [valueInput(ms, 0)], { signal });
 

@@ -4,32 +4,23 @@
  * never reaches the TA; closing cancels what is queued; sessions still run in parallel.
  */
 import { ParamType as T, ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
-import type { TeecError } from '../../src/core/errors';
 import type { SessionHandle } from '../../src/core/backend';
-import { CONF, PrivateSim } from '../support/simulator';
+import { CONF, CONF_RECORD_SIZE, PrivateSim, confWait, readConfRecord, settled } from '../support/simulator';
 
 const sim = new PrivateSim();
 const fixture = sim.useContext();
 const open = fixture.open;
-const settled = <V>(p: Promise<V>) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error: error as TeecError }));
-const RECORD = 16 + 4 * 24;
-/** invoke_count, cmd and params[0].a of a conf_record. */
-const readRecord = (bytes: Uint8Array) => {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { count: view.getUint32(0, true), cmd: view.getUint32(4, true), a0: view.getUint32(16, true) };
-};
 const getRecord = (s: SessionHandle, buffer: Uint8Array, signal?: AbortSignal) =>
   fixture.backend.invokeCommand(s, CONF.CONF_CMD_GET_RECORD, [{ type: T.MEMREF_TEMP_OUTPUT, buffer }], signal);
 const transform = (s: SessionHandle, a: number, signal?: AbortSignal) =>
   fixture.backend.invokeCommand(s, CONF.CONF_CMD_TRANSFORM, [{ type: T.VALUE_INPUT, a, b: 0 }], signal);
-const waitMs = (s: SessionHandle, ms: number, masked: boolean, signal?: AbortSignal) =>
-  fixture.backend.invokeCommand(s, masked ? CONF.CONF_CMD_WAIT_MASKED : CONF.CONF_CMD_WAIT_UNMASKED, [{ type: T.VALUE_INPUT, a: ms, b: 0 }], signal);
+const waitMs = (s: SessionHandle, ms: number, masked: boolean, signal?: AbortSignal) => confWait(fixture.backend, s, ms, masked, signal);
 
 describe('per-session strands', () => {
   it('runs invokes queued without waiting in the order they were made', async () => {
     const s = await open();
     const n = 300;
-    const records = Array.from({ length: n }, () => new Uint8Array(RECORD));
+    const records = Array.from({ length: n }, () => new Uint8Array(CONF_RECORD_SIZE));
     const calls: Promise<unknown>[] = [];
     // Each TRANSFORM(i) is followed by a GET_RECORD that must see exactly it as the last invoke.
     for (let i = 0; i < n; i++) {
@@ -37,7 +28,7 @@ describe('per-session strands', () => {
       calls.push(getRecord(s, records[i]));
     }
     await Promise.all(calls);
-    records.forEach((bytes, i) => expect(readRecord(bytes)).toEqual({ count: i + 1, cmd: CONF.CONF_CMD_TRANSFORM, a0: i }));
+    records.forEach((bytes, i) => expect(readConfRecord(bytes)).toEqual({ count: i + 1, cmd: CONF.CONF_CMD_TRANSFORM, a0: i }));
     await fixture.backend.closeSession(s);
   });
 
@@ -46,7 +37,7 @@ describe('per-session strands', () => {
     const running = waitMs(s, 300, true);
     const controller = new AbortController();
     const victim = settled(transform(s, 77, controller.signal));
-    const after = new Uint8Array(RECORD);
+    const after = new Uint8Array(CONF_RECORD_SIZE);
     const next = getRecord(s, after);
     controller.abort();
     const r = await victim;
@@ -54,7 +45,7 @@ describe('per-session strands', () => {
     await running;
     await next;
     // The strand went on with the call after it; the TA saw the wait, not the aborted transform.
-    expect(readRecord(after)).toEqual({ count: 1, cmd: CONF.CONF_CMD_WAIT_MASKED, a0: 300 });
+    expect(readConfRecord(after)).toEqual({ count: 1, cmd: CONF.CONF_CMD_WAIT_MASKED, a0: 300 });
     await fixture.backend.closeSession(s);
   });
 

@@ -7,21 +7,14 @@
 import { ParamType as T, ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
 import type { TeecError } from '../../src/core/errors';
 import type { SessionHandle } from '../../src/core/backend';
-import { CONF, PrivateSim } from '../support/simulator';
+import { CONF, CONF_RECORD_SIZE, PrivateSim, confWait, readConfRecord, settled } from '../support/simulator';
 
 const sim = new PrivateSim();
 const fixture = sim.useContext();
 const open = fixture.open;
-const settled = <V>(p: Promise<V>) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error: error as TeecError }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const RECORD = 16 + 4 * 24;
-const readRecord = (bytes: Uint8Array) => {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { count: view.getUint32(0, true), cmd: view.getUint32(4, true), a0: view.getUint32(16, true) };
-};
 const UNORDERED = true;
-const waitMs = (s: SessionHandle, ms: number, masked: boolean, signal?: AbortSignal) =>
-  fixture.backend.invokeCommand(s, masked ? CONF.CONF_CMD_WAIT_MASKED : CONF.CONF_CMD_WAIT_UNMASKED, [{ type: T.VALUE_INPUT, a: ms, b: 0 }], signal, UNORDERED);
+const waitMs = (s: SessionHandle, ms: number, masked: boolean, signal?: AbortSignal) => confWait(fixture.backend, s, ms, masked, signal, UNORDERED);
 
 describe('unordered invokes', () => {
   it('gives every caller its own values and bytes when many are in flight on one session', async () => {
@@ -57,9 +50,9 @@ describe('unordered invokes', () => {
     expect(r.ok || [r.error.code, r.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.TEE]);
     await running;
     // The TA's last invoke was the masked wait: the cancelled one never ran.
-    const record = new Uint8Array(RECORD);
+    const record = new Uint8Array(CONF_RECORD_SIZE);
     await fixture.backend.invokeCommand(s, CONF.CONF_CMD_GET_RECORD, [{ type: T.MEMREF_TEMP_OUTPUT, buffer: record }]);
-    expect(readRecord(record)).toEqual({ count: 1, cmd: CONF.CONF_CMD_WAIT_MASKED, a0: 600 });
+    expect(readConfRecord(record)).toEqual({ count: 1, cmd: CONF.CONF_CMD_WAIT_MASKED, a0: 600 });
     await fixture.backend.closeSession(s);
   });
 

@@ -362,15 +362,14 @@ describe('teecInvoke (marbles, fake backend)', () => {
     await ctx.close();
   });
 
-  it('ordered: false sends chunks unordered and still emits them in stream order', async () => {
+  /** Streams 3 chunks at depth 2 where the first chunk's call takes 6 chars and the others 1. */
+  async function firstChunkSlow(ordered: boolean | undefined) {
     const m = createMarbles();
-    // The first chunk's call takes 6 chars, the others 1: the second finishes first.
     const fake = new FakeBackend({
       latency: ({ op, params }) => {
         if (op !== 'invoke') return Promise.resolve();
         const p0 = params?.[0];
-        const first = p0 !== undefined && 'shm' in p0 && p0.shm.buffer[0] === 1;
-        return m.sleep(first ? 6 : 1);
+        return m.sleep(p0 !== undefined && 'shm' in p0 && p0.shm.buffer[0] === 1 ? 6 : 1);
       },
     });
     fake.addTa(TA, {
@@ -382,27 +381,33 @@ describe('teecInvoke (marbles, fake backend)', () => {
     const ctx = await Context.open({ backend: fake });
     const session = await ctx.openSession(TA);
     const { source } = provider(m, 3, 2);
-    const rec = m.record(source.pipe(teecInvoke(session, XOR, { blockSize: 4, depth: 2, ordered: false })));
+    const rec = m.record(source.pipe(teecInvoke(session, XOR, { blockSize: 4, depth: 2, ordered })));
     await m.flush();
-    const values = rec.messages.filter((n) => n.notification.kind === 'N').map((n) => Array.from(n.notification.value as Uint8Array));
-    expect(values).toEqual([[0xfe, 0xfe], [0xfd, 0xfd], [0xfc, 0xfc]]);
-    expect(rec.messages.at(-1)?.notification.kind).toBe('C');
-    const invokes = fake.log.filter((e) => e.op === 'invoke');
-    expect(invokes.every((e) => e.op === 'invoke' && e.unordered === true)).toBe(true);
-    // The TA finished the second chunk before the first.
-    const finished = fake.log.filter((e) => e.op === 'invoked').map((e) => (e.op === 'invoked' ? e.shms[0] : -1));
-    const shmOf = invokes.map((e) => (e.op === 'invoke' ? e.shms[0] : -1));
-    expect(finished.slice(0, 2)).toEqual([shmOf[1], shmOf[0]]);
     await ctx.close();
+    const invokes = fake.log.flatMap((e) => (e.op === 'invoke' ? [e] : []));
+    return {
+      values: rec.messages.filter((n) => n.notification.kind === 'N').map((n) => Array.from(n.notification.value as Uint8Array)),
+      completed: rec.messages.at(-1)?.notification.kind === 'C',
+      unorderedFlags: invokes.map((e) => e.unordered),
+      /** Chunk numbers (by dispatch order) in the order the TA finished them. */
+      finished: fake.log.flatMap((e) => (e.op === 'invoked' ? [invokes.findIndex((i) => i.shms[0] === e.shms[0])] : [])),
+    };
+  }
+  const inOrder = [[0xfe, 0xfe], [0xfd, 0xfd], [0xfc, 0xfc]];
+
+  it('ordered: false sends chunks unordered and still emits them in stream order', async () => {
+    const r = await firstChunkSlow(false);
+    expect(r.values).toEqual(inOrder);
+    expect(r.completed).toBe(true);
+    expect(r.unorderedFlags).toEqual([true, true, true]);
+    expect(r.finished.slice(0, 2)).toEqual([1, 0]); // the second chunk finished first
   });
 
-  it('ordered (the default) sends every chunk in stream order', async () => {
-    const { m, fake, session, ctx } = await setup();
-    const { source } = provider(m, 3, 2);
-    m.record(source.pipe(teecInvoke(session, XOR, { blockSize: 4, depth: 2 })));
-    await m.flush();
-    expect(fake.log.filter((e) => e.op === 'invoke').map((e) => e.op === 'invoke' && e.unordered)).toEqual([undefined, undefined, undefined]);
-    await ctx.close();
+  it('ordered (the default) sends every chunk in stream order: a slow chunk holds back the next', async () => {
+    const r = await firstChunkSlow(undefined);
+    expect(r.values).toEqual(inOrder);
+    expect(r.unorderedFlags).toEqual([undefined, undefined, undefined]);
+    expect(r.finished.slice(0, 2)).toEqual([0, 1]);
   });
 
   it('rejects bad options with errors naming them', async () => {

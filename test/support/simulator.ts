@@ -11,7 +11,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadNativeBackend, type NativeBackend } from '../../src/core/native';
-import type { ContextHandle, SessionHandle } from '../../src/core/backend';
+import type { Backend, ContextHandle, SessionHandle } from '../../src/core/backend';
+import { ParamType } from '../../src/core/constants';
+import type { TeecError } from '../../src/core/errors';
 import { loadAddon, packageRoot } from '../../src/core/native/addon';
 
 export const ROOT = packageRoot();
@@ -177,4 +179,23 @@ export async function openConformance(backend: NativeBackend, uuid = CONF.uuid.m
 /** Number of open file descriptors of this process. */
 export function openFds(): number {
   return fs.readdirSync('/proc/self/fd').length;
+}
+
+/** A promise's outcome as a value: never rejects. */
+export const settled = <V>(p: Promise<V>) =>
+  p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error: error as TeecError }));
+
+/** Bytes of the conformance TA's `struct conf_record` (CONF_CMD_GET_RECORD). */
+export const CONF_RECORD_SIZE = 16 + 4 * 24;
+
+/** invoke_count, cmd and params[0].a of a conf_record. */
+export function readConfRecord(bytes: Uint8Array): { count: number; cmd: number; a0: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { count: view.getUint32(0, true), cmd: view.getUint32(4, true), a0: view.getUint32(16, true) };
+}
+
+/** A conformance wait of `ms` (WAIT_MASKED or WAIT_UNMASKED) through a backend. */
+export function confWait(backend: Backend, s: SessionHandle, ms: number, masked: boolean, signal?: AbortSignal, unordered?: boolean) {
+  const cmd = masked ? CONF.CONF_CMD_WAIT_MASKED : CONF.CONF_CMD_WAIT_UNMASKED;
+  return backend.invokeCommand(s, cmd, [{ type: ParamType.VALUE_INPUT, a: ms, b: 0 }], signal, unordered);
 }
