@@ -34,6 +34,7 @@
 #include <unordered_map>
 
 #include "loop_poller.h"
+#include "monotonic_clock.h"
 #include "objects.h"
 
 namespace rxteec {
@@ -745,14 +746,7 @@ void Call::Run() {
   Unref();  // the queue's reference
 }
 
-uint64_t MonotonicNanos() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
-
 void EnvShared::Post(Call* call) {
-  call->posted_ns = MonotonicNanos();
   {
     std::lock_guard<std::mutex> lock(mutex);
     if (open && completions != nullptr) {
@@ -763,6 +757,8 @@ void EnvShared::Post(Call* call) {
         ready_tail = call;
         return;
       }
+      // The first of a batch: its wait for the JS thread is the batch's (stats()).
+      call->posted_ns = NowNanos();
       if (napi_call_threadsafe_function(completions, nullptr, napi_tsfn_nonblocking) == napi_ok) {
         ready_head = ready_tail = call;
         return;
@@ -819,9 +815,9 @@ class HandleScope {
   napi_handle_scope scope_ = nullptr;
 };
 
-// The JS-thread resources of a settled invoke: buffers it kept alive, its cancellation id, its
+// The JS-thread resources of a settled call: buffers it kept alive, its cancellation id, its
 // hold on the event loop.
-void ReleaseInvokeJsRefs(napi_env env, AddonData* data, Call* call) {
+void ReleaseCallJsRefs(napi_env env, AddonData* data, Call* call) {
   for (auto& ref : call->buffer_refs) DeleteRef(env, &ref);
   if (call->cancel_id != 0) {
     data->cancellable.erase(call->cancel_id);
@@ -879,17 +875,13 @@ void DropSharedMemJsRefs(napi_env env, SharedMem* mem) {
 napi_value MakeContextHandle(napi_env env, const std::shared_ptr<Context>& context);
 napi_value MakeSessionHandle(napi_env env, const std::shared_ptr<Session>& session);
 
+// Settles every call but invokes (those go to JS as records: see OnCompletion).
 void SettleCall(napi_env env, AddonData* data, Call* call) {
-  for (auto& ref : call->buffer_refs) DeleteRef(env, &ref);
-  if (call->cancel_id != 0) {
-    data->cancellable.erase(call->cancel_id);
-    call->cancel_id = 0;
-  }
+  ReleaseCallJsRefs(env, data, call);
   if (call->kind == CallKind::kRelease || (call->kind == CallKind::kFinalize)) {
     if (call->shared_mem) DropSharedMemJsRefs(env, call->shared_mem.get());
     for (auto& mem : call->mems_to_release) DropSharedMemJsRefs(env, mem.get());
   }
-  ReleaseLoop(data, call);
   if (call->callback == nullptr) return;
 
   napi_value args[5];
@@ -898,7 +890,7 @@ void SettleCall(napi_env env, AddonData* data, Call* call) {
   args[2] = Undefined(env);
   args[3] = Undefined(env);
   args[4] = call->note != nullptr ? MakeString(env, call->note) : Undefined(env);
-  if ((call->kind == CallKind::kOpen || call->kind == CallKind::kInvoke) && call->note == nullptr) {
+  if (call->kind == CallKind::kOpen && call->note == nullptr) {
     args[2] = MakeOutputs(env, call);
   }
   if (call->kind == CallKind::kOpen && call->result == TEEC_SUCCESS) args[3] = MakeSessionHandle(env, call->session);
@@ -983,7 +975,7 @@ void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void*
   AddonData* data = static_cast<AddonData*>(context);
   Call* call = data->shared->TakeReady();
   size_t records = 0;
-  uint64_t woke = MonotonicNanos();
+  uint64_t woke = NowNanos();
   if (call != nullptr) {
     // The first call of the batch waited longest: from its post to this wake-up.
     uint64_t waited = woke > call->posted_ns ? woke - call->posted_ns : 0;
@@ -994,11 +986,9 @@ void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void*
     Call* next = call->next_ready;
     call->next_ready = nullptr;
     try {
-      if (call->kind == CallKind::kInvoke && call->invoke_id != 0) {
+      if (call->kind == CallKind::kInvoke) {  // every invoke has an id and a results array
         data->poller.OnSettle(woke, woke > call->submitted_ns ? woke - call->submitted_ns : 0);
-      }
-      if (call->kind == CallKind::kInvoke && call->invoke_id != 0 && data->results != nullptr) {
-        ReleaseInvokeJsRefs(env, data, call);
+        ReleaseCallJsRefs(env, data, call);
         WriteInvokeRecord(data, call, records++);
         if (records == kMaxRecords) {
           FlushInvokeRecords(env, data, records);
@@ -1633,7 +1623,7 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
   // From here on a worker may already run the call; only JS-thread fields are touched, and the
   // call cannot settle before this function returns.
   KeepLoopAlive(data, call);
-  call->submitted_ns = MonotonicNanos();
+  call->submitted_ns = NowNanos();
   data->poller.OnSubmit(call->submitted_ns);
   if (run_now) WorkerPool::Instance().Submit(call);
   return MakeNumber(env, call->invoke_id);
@@ -1981,7 +1971,6 @@ void CleanupEnv(void* raw) {
     }
     FinalizeNow(context, sessions, mems, &deadline);
   }
-  Call* unsettled;
   {
     std::lock_guard<std::mutex> lock(shared->mutex);
     if (shared->completions != nullptr) {
@@ -1989,10 +1978,10 @@ void CleanupEnv(void* raw) {
       shared->completions = nullptr;
     }
     shared->contexts.clear();
-    unsettled = shared->ready_head;
-    shared->ready_head = shared->ready_tail = nullptr;
   }
-  // Finished calls no JS will settle any more (Post drops those that finish from now on).
+  // Finished calls no JS will settle any more (Post drops those that finish from now on: the
+  // environment is no longer open).
+  Call* unsettled = shared->TakeReady();
   while (unsettled != nullptr) {
     Call* next = unsettled->next_ready;
     unsettled->Unref();

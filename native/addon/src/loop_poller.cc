@@ -1,8 +1,8 @@
 #include "loop_poller.h"
 
 #include "busy_wait_budget.h"
+#include "monotonic_clock.h"
 
-#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
@@ -12,12 +12,6 @@
 namespace rxteec {
 
 namespace {
-
-uint64_t NowNanos() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 // Polling starts this long before the expected completion: a thread wake-up (5-30 µs, more on a
 // busy VM) plus the jitter of a round trip.

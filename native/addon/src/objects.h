@@ -138,7 +138,7 @@ struct Call : Job {
   Call* next_ready = nullptr;             // EnvShared's list of finished calls
   Call* strand_next = nullptr;            // kInvoke: the session's strand FIFO
   bool unordered = false;                 // kInvoke: bypasses the strand (see QueueInvoke)
-  uint64_t posted_ns = 0;                 // when it was handed to the JS thread (diagnostics)
+  uint64_t posted_ns = 0;                 // first of a batch: when it was handed to JS (stats)
 
   // Operation calls (open, invoke).
   std::atomic<int> phase{kQueued};

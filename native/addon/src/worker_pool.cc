@@ -1,14 +1,12 @@
 #include "worker_pool.h"
 
 #include "busy_wait_budget.h"
+#include "monotonic_clock.h"
 
 #include <pthread.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 
 namespace rxteec {
 
@@ -20,12 +18,6 @@ constexpr auto kIdleExit = std::chrono::seconds(10);
 // GP calls and the simulator's client library need little stack; 8 MiB per thread for a
 // thousand waiting calls would be wasteful.
 constexpr size_t kStackSize = 512 * 1024;
-
-uint64_t NowNanos() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
