@@ -14,8 +14,7 @@ struct aes_stream_session {
 	uint32_t key_flags; /* AES_STREAM_KEY_FLAG_* */
 
 	/* The current stream (started by START_ENCRYPT/START_DECRYPT). */
-	TEE_OperationHandle op; /* CTR: encrypt op; GCM: op of the direction */
-	bool active;
+	TEE_OperationHandle op; /* CTR: encrypt op; GCM: op of the direction; NULL: no stream */
 	bool encrypt;
 	uint8_t iv[AES_STREAM_CTR_IV_SIZE]; /* GCM uses the first 12 bytes */
 	uint8_t aad[AES_STREAM_MAX_AAD];

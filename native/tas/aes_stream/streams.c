@@ -10,7 +10,6 @@ void stream_end(struct aes_stream_session *s)
 {
 	TEE_FreeOperation(s->op);
 	s->op = TEE_HANDLE_NULL;
-	s->active = false;
 	s->encrypt = false;
 	s->next_index = 0;
 	s->finished = false;
@@ -69,7 +68,6 @@ TEE_Result cmd_start(struct aes_stream_session *s, bool encrypt, uint32_t pt, TE
 		TEE_MemMove(s->aad, p[1].memref.buffer, aad_len);
 	s->aad_len = aad_len;
 	s->encrypt = encrypt;
-	s->active = true;
 	if (encrypt) {
 		TEE_MemMove(p[0].memref.buffer, s->iv, iv_size);
 		p[0].memref.size = iv_size;
@@ -100,7 +98,7 @@ TEE_Result cmd_ctr_chunk(struct aes_stream_session *s, uint32_t pt, TEE_Param p[
 
 	if (pt != AES_STREAM_PT(MEMREF_INOUT, VALUE_INPUT, NONE, NONE) || !memref_ok(&p[0]))
 		return TEE_ERROR_BAD_PARAMETERS;
-	if (!s->active || s->key_mode != AES_STREAM_MODE_CTR)
+	if (s->op == TEE_HANDLE_NULL || s->key_mode != AES_STREAM_MODE_CTR)
 		return TEE_ERROR_BAD_STATE;
 	offset = (uint64_t)p[1].value.b << 32 | p[1].value.a;
 	counter_add(ctr, s->iv, offset / 16);
@@ -171,7 +169,7 @@ TEE_Result cmd_gcm_chunk(struct aes_stream_session *s, uint32_t pt, TEE_Param p[
 	index = p[1].value.a;
 	flags = p[1].value.b;
 	final = flags & AES_STREAM_CHUNK_FINAL;
-	if (!s->active || s->key_mode != AES_STREAM_MODE_GCM)
+	if (s->op == TEE_HANDLE_NULL || s->key_mode != AES_STREAM_MODE_GCM)
 		return TEE_ERROR_BAD_STATE;
 	if (size < AES_STREAM_GCM_TAG_SIZE || (flags & ~(uint32_t)AES_STREAM_CHUNK_FINAL))
 		return TEE_ERROR_BAD_PARAMETERS;
