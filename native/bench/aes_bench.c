@@ -73,60 +73,30 @@ struct bench {
 	bool have_ctx, have_shm, have_ctr, have_gcm;
 };
 
-static TEEC_Result invoke(TEEC_Session *s, uint32_t cmd, TEEC_Operation *op)
+/* A CTR key generated in s, and a decryption stream started (any IV will do). */
+static TEEC_Result setup_ctr(TEEC_Session *s)
 {
-	uint32_t origin;
+	static const uint8_t iv[AES_STREAM_CTR_IV_SIZE];
+	uint8_t blob[AES_STREAM_BLOB_MAX_SIZE];
+	size_t blob_len = sizeof(blob);
+	TEEC_Result r = aes_generate(s, 128, AES_STREAM_MODE_CTR, blob, &blob_len);
 
-	return TEEC_InvokeCommand(s, cmd, op, &origin);
-}
-
-/* Generates a key of the given mode in s and starts a stream in direction cmd. */
-static TEEC_Result setup_session(TEEC_Session *s, uint32_t mode, uint32_t start_cmd)
-{
-	uint8_t blob[AES_STREAM_BLOB_MAX_SIZE], iv[AES_STREAM_CTR_IV_SIZE];
-	size_t blob_len = sizeof(blob), iv_len = sizeof(iv);
-	TEEC_Result r;
-
-	r = aes_generate(s, 128, mode, blob, &blob_len);
-	if (r == TEEC_SUCCESS)
-		r = aes_start_encrypt(s, iv, &iv_len, NULL, 0);
-	if (r != TEEC_SUCCESS || start_cmd == AES_STREAM_CMD_START_ENCRYPT)
-		return r;
-	return aes_start_decrypt(s, iv, iv_len, NULL, 0);
+	return r != TEEC_SUCCESS ? r : aes_start_decrypt(s, iv, sizeof(iv), NULL, 0);
 }
 
 /* One CTR chunk at stream offset off, from shm or the temporary buffer. */
 static TEEC_Result ctr_chunk(struct bench *b, bool shared, size_t n, uint64_t off)
 {
-	TEEC_Operation op;
-
-	if (!shared)
-		return aes_ctr(&b->ctr, b->tmp, n, off);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
-					 TEEC_NONE);
-	op.params[0].memref.parent = &b->shm;
-	op.params[0].memref.offset = 0;
-	op.params[0].memref.size = n;
-	op.params[1].value.a = (uint32_t)off;
-	op.params[1].value.b = (uint32_t)(off >> 32);
-	return invoke(&b->ctr, AES_STREAM_CMD_CTR_CHUNK, &op);
+	return shared ? aes_ctr_shm(&b->ctr, &b->shm, 0, n, off) : aes_ctr(&b->ctr, b->tmp, n, off);
 }
 
 /* Decrypts a copy of a genuine GCM frame (chunk 0, FINAL) in shared memory. */
 static TEEC_Result gcm_chunk(struct bench *b, size_t n, uint8_t *frame)
 {
-	TEEC_Operation op;
+	size_t size = n + TAG;
 
-	memcpy(b->shm.buffer, frame, n + TAG);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
-					 TEEC_NONE);
-	op.params[0].memref.parent = &b->shm;
-	op.params[0].memref.size = n + TAG;
-	op.params[1].value.a = 0;
-	op.params[1].value.b = AES_STREAM_CHUNK_FINAL;
-	return invoke(&b->gcm, AES_STREAM_CMD_GCM_CHUNK, &op);
+	memcpy(b->shm.buffer, frame, size);
+	return aes_gcm_shm(&b->gcm, &b->shm, 0, &size, 0, AES_STREAM_CHUNK_FINAL);
 }
 
 /* ---- measurements ---- */
@@ -196,43 +166,22 @@ static TEEC_Result run_gcm(struct bench *b, size_t chunk, bool quick, struct res
 {
 	uint64_t want = target_bytes(quick, chunk) / 2, done = 0;
 	uint8_t *frame = malloc(chunk + TAG);
-	TEEC_Session enc;
-	TEEC_Operation op;
-	uint8_t iv[AES_STREAM_GCM_IV_SIZE], blob[AES_STREAM_BLOB_MAX_SIZE];
-	size_t iv_len = sizeof(iv), blob_len = sizeof(blob);
-	uint32_t origin;
+	uint8_t iv[AES_STREAM_GCM_IV_SIZE];
+	size_t iv_len = sizeof(iv), size = chunk + TAG;
 	TEEC_Result res;
 	double t0;
 
 	if (!frame)
 		return TEEC_ERROR_OUT_OF_MEMORY;
-	/* An encrypting session with the same key, made from b->gcm's key blob. */
-	res = TEEC_OpenSession(&b->ctx, &enc, &(TEEC_UUID)AES_STREAM_TA_UUID, TEEC_LOGIN_PUBLIC,
-			       NULL, NULL, &origin);
-	if (res != TEEC_SUCCESS) {
-		free(frame);
-		return res;
-	}
-	res = aes_generate(&enc, 128, AES_STREAM_MODE_GCM, blob, &blob_len);
-	if (res == TEEC_SUCCESS)
-		res = aes_start_encrypt(&enc, iv, &iv_len, NULL, 0);
+	/* The frame: encrypted by the same session (a fresh IV per stream), which then decrypts. */
+	res = aes_start_encrypt(&b->gcm, iv, &iv_len, NULL, 0);
 	if (res == TEEC_SUCCESS) {
 		memset(b->shm.buffer, 0x5a, chunk);
-		memset(&op, 0, sizeof(op));
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_VALUE_INPUT,
-						 TEEC_NONE, TEEC_NONE);
-		op.params[0].memref.parent = &b->shm;
-		op.params[0].memref.size = chunk + TAG;
-		op.params[1].value.b = AES_STREAM_CHUNK_FINAL;
-		res = invoke(&enc, AES_STREAM_CMD_GCM_CHUNK, &op);
+		res = aes_gcm_shm(&b->gcm, &b->shm, 0, &size, 0, AES_STREAM_CHUNK_FINAL);
 		memcpy(frame, b->shm.buffer, chunk + TAG);
 	}
-	/* The decrypting session imports the same key and starts the stream. */
-	if (res == TEEC_SUCCESS)
-		res = aes_import(&b->gcm, blob, blob_len);
 	if (res == TEEC_SUCCESS)
 		res = aes_start_decrypt(&b->gcm, iv, iv_len, NULL, 0);
-	TEEC_CloseSession(&enc);
 	if (res == TEEC_SUCCESS)
 		res = gcm_chunk(b, chunk, frame); /* warm-up */
 	t0 = now_s();
@@ -387,10 +336,16 @@ static TEEC_Result bench_open(struct bench *b)
 		r = TEEC_OpenSession(&b->ctx, &b->ctr, &uuid, TEEC_LOGIN_PUBLIC, NULL, NULL, &origin);
 	b->have_ctr = b->have_shm && r == TEEC_SUCCESS;
 	if (r == TEEC_SUCCESS)
-		r = setup_session(&b->ctr, AES_STREAM_MODE_CTR, AES_STREAM_CMD_START_DECRYPT);
+		r = setup_ctr(&b->ctr);
 	if (r == TEEC_SUCCESS) {
 		r = TEEC_OpenSession(&b->ctx, &b->gcm, &uuid, TEEC_LOGIN_PUBLIC, NULL, NULL, &origin);
 		b->have_gcm = r == TEEC_SUCCESS;
+	}
+	if (r == TEEC_SUCCESS) {
+		uint8_t blob[AES_STREAM_BLOB_MAX_SIZE];
+		size_t blob_len = sizeof(blob);
+
+		r = aes_generate(&b->gcm, 128, AES_STREAM_MODE_GCM, blob, &blob_len);
 	}
 	if (r == TEEC_SUCCESS) {
 		memset(b->shm.buffer, 0xa5, b->cap);

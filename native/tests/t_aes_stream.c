@@ -151,45 +151,15 @@ void t_aes_ctr_shared_memory(void)
 		aes_fill(shm.buffer, n, 42);
 		CHECK(EVP_EncryptInit_ex(c, EVP_aes_128_ctr(), NULL, key, iv) == 1 &&
 		      EVP_EncryptUpdate(c, want, &outl, shm.buffer, (int)n) == 1);
-		for (size_t off = 0; off < n; off += chunk) {
-			TEEC_Operation op = { 0 };
-			uint32_t origin;
-
-			op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_VALUE_INPUT,
-							 TEEC_NONE, TEEC_NONE);
-			op.params[0].memref.parent = &shm;
-			op.params[0].memref.offset = off;
-			op.params[0].memref.size = n - off < chunk ? n - off : chunk;
-			op.params[1].value.a = (uint32_t)off;
-			CHECK_HEX(TEEC_InvokeCommand(&s, AES_STREAM_CMD_CTR_CHUNK, &op, &origin),
+		for (size_t off = 0; off < n; off += chunk)
+			CHECK_HEX(aes_ctr_shm(&s, &shm, off, n - off < chunk ? n - off : chunk, off),
 				  TEEC_SUCCESS);
-		}
 		CHECK(memcmp(shm.buffer, want, n) == 0);
 		TEEC_ReleaseSharedMemory(&shm);
 	}
 	EVP_CIPHER_CTX_free(c);
 	free(want);
 	aes_close(&ctx, &s);
-}
-
-/* One GCM chunk as a PARTIAL_INOUT window of allocated shared memory. */
-static TEEC_Result gcm_shm(TEEC_Session *s, TEEC_SharedMemory *shm, size_t off, size_t *size,
-			   uint32_t index, uint32_t flags)
-{
-	TEEC_Operation op = { 0 };
-	uint32_t origin;
-	TEEC_Result r;
-
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
-					 TEEC_NONE);
-	op.params[0].memref.parent = shm;
-	op.params[0].memref.offset = off;
-	op.params[0].memref.size = *size;
-	op.params[1].value.a = index;
-	op.params[1].value.b = flags;
-	r = TEEC_InvokeCommand(s, AES_STREAM_CMD_GCM_CHUNK, &op, &origin);
-	*size = op.params[0].memref.size;
-	return r;
 }
 
 /*
@@ -221,10 +191,10 @@ void t_aes_gcm_shared_memory(void)
 		memcpy(p + off, pt, n);
 		CHECK_HEX(aes_start_encrypt(&s, iv, &iv_len, NULL, 0), TEEC_SUCCESS);
 		size = n + 16;
-		CHECK_HEX(gcm_shm(&s, &shm, off, &size, 0, AES_STREAM_CHUNK_FINAL), TEEC_SUCCESS);
+		CHECK_HEX(aes_gcm_shm(&s, &shm, off, &size, 0, AES_STREAM_CHUNK_FINAL), TEEC_SUCCESS);
 		CHECK(size == n + 16);
 		CHECK_HEX(aes_start_decrypt(&s, iv, iv_len, NULL, 0), TEEC_SUCCESS);
-		CHECK_HEX(gcm_shm(&s, &shm, off, &size, 0, AES_STREAM_CHUNK_FINAL), TEEC_SUCCESS);
+		CHECK_HEX(aes_gcm_shm(&s, &shm, off, &size, 0, AES_STREAM_CHUNK_FINAL), TEEC_SUCCESS);
 		CHECK(size == n && memcmp(p + off, pt, n) == 0);
 		for (size_t i = 0; i < 16; i++)
 			zero = zero && p[off + n + i] == 0;
@@ -233,10 +203,10 @@ void t_aes_gcm_shared_memory(void)
 		/* Encrypt again, flip a bit, decrypt: all zero, neighbours intact. */
 		CHECK_HEX(aes_start_encrypt(&s, iv, &iv_len, NULL, 0), TEEC_SUCCESS);
 		size = n + 16;
-		CHECK_HEX(gcm_shm(&s, &shm, off, &size, 0, AES_STREAM_CHUNK_FINAL), TEEC_SUCCESS);
+		CHECK_HEX(aes_gcm_shm(&s, &shm, off, &size, 0, AES_STREAM_CHUNK_FINAL), TEEC_SUCCESS);
 		p[off + n / 2] ^= 1;
 		CHECK_HEX(aes_start_decrypt(&s, iv, iv_len, NULL, 0), TEEC_SUCCESS);
-		CHECK_HEX(gcm_shm(&s, &shm, off, &size, 0, AES_STREAM_CHUNK_FINAL),
+		CHECK_HEX(aes_gcm_shm(&s, &shm, off, &size, 0, AES_STREAM_CHUNK_FINAL),
 			  AES_STREAM_ERROR_MAC_INVALID);
 		zero = true;
 		for (size_t i = 0; i < n + 16; i++)

@@ -81,17 +81,36 @@ TEEC_Result aes_start_decrypt(TEEC_Session *s, const uint8_t *iv, size_t iv_len,
 		     aad, aad_len);
 }
 
+/* A chunk command: p0 (the chunk, set by the caller) of type p0_type, p1 VALUE_INPUT a, b. */
+static TEEC_Result chunk_cmd(TEEC_Session *s, uint32_t cmd, TEEC_Operation *op, uint32_t p0_type,
+			     uint32_t a, uint32_t b)
+{
+	op->paramTypes = TEEC_PARAM_TYPES(p0_type, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE);
+	op->params[1].value.a = a;
+	op->params[1].value.b = b;
+	return invoke(s, cmd, op);
+}
+
 TEEC_Result aes_ctr(TEEC_Session *s, void *buf, size_t n, uint64_t offset)
 {
 	TEEC_Operation op = { 0 };
 
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
-					 TEEC_NONE);
 	op.params[0].tmpref.buffer = buf;
 	op.params[0].tmpref.size = n;
-	op.params[1].value.a = (uint32_t)offset;
-	op.params[1].value.b = (uint32_t)(offset >> 32);
-	return invoke(s, AES_STREAM_CMD_CTR_CHUNK, &op);
+	return chunk_cmd(s, AES_STREAM_CMD_CTR_CHUNK, &op, TEEC_MEMREF_TEMP_INOUT, (uint32_t)offset,
+			 (uint32_t)(offset >> 32));
+}
+
+TEEC_Result aes_ctr_shm(TEEC_Session *s, TEEC_SharedMemory *shm, size_t shm_off, size_t n,
+			uint64_t offset)
+{
+	TEEC_Operation op = { 0 };
+
+	op.params[0].memref.parent = shm;
+	op.params[0].memref.offset = shm_off;
+	op.params[0].memref.size = n;
+	return chunk_cmd(s, AES_STREAM_CMD_CTR_CHUNK, &op, TEEC_MEMREF_PARTIAL_INOUT,
+			 (uint32_t)offset, (uint32_t)(offset >> 32));
 }
 
 TEEC_Result aes_gcm(TEEC_Session *s, void *buf, size_t *size, uint32_t index, uint32_t flags)
@@ -99,13 +118,23 @@ TEEC_Result aes_gcm(TEEC_Session *s, void *buf, size_t *size, uint32_t index, ui
 	TEEC_Operation op = { 0 };
 	TEEC_Result r;
 
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
-					 TEEC_NONE);
 	op.params[0].tmpref.buffer = buf;
 	op.params[0].tmpref.size = *size;
-	op.params[1].value.a = index;
-	op.params[1].value.b = flags;
-	r = invoke(s, AES_STREAM_CMD_GCM_CHUNK, &op);
+	r = chunk_cmd(s, AES_STREAM_CMD_GCM_CHUNK, &op, TEEC_MEMREF_TEMP_INOUT, index, flags);
 	*size = op.params[0].tmpref.size;
+	return r;
+}
+
+TEEC_Result aes_gcm_shm(TEEC_Session *s, TEEC_SharedMemory *shm, size_t shm_off, size_t *size,
+			uint32_t index, uint32_t flags)
+{
+	TEEC_Operation op = { 0 };
+	TEEC_Result r;
+
+	op.params[0].memref.parent = shm;
+	op.params[0].memref.offset = shm_off;
+	op.params[0].memref.size = *size;
+	r = chunk_cmd(s, AES_STREAM_CMD_GCM_CHUNK, &op, TEEC_MEMREF_PARTIAL_INOUT, index, flags);
+	*size = op.params[0].memref.size;
 	return r;
 }

@@ -1,4 +1,4 @@
-/* The aes_stream TA's commands as plain C calls (temporary memrefs), for C clients of the TA. */
+/* The aes_stream TA's commands as plain C calls, for C clients of the TA. */
 #ifndef AES_STREAM_CLIENT_H
 #define AES_STREAM_CLIENT_H
 
@@ -24,5 +24,11 @@ TEEC_Result aes_start_decrypt(TEEC_Session *s, const uint8_t *iv, size_t iv_len,
 TEEC_Result aes_ctr(TEEC_Session *s, void *buf, size_t n, uint64_t offset);
 /* One GCM chunk (payload || tag) in a temporary memref; *size in/out. */
 TEEC_Result aes_gcm(TEEC_Session *s, void *buf, size_t *size, uint32_t index, uint32_t flags);
+/* The same two in place in shared memory: the chunk is the PARTIAL_INOUT window of n (*size)
+ * bytes at shm_off in the block. */
+TEEC_Result aes_ctr_shm(TEEC_Session *s, TEEC_SharedMemory *shm, size_t shm_off, size_t n,
+			uint64_t offset);
+TEEC_Result aes_gcm_shm(TEEC_Session *s, TEEC_SharedMemory *shm, size_t shm_off, size_t *size,
+			uint32_t index, uint32_t flags);
 
 #endif
