@@ -163,16 +163,8 @@ export function aesCtr(session: Session, options: AesStreamOptions & { output?: 
  * @example src.pipe(aesGcmEncrypt(aes.session, { totalBytes: size, chunkSize: 1 << 20 }))
  */
 export function aesGcmEncrypt(session: Session, options: AesStreamOptions & { totalBytes: number; output?: 'copy' }): OperatorFunction<Uint8Array, Uint8Array> {
-  const { chunkSize, totalBytes } = gcmSizes(options);
   if (options.ordered === false) throw new TeecArgumentError('options.ordered', 'cannot be false for GCM encryption: its chunk indices must reach the TA in sequence');
-  return teecInvoke(session, P.CMD_GCM_CHUNK, {
-    blockSize: chunkSize + P.GCM_TAG_SIZE,
-    reserve: P.GCM_TAG_SIZE,
-    coalesce: true,
-    depth: options.depth,
-    memory: options.memory,
-    params: (chunk, io) => [io.input, valueInput(chunk.index, chunk.offset + chunk.length === totalBytes ? P.CHUNK_FINAL : 0)],
-  });
+  return gcmInvoke(session, options, { reserve: P.GCM_TAG_SIZE, ordered: true });
 }
 
 /**
@@ -184,6 +176,11 @@ export function aesGcmEncrypt(session: Session, options: AesStreamOptions & { to
 export function aesGcmDecrypt(session: Session, options: AesStreamOptions & { totalBytes: number; output: 'lease' }): OperatorFunction<Uint8Array, ChunkLease>;
 export function aesGcmDecrypt(session: Session, options: AesStreamOptions & { totalBytes: number; output?: 'copy' }): OperatorFunction<Uint8Array, Uint8Array>;
 export function aesGcmDecrypt(session: Session, options: AesStreamOptions & { totalBytes: number; output?: 'copy' | 'lease' }): OperatorFunction<Uint8Array, Uint8Array | ChunkLease> {
+  return gcmInvoke(session, options, { output: options.output as 'copy' });
+}
+
+/** teecInvoke over GCM_CHUNK: fixed-size frames (coalesced), each with its index and FINAL flag. */
+function gcmInvoke(session: Session, options: AesStreamOptions & { totalBytes: number }, extra: Pick<TeecInvokeOptions, 'reserve' | 'ordered'> & { output?: 'copy' }) {
   const { chunkSize, totalBytes } = gcmSizes(options);
   return teecInvoke(session, P.CMD_GCM_CHUNK, {
     blockSize: chunkSize + P.GCM_TAG_SIZE,
@@ -191,7 +188,7 @@ export function aesGcmDecrypt(session: Session, options: AesStreamOptions & { to
     depth: options.depth,
     memory: options.memory,
     ordered: defaultOrdered(options.ordered, chunkSize),
-    output: options.output as 'copy',
+    ...extra,
     params: (chunk, io) => [io.input, valueInput(chunk.index, chunk.offset + chunk.length === totalBytes ? P.CHUNK_FINAL : 0)],
   });
 }

@@ -137,15 +137,16 @@ describe('AES stream TA', () => {
       expect(out.length).toBe(gcmCiphertextSize(data.length, chunkSize));
       return { blob, iv, ct: out };
     }
-    async function decryptCollect(blob: Uint8Array, iv: Uint8Array, ct: Uint8Array, aad?: Uint8Array) {
+    /** Decrypts ct (read in pieces of `sourceChunk`), collecting the plaintext and the error if any. */
+    async function decryptCollect(blob: Uint8Array, iv: Uint8Array, ct: Uint8Array, aad?: Uint8Array, frame = { chunkSize, sourceChunk: 777, depth: 2 }) {
       const aes = await AesStream.open(ctx);
       await aes.importKey(blob);
       await aes.startDecrypt(iv, aad);
       const got: Buffer[] = [];
       let error: unknown;
       await new Promise<void>((resolve) =>
-        pullFrom(cut(ct, [777]))
-          .pipe(aesGcmDecrypt(aes.session, { chunkSize, totalBytes: ct.length }))
+        pullFrom(cut(ct, [frame.sourceChunk]))
+          .pipe(aesGcmDecrypt(aes.session, { chunkSize: frame.chunkSize, totalBytes: ct.length, depth: frame.depth }))
           .subscribe({ next: (c) => got.push(Buffer.from(c)), error: (e) => ((error = e), resolve()), complete: resolve }),
       );
       await aes.close();
@@ -185,20 +186,7 @@ describe('AES stream TA', () => {
       const iv = await aes.startEncrypt();
       const ct = concat(await lastValueFrom(pullFrom([data]).pipe(aesGcmEncrypt(aes.session, { chunkSize: big, totalBytes: data.length }), toArray())));
       await aes.close();
-      const decrypt = async (input: Uint8Array) => {
-        const dec = await AesStream.open(ctx);
-        await dec.importKey(blob);
-        await dec.startDecrypt(iv);
-        const got: Buffer[] = [];
-        let error: unknown;
-        await new Promise<void>((resolve) =>
-          pullFrom(cut(input, [big / 2]))
-            .pipe(aesGcmDecrypt(dec.session, { chunkSize: big, totalBytes: input.length, depth: 3 }))
-            .subscribe({ next: (c) => got.push(Buffer.from(c)), error: (e) => ((error = e), resolve()), complete: resolve }),
-        );
-        await dec.close();
-        return { plain: Buffer.concat(got), chunks: got.length, error };
-      };
+      const decrypt = (input: Uint8Array) => decryptCollect(blob, iv, input, undefined, { chunkSize: big, sourceChunk: big / 2, depth: 3 });
       const ok = await decrypt(ct);
       expect(ok.error).toBeUndefined();
       expect(ok.plain.equals(data)).toBe(true);
