@@ -17,6 +17,15 @@ export interface AbortTarget {
 const fanouts = new WeakMap<AbortSignal, Set<AbortTarget>>();
 
 /**
+ * How many targets wait on `signal` now (0 if none ever did); unlike abortFanout, creates nothing.
+ * @internal
+ * @example expect(fanoutSize(session.inFlight.signal)).toBe(0)
+ */
+export function fanoutSize(signal: AbortSignal): number {
+  return fanouts.get(signal)?.size ?? 0;
+}
+
+/**
  * The set of targets told when `signal` aborts: add a target while it cares, delete it after.
  * The one `abort` listener behind it is added the first time a signal is seen and lives as long
  * as the signal. `signal` must not be aborted yet (check `signal.aborted` first).
