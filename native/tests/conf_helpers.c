@@ -7,6 +7,29 @@
 #include "conf_helpers.h"
 #include "harness.h"
 
+bool conf_transform_ok(TEEC_Session *s, uint32_t a, uint8_t fill, uint8_t *buf, size_t n)
+{
+	const uint8_t want = (uint8_t)(255 - fill); /* TRANSFORM inverts every byte */
+	TEEC_Operation op;
+	uint32_t origin;
+
+	memset(buf, fill, n);
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_MEMREF_TEMP_INOUT, TEEC_NONE,
+					 TEEC_NONE);
+	op.params[0].value.a = a;
+	op.params[0].value.b = a;
+	op.params[1].tmpref.buffer = buf;
+	op.params[1].tmpref.size = n;
+	if (TEEC_InvokeCommand(s, CONF_CMD_TRANSFORM, &op, &origin) != TEEC_SUCCESS ||
+	    op.params[0].value.a != a + 1 || op.params[0].value.b != a + 2)
+		return false;
+	for (size_t k = 0; k < n; k++)
+		if (buf[k] != want)
+			return false;
+	return true;
+}
+
 static void *bg_call_main(void *arg)
 {
 	struct conf_bg_call *c = arg;

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -24,6 +25,10 @@ TEEC_Result conf_instance_info(TEEC_Session *s, uint32_t *token, uint32_t *open_
 
 /* Invokes a command with no parameters; returns the result, origin in *origin. */
 TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin);
+
+/* TRANSFORM(a) over n bytes of `fill` in buf (a temporary memref): true if the
+ * TA answered a + 1, a + 2 and inverted every byte. */
+bool conf_transform_ok(TEEC_Session *s, uint32_t a, uint8_t fill, uint8_t *buf, size_t n);
 
 /* A conformance wait (or any command taking p0 VALUE_INPUT a = ms, p1
  * VALUE_OUTPUT) invoked on a thread of its own. */

@@ -19,36 +19,16 @@ static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	TEEC_Session s;
-	TEEC_Operation op;
 	uint8_t buf[256];
-	uint32_t origin;
 
 	if (h_open(w->ctx, &s, &conf_uuid, NULL) != TEEC_SUCCESS) {
 		w->failures++;
 		return NULL;
 	}
-	for (int i = 0; i < N_CALLS; i++) {
-		uint32_t a = (uint32_t)(w->id * 100000 + i);
-		bool ok = true;
-
-		memset(buf, (int)(uint8_t)(w->id + i), sizeof(buf));
-		memset(&op, 0, sizeof(op));
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_MEMREF_TEMP_INOUT, TEEC_NONE,
-						 TEEC_NONE);
-		op.params[0].value.a = a;
-		op.params[0].value.b = a;
-		op.params[1].tmpref.buffer = buf;
-		op.params[1].tmpref.size = sizeof(buf);
-		if (TEEC_InvokeCommand(&s, CONF_CMD_TRANSFORM, &op, &origin) != TEEC_SUCCESS ||
-		    op.params[0].value.a != a + 1 || op.params[0].value.b != a + 2) {
+	for (int i = 0; i < N_CALLS; i++)
+		if (!conf_transform_ok(&s, (uint32_t)(w->id * 100000 + i), (uint8_t)(w->id + i), buf,
+				       sizeof(buf)))
 			w->failures++;
-			continue;
-		}
-		for (size_t k = 0; k < sizeof(buf); k++)
-			ok = ok && buf[k] == (uint8_t)~(uint8_t)(w->id + i);
-		if (!ok)
-			w->failures++;
-	}
 	TEEC_CloseSession(&s);
 	return NULL;
 }
