@@ -55,6 +55,41 @@ function machine() {
   return { cpu: cpu.trim(), cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, kernel: os.release() };
 }
 
+/**
+ * The machine's CPU counters (/proc/stat's first line): how long its CPUs wanted to run (busy time
+ * plus steal), and how much of that the hypervisor gave to other guests instead ("steal"; an idle
+ * CPU is never stolen from). Null where there is no /proc/stat.
+ */
+function cpuTimes() {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user/nice)
+    const [user, nice, system, , , irq, softirq, steal = 0] = fields;
+    return { total: user + nice + system + irq + softirq + steal, steal };
+  } catch {
+    return null;
+  }
+}
+
+/** Share of wanted CPU time stolen since `before` (a cpuTimes() reading), 0..1, or NaN if unknown. */
+function stealSince(before) {
+  const now = cpuTimes();
+  if (!before || !now || now.total <= before.total) return NaN;
+  return (now.steal - before.steal) / (now.total - before.total);
+}
+
+/** Above this share of stolen time a run's ratios are not worth recording. */
+const STEAL_WARN = 0.05;
+
+/** One line saying how much CPU time the hypervisor took during `what`. */
+function stealNote(what, share) {
+  if (!Number.isFinite(share)) return `_${what}: steal time unknown (no /proc/stat)._`;
+  const pct = `${(share * 100).toFixed(1)}%`;
+  return share > STEAL_WARN
+    ? `_${what}: the hypervisor took ${pct} of the time our CPUs wanted to run — the host was busy; don't record these ratios._`
+    : `_${what}: the hypervisor took ${pct} of the time our CPUs wanted to run._`;
+}
+
 /** Runs a C benchmark binary with --json and returns its parsed JSON line. */
 function runCBench(binary, args = []) {
   const out = execFileSync(path.join(ROOT, 'build/bench', binary), [...args, '--json'], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 });
@@ -104,4 +139,4 @@ async function interleaved(measures) {
 const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const ratio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
 
-module.exports = { ROOT, MiB, ROUNDS, timeAsync, steadyRate, machine, runCBench, table, fmt, ratio, median, interleaved };
+module.exports = { ROOT, MiB, ROUNDS, timeAsync, steadyRate, machine, cpuTimes, stealSince, stealNote, STEAL_WARN, runCBench, table, fmt, ratio, median, interleaved };

@@ -12,7 +12,7 @@ const path = require('node:path');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-bench-'));
 process.env.RX_TEEC_SIM_SOCKET = path.join(dir, 'sim.sock');
 const root = path.resolve(__dirname, '..');
-const { machine } = require('../bench/lib');
+const { machine, cpuTimes, stealSince, stealNote } = require('../bench/lib');
 
 const suites = {
   latency: '../bench/latency',
@@ -26,11 +26,17 @@ async function main() {
   const m = machine();
   console.log(`## rx-teec benchmarks — ${new Date().toISOString().slice(0, 10)}\n`);
   console.log(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Linux ${m.kernel}, Node ${m.node}. Backend: the bundled simulator.`);
+  // On a shared host the hypervisor may run other guests on our CPUs ("steal"): a wake-up then
+  // waits for the host and every measure moves by 2-5x. Say so under each section.
+  const runStart = cpuTimes();
   for (const [name, file] of Object.entries(suites)) {
     if (wanted.length > 0 && !wanted.includes(name)) continue;
     if (!fs.existsSync(path.join(__dirname, `${file}.js`))) continue;
+    const start = cpuTimes();
     await require(file)();
+    console.log(`\n${stealNote(`Steal during ${name}`, stealSince(start))}`);
   }
+  console.log(`\n${stealNote('Steal over the whole run', stealSince(runStart))}`);
 }
 
 main()
