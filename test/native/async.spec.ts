@@ -227,6 +227,21 @@ describe('polling the event loop for short calls', () => {
     await fixture.backend.closeSession(s);
   });
 
+  it('keeps score of lone calls polled and slept, trying the slower way now and then', async () => {
+    const s = await open();
+    setWorkerPoolOptions({ pollMicros: 500 });
+    // Every 64th eligible lone call waits the other way; each way needs a few samples.
+    for (let i = 0; i < 800; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    const { polledRoundTripMicros: polled, sleptRoundTripMicros: slept } = stats();
+    expect(polled).toBeGreaterThan(0);
+    expect(slept).toBeGreaterThan(0);
+    // Whichever way wins, the loop still polls for some of the calls (at least the explorers).
+    const before = stats().polledMillis;
+    for (let i = 0; i < 200; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    expect(stats().polledMillis).toBeGreaterThan(before);
+    await fixture.backend.closeSession(s);
+  });
+
   it('a TA that waits costs at most one bounded polling window per call, and timers keep firing', async () => {
     const s = await open();
     setWorkerPoolOptions({ pollMicros: 500 });

@@ -1875,6 +1875,8 @@ napi_value StatsJs(napi_env env, napi_callback_info) {
   SetNumber(env, object, "completionWaitMicros", data->wake_count == 0 ? 0.0 : static_cast<double>(data->wake_ns_total) / 1000.0 / static_cast<double>(data->wake_count));
   SetNumber(env, object, "pollMicros", static_cast<double>(data->poller.budget_micros()));
   SetNumber(env, object, "polledMillis", static_cast<double>(data->poller.polled_ns()) / 1e6);
+  SetNumber(env, object, "polledRoundTripMicros", static_cast<double>(data->poller.polled_round_trip_ns()) / 1e3);
+  SetNumber(env, object, "sleptRoundTripMicros", static_cast<double>(data->poller.slept_round_trip_ns()) / 1e3);
   SetNumber(env, object, "strandStarts", static_cast<double>(g_strand_starts.load(std::memory_order_relaxed)));
   SetNumber(env, object, "strandContinuations", static_cast<double>(g_strand_continuations.load(std::memory_order_relaxed)));
   return object;

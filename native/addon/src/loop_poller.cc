@@ -18,6 +18,11 @@ namespace {
 constexpr uint64_t kLeadNs = 60000;
 // Polling goes on this long past the expected completion before the loop sleeps again.
 constexpr uint64_t kTailNs = 60000;
+// One eligible lone call in this many waits the way that scores slower, to keep its score fresh
+// (rarely: on a quiet machine each such call pays a wake-up).
+constexpr uint32_t kExploreEvery = 64;
+// Each way needs this many samples before the scores are compared (until then: poll).
+constexpr uint32_t kMinSamples = 4;
 
 }  // namespace
 
@@ -103,6 +108,23 @@ bool LoopPoller::Eligible(uint64_t expected_ns) const {
   return handles_ != nullptr && budget_ns_ != 0 && expected_ns != 0 && expected_ns <= budget_ns_;
 }
 
+void LoopPoller::WaitScore::Add(uint64_t round_trip_ns) {
+  avg_ns = samples == 0 ? round_trip_ns : avg_ns - avg_ns / 8 + round_trip_ns / 8;
+  if (samples < kMinSamples) ++samples;
+}
+
+// Until both ways have a score, polling is presumed to win.
+bool LoopPoller::PollingWins() const {
+  bool scored = polled_calls_.samples >= kMinSamples && slept_calls_.samples >= kMinSamples;
+  return !scored || polled_calls_.avg_ns <= slept_calls_.avg_ns;
+}
+
+// Polls while that is the faster way for lone calls, and explores the other way now and then.
+bool LoopPoller::ChoosePolling() {
+  bool explore = ++choices_ % kExploreEvery == 0;
+  return explore ? !PollingWins() : PollingWins();
+}
+
 // Only the last call in flight is polled for. With another queued behind it (a stream at depth
 // 2) the TEE goes on with that one when it returns, and JS has that call's whole time at the TEE
 // to answer: a late wake-up costs nothing there, while a spinning loop thread takes CPU from the
@@ -110,8 +132,11 @@ bool LoopPoller::Eligible(uint64_t expected_ns) const {
 void LoopPoller::OnSubmit(uint64_t now_ns) {
   ++in_flight_;
   if (in_flight_ == 1) {
-    if (Eligible(round_trip_avg_ns_)) Plan(now_ns, round_trip_avg_ns_);
+    lone_call_scored_ = Eligible(round_trip_avg_ns_);
+    lone_call_polled_ = lone_call_scored_ && ChoosePolling();
+    if (lone_call_polled_) Plan(now_ns, round_trip_avg_ns_);
   } else {
+    lone_call_scored_ = false;  // queued calls are not lone calls
     if (polling_) StopPolling(now_ns);
     Disarm();
   }
@@ -129,11 +154,15 @@ void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns) {
   } else {
     // Alone: submit to settle is the round trip (with calls queued it would include the wait).
     round_trip_avg_ns_ = round_trip_avg_ns_ == 0 ? round_trip_ns : round_trip_avg_ns_ - round_trip_avg_ns_ / 4 + round_trip_ns / 4;
+    if (lone_call_scored_) (lone_call_polled_ ? polled_calls_ : slept_calls_).Add(round_trip_ns);
   }
+  lone_call_scored_ = false;
   last_settle_ns_ = in_flight_ > 0 ? now_ns : 0;
   // The next completion: one call's time at the TEE away if it was queued behind this one.
   uint64_t expected = queued_behind && service_avg_ns_ != 0 ? service_avg_ns_ : round_trip_avg_ns_;
-  if (in_flight_ == 1 && Eligible(expected)) {
+  // The call left was queued behind this one: no lone call to score, but poll for it only while
+  // polling wins for lone calls.
+  if (in_flight_ == 1 && Eligible(expected) && PollingWins()) {
     Plan(now_ns, expected);
   } else {
     if (polling_) StopPolling(now_ns);

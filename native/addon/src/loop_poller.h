@@ -16,6 +16,13 @@
 // the TEE later (the time between back-to-back completions; the round trip of a queued call
 // includes its wait). Bounded: polling stops at the completion or past the expected time by a
 // margin; calls expected to take longer than the budget are never polled for.
+//
+// Polling only where it pays: it wins when the CPU it spins on would otherwise idle. On a busy
+// machine (other processes on both CPUs, or a TA host that shares the loop thread's CPU or its
+// core's execution units) the spin delays the very call it waits for. So the poller keeps score:
+// a moving average of lone calls' round trips polled and one of those waited asleep, and polls
+// only while polling is the faster. Every 64th eligible call goes the other way, so the score
+// follows the machine as its load changes.
 #ifndef RX_TEEC_LOOP_POLLER_H
 #define RX_TEEC_LOOP_POLLER_H
 
@@ -47,6 +54,9 @@ class LoopPoller {
   void SetBudgetMicros(uint32_t micros);
   uint32_t budget_micros() const { return static_cast<uint32_t>(budget_ns_ / 1000); }
   uint64_t polled_ns() const { return polled_ns_; }
+  // The moving averages of lone calls' round trips with and without polling (0: no sample yet).
+  uint64_t polled_round_trip_ns() const { return polled_calls_.avg_ns; }
+  uint64_t slept_round_trip_ns() const { return slept_calls_.avg_ns; }
 
   // RX_TEEC_POLL_MICROS (0..10000) if set; otherwise 100 with two or more CPUs online, 0 with one.
   // Not more: the loop thread polling beside a TA that works on the other CPU slows it, and on
@@ -74,6 +84,8 @@ class LoopPoller {
   void StopPolling(uint64_t now_ns);
   void Disarm();
   bool Eligible(uint64_t expected_ns) const;
+  bool PollingWins() const;
+  bool ChoosePolling();
 
   Handles* handles_ = nullptr;
   uint64_t budget_ns_ = 0;
@@ -86,6 +98,17 @@ class LoopPoller {
   uint64_t round_trip_avg_ns_ = 0;  // moving average of round trips of calls alone (0: none yet)
   uint64_t service_avg_ns_ = 0;     // ... of the time between back-to-back completions
   uint64_t last_settle_ns_ = 0;     // the previous completion while calls stayed in flight
+  // The score of the two ways a lone call can wait (see the header).
+  struct WaitScore {
+    uint64_t avg_ns = 0;
+    uint32_t samples = 0;
+    void Add(uint64_t round_trip_ns);
+  };
+  WaitScore polled_calls_;
+  WaitScore slept_calls_;
+  uint32_t choices_ = 0;         // eligible lone calls so far (picks the exploring ones)
+  bool lone_call_scored_ = false;  // the lone call in flight was eligible: score its round trip
+  bool lone_call_polled_ = false;  // ... and was planned with polling
 };
 
 }  // namespace rxteec

@@ -55,6 +55,12 @@ export interface NativeStats {
   pollMicros: number;
   /** Total time the JS thread's event loop polled instead of sleeping, in ms. */
   polledMillis: number;
+  /**
+   * The loop poller's score: moving averages of lone calls' round trips (µs) when it polled for
+   * them and when the loop slept (0: no sample yet). It polls while the first is the lower.
+   */
+  polledRoundTripMicros: number;
+  sleptRoundTripMicros: number;
   /** Invokes a worker started after a submit from JS (its session's strand was idle). */
   strandStarts: number;
   /** Invokes a strand started itself, right after the previous invoke of its session returned. */
