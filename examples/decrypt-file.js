@@ -19,11 +19,7 @@ const { Context, AesStream, AesMode, aesCtr } = require('rx-teec');
 const { pullFromFile, writeTo } = require('rx-teec/operators');
 const { byteProgress, MiB } = require('./lib/progress');
 const { encodeHeader, readHeader } = require('./lib/container');
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const { parseOptions } = require('./lib/cli');
 
 /** A sample file of `size` pseudo-random bytes (fast to make, not compressible); returns its SHA-256. */
 function makeSample(file, size) {
@@ -48,9 +44,10 @@ async function sha256(file) {
 }
 
 async function main() {
-  const size = option('mib', 64) * MiB;
-  const chunkSize = option('chunk-kib', 1024) * 1024;
-  const depth = option('depth', 2);
+  const options = parseOptions('node examples/decrypt-file.js [--mib N] [--chunk-kib K] [--depth D] [--keep]', { mib: 64, 'chunk-kib': 1024, depth: 2 }, ['keep']);
+  const size = options.mib * MiB;
+  const chunkSize = options['chunk-kib'] * 1024;
+  const depth = options.depth;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-demo-'));
   const plainFile = path.join(dir, 'sample.bin');
   const encFile = path.join(dir, 'sample.enc');
@@ -100,7 +97,7 @@ async function main() {
     if (!ok) process.exitCode = 1;
   } finally {
     await context.close();
-    if (!process.argv.includes('--keep')) fs.rmSync(dir, { recursive: true, force: true });
+    if (!options.keep) fs.rmSync(dir, { recursive: true, force: true });
     else console.log(`files kept in ${dir}`);
   }
 }

@@ -17,11 +17,7 @@ const { Context, AesStream, AesMode, aesGcmEncrypt, aesGcmDecrypt, gcmCiphertext
 const { pullFromFile, writeTo } = require('rx-teec/operators');
 const { byteProgress, MiB } = require('./lib/progress');
 const { encodeHeader, readHeader } = require('./lib/container');
-
-const option = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const { parseOptions } = require('./lib/cli');
 
 async function decrypt(context, encFile, outFile, label) {
   const header = readHeader(encFile);
@@ -45,8 +41,9 @@ async function decrypt(context, encFile, outFile, label) {
 }
 
 async function main() {
-  const size = option('mib', 16) * MiB;
-  const chunkSize = option('chunk-kib', 256) * 1024;
+  const options = parseOptions('node examples/decrypt-gcm.js [--mib N] [--chunk-kib K]', { mib: 16, 'chunk-kib': 256 });
+  const size = options.mib * MiB;
+  const chunkSize = options['chunk-kib'] * 1024;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-gcm-'));
   const plain = crypto.randomBytes(size);
   const plainFile = path.join(dir, 'sample.bin');

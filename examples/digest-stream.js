@@ -13,16 +13,16 @@ const { lastValueFrom, tap } = require('rxjs');
 const { Context, tempOutput, valueOutput } = require('rx-teec');
 const { pullFromFile, teecInvoke } = require('rx-teec/operators');
 const { byteProgress, MiB } = require('./lib/progress');
+const { parseOptions } = require('./lib/cli');
 
 const DEMO_TA = '123e4567-e89b-12d3-a456-426655440000';
 const CMD_PROCESS = 1;
 const CMD_GET_RESULT = 2;
 
 async function main() {
-  const args = process.argv.slice(2);
-  const mibArg = args.indexOf('--mib');
-  const sizeMiB = mibArg >= 0 ? Number(args[mibArg + 1]) : 64;
-  let file = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--mib');
+  const options = parseOptions('node examples/digest-stream.js [file] [--mib N]', { mib: 64 }, [], 1);
+  const sizeMiB = options.mib;
+  let [file] = options.positionals;
   let cleanup = () => {};
   if (!file) {
     file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-demo-')), 'sample.bin');

@@ -29,6 +29,20 @@ describe('examples', () => {
     expect(stdout).toMatch(/plaintext released before the failure: 196608 bytes = the 3 chunks before it/);
   });
 
+  it('bad options stop an example before it starts, with the usage line', async () => {
+    for (const [name, args, message] of [
+      ['decrypt-file.js', ['--mib', 'x'], /--mib must be a whole positive number, not "x"/],
+      ['decrypt-file.js', ['--depth', '0'], /--depth must be a whole positive number/],
+      ['decrypt-gcm.js', ['--bogus'], /Unknown option '--bogus'/],
+      ['digest-stream.js', ['a', 'b'], /unexpected argument "b"/],
+    ] as const) {
+      const failure = await example(name, [...args]).then(() => null, (e: { code: number; stderr: string }) => e);
+      expect(failure?.code).toBe(2);
+      expect(failure?.stderr).toMatch(message);
+      expect(failure?.stderr).toMatch(new RegExp(`usage: node examples/${name}`));
+    }
+  });
+
   it('digest-stream: the TA hashes a streamed file exactly as Node does', async () => {
     const { stdout } = await example('digest-stream.js', ['--mib', '8']);
     expect(stdout).toMatch(/^backend: simulator/m);
