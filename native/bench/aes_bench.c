@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "aes_stream_client.h"
@@ -50,10 +49,7 @@ struct result {
 
 static double now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return bench_now_us() / 1e6;
 }
 
 static double mib_s(const struct result *r)
@@ -371,7 +367,7 @@ int main(int argc, char **argv)
 {
 	const char *bin_dir = BENCH_BIN_DIR, *ta_dir = BENCH_TA_DIR;
 	static struct result r[M_COUNT][N_CHUNKS];
-	bool json = false, quick = false, own_daemon = false;
+	bool json = false, quick = false;
 	unsigned long rounds = 3;
 	size_t only_chunk = 0; /* 0: every size in chunk_sizes */
 	struct bench b;
@@ -409,14 +405,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!getenv("RX_TEEC_SIM_SOCKET")) {
-		own_daemon = true;
-		if (!bench_start_private_daemon(bin_dir, ta_dir)) {
-			fprintf(stderr, "aes-bench: cannot start %s/tee-simd\n", bin_dir);
-			bench_stop_private_daemon();
-			return 1;
-		}
-	}
+	if (!bench_use_daemon("aes-bench", bin_dir, ta_dir))
+		return 1;
 	res = bench_open(&b);
 	for (size_t c = 0; c < N_CHUNKS && res == TEEC_SUCCESS; c++)
 		if (only_chunk == 0 || only_chunk == c + 1)
@@ -428,7 +418,6 @@ int main(int argc, char **argv)
 	} else {
 		print_results(json, (unsigned)rounds, r);
 	}
-	if (own_daemon)
-		bench_stop_private_daemon();
+	bench_stop_private_daemon();
 	return rc;
 }

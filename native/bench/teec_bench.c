@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bench_common.h"
@@ -40,14 +39,6 @@ struct result {
 	double us_p99;
 	double mib_per_s; /* 0 when not a throughput measure */
 };
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -82,10 +73,10 @@ static TEEC_Result bench_empty(TEEC_Session *s, unsigned n, double *t, struct re
 			return res;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		double t0 = now_us();
+		double t0 = bench_now_us();
 
 		res = TEEC_InvokeCommand(s, CONF_CMD_NOP, NULL, &origin);
-		t[i] = now_us() - t0;
+		t[i] = bench_now_us() - t0;
 		if (res != TEEC_SUCCESS)
 			return res;
 	}
@@ -143,10 +134,10 @@ static TEEC_Result bench_touch(TEEC_Session *s, TEEC_Context *ctx, bool shared, 
 			op.params[0].tmpref.buffer = buf;
 			op.params[0].tmpref.size = MIB;
 		}
-		t0 = now_us();
+		t0 = bench_now_us();
 		res = TEEC_InvokeCommand(s, CONF_CMD_TOUCH, &op, &origin);
 		if (i >= warm)
-			t[i - warm] = now_us() - t0;
+			t[i - warm] = bench_now_us() - t0;
 	}
 	if (res == TEEC_SUCCESS && !all_bytes(buf, MIB, (uint8_t)(warm + n))) {
 		fprintf(stderr, "teec-bench: the TA did not touch every byte\n");
@@ -178,7 +169,7 @@ static void *pipe_half_main(void *arg)
 	uint32_t origin;
 
 	for (unsigned i = 0; i < h->n && h->res == TEEC_SUCCESS; i++) {
-		double t0 = now_us();
+		double t0 = bench_now_us();
 
 		memset(&op, 0, sizeof(op));
 		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE,
@@ -186,7 +177,7 @@ static void *pipe_half_main(void *arg)
 		op.params[0].memref.parent = &h->shm;
 		op.params[0].memref.size = MIB;
 		h->res = TEEC_InvokeCommand(h->s, CONF_CMD_TOUCH, &op, &origin);
-		h->t[i] = now_us() - t0;
+		h->t[i] = bench_now_us() - t0;
 	}
 	return NULL;
 }
@@ -196,7 +187,7 @@ static double run_halves(struct pipe_half h[2], unsigned n, double *t)
 {
 	pthread_t th[2];
 	unsigned started = 0;
-	double t0 = now_us(), wall;
+	double t0 = bench_now_us(), wall;
 
 	for (int i = 0; i < 2; i++) {
 		h[i].n = n;
@@ -207,7 +198,7 @@ static double run_halves(struct pipe_half h[2], unsigned n, double *t)
 	}
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
-	wall = now_us() - t0;
+	wall = bench_now_us() - t0;
 	return started == 2 && h[0].res == TEEC_SUCCESS && h[1].res == TEEC_SUCCESS ? wall : -1;
 }
 
@@ -255,7 +246,7 @@ int main(int argc, char **argv)
 {
 	static const TEEC_UUID uuid = CONF_TA_UUID;
 	const char *bin_dir = BENCH_BIN_DIR, *ta_dir = BENCH_TA_DIR;
-	bool json = false, quick = false, own_daemon = false;
+	bool json = false, quick = false;
 	unsigned n_empty, n_mib, mib_ops = 0;
 	struct result r[4];
 	TEEC_Context ctx;
@@ -295,14 +286,9 @@ int main(int argc, char **argv)
 	if (!t)
 		return 1;
 
-	if (!getenv("RX_TEEC_SIM_SOCKET")) {
-		own_daemon = true;
-		if (!bench_start_private_daemon(bin_dir, ta_dir)) {
-			fprintf(stderr, "teec-bench: cannot start %s/tee-simd\n", bin_dir);
-			bench_stop_private_daemon();
-			free(t);
-			return 1;
-		}
+	if (!bench_use_daemon("teec-bench", bin_dir, ta_dir)) {
+		free(t);
+		return 1;
 	}
 	res = TEEC_InitializeContext(NULL, &ctx);
 	if (res != TEEC_SUCCESS) {
@@ -361,8 +347,7 @@ int main(int argc, char **argv)
 		}
 	}
 out:
-	if (own_daemon)
-		bench_stop_private_daemon();
+	bench_stop_private_daemon();
 	free(t);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static char run_dir[256];
@@ -61,6 +62,25 @@ bool bench_start_private_daemon(const char *bin_dir, const char *ta_dir)
 		usleep(10000);
 	}
 	return false;
+}
+
+bool bench_use_daemon(const char *prog, const char *bin_dir, const char *ta_dir)
+{
+	if (getenv("RX_TEEC_SIM_SOCKET"))
+		return true;
+	if (bench_start_private_daemon(bin_dir, ta_dir))
+		return true;
+	fprintf(stderr, "%s: cannot start %s/tee-simd\n", prog, bin_dir);
+	bench_stop_private_daemon();
+	return false;
+}
+
+double bench_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
 void bench_stop_private_daemon(void)

@@ -1,6 +1,6 @@
 /*
- * What the C benchmarks share: a private simulator daemon for the run, and
- * the machine description printed with the results.
+ * What the C benchmarks share: a private simulator daemon for the run, the
+ * clock, and the machine description printed with the results.
  */
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
@@ -18,6 +18,16 @@ bool bench_start_private_daemon(const char *bin_dir, const char *ta_dir);
 
 /* Stops the daemon started above (if any) and removes its directory. */
 void bench_stop_private_daemon(void);
+
+/*
+ * The daemon a benchmark talks to: the one RX_TEEC_SIM_SOCKET names if set
+ * (e.g. the suite's), else a private one as above. On failure prints why,
+ * prefixed with prog, and returns false. bench_stop_private_daemon() ends it.
+ */
+bool bench_use_daemon(const char *prog, const char *bin_dir, const char *ta_dir);
+
+/* The monotonic clock in microseconds. */
+double bench_now_us(void);
 
 /* The CPU's model name from /proc/cpuinfo, or "unknown". */
 void bench_cpu_model(char *out, size_t cap);
