@@ -195,23 +195,33 @@ void h_close_context_session(TEEC_Context *ctx, TEEC_Session *s)
 	TEEC_FinalizeContext(ctx);
 }
 
-bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid)
+/* The daemon's status (tee-sim-ctl --json status) in out; false if none came. */
+static bool status_json(char *out, size_t cap)
 {
-	char cmd[600], out[8192], needle[64];
-	size_t n = 0;
+	char cmd[600];
+	size_t n;
 	FILE *p;
-	bool ok = true;
 
 	snprintf(cmd, sizeof(cmd), "'%s/tee-sim-ctl' --json status", h_bin_dir);
 	p = popen(cmd, "r");
 	if (!p)
 		return false;
-	n = fread(out, 1, sizeof(out) - 1, p);
+	n = fread(out, 1, cap - 1, p);
 	out[n] = '\0';
-	if (pclose(p) != 0 || n == 0 || n == sizeof(out) - 1) {
+	if (pclose(p) != 0 || n == 0 || n == cap - 1) {
 		printf("    status query failed: %s\n", out);
 		return false;
 	}
+	return true;
+}
+
+bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid)
+{
+	char out[8192], needle[64];
+	bool ok = true;
+
+	if (!status_json(out, sizeof(out)))
+		return false;
 	/* Pids appear as JSON numbers: match them with their delimiters. */
 	snprintf(needle, sizeof(needle), "\"pid\":%u,", (unsigned)ta_pid);
 	if (strstr(out, needle)) {
@@ -232,6 +242,29 @@ bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid)
 		q = end - 1;
 	}
 	return ok;
+}
+
+int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t cap)
+{
+	char json[8192], u[40], st[16];
+	const char *q = json;
+	unsigned pid;
+	int n = 0;
+
+	if (!status_json(json, sizeof(json)))
+		return -1;
+	/* tee-sim-ctl prints each instance as one object in this order. */
+	while ((q = strstr(q, "{\"uuid\":\"")) != NULL) {
+		if (sscanf(q, "{\"uuid\":\"%39[^\"]\",\"pid\":%u,\"sessions\":%*u,\"flags\":%*u,"
+			      "\"state\":\"%15[^\"]\"}", u, &pid, st) == 3 &&
+		    !strcmp(u, uuid) && !strcmp(st, state)) {
+			if ((size_t)n < cap)
+				out[n] = pid;
+			n++;
+		}
+		q++;
+	}
+	return n;
 }
 
 /* ---- daemon ---- */

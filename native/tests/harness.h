@@ -81,6 +81,14 @@ int h_shm_fd_count(pid_t pid);
  */
 bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid);
 
+/*
+ * The TA host pids the daemon's status lists for instances of `uuid` (a UUID
+ * string) in `state` ("starting", "ready" or "dying"), the first cap of them
+ * in out (NULL if cap is 0); returns how many it lists, or -1 if the status
+ * query failed.
+ */
+int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t cap);
+
 /* Opens a session on a TA with PUBLIC login; returns the TEEC result. */
 TEEC_Result h_open(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid, uint32_t *origin);
 

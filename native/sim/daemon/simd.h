@@ -47,11 +47,13 @@ struct d_instance {
 	uint32_t flags;
 	unsigned nsessions;
 	struct d_pending_open *queue; /* opens waiting for READY */
-	/* Dead-client watchdog (watchdog.c). */
+	/* Watchdog (watchdog.c). */
 	bool wd_live;         /* scratch: a session of a live client is here */
 	bool wd_dead;         /* scratch: a dead client's session awaits its close */
-	bool orphaned;        /* held only by dead clients since orphaned_at */
-	int64_t orphaned_at;  /* CLOCK_MONOTONIC, ms */
+	bool unneeded;        /* nobody needs it since unneeded_since... */
+	int unneeded_state;   /* ...in this state (a new state restarts the grace) */
+	int64_t unneeded_since; /* CLOCK_MONOTONIC, ms */
+	bool killed;          /* the watchdog killed it; the reaper forgets it */
 	struct d_instance *next;
 };
 
@@ -85,9 +87,10 @@ void d_session_close(struct d_session *s, struct d_client *waiter);
 void d_reap_children(void);
 void d_kill_all_instances(void);
 
-/* watchdog.c: kills TA hosts held only by dead clients that stay busy
- * longer than the grace period; returns ms until the next deadline, -1 if
- * none. Called at the top of every turn of the poll loop. */
+/* watchdog.c: kills TA hosts nobody needs any more (held only by dead
+ * clients, their openers gone during TA_CreateEntryPoint, or told to end)
+ * that have not ended within the grace period; returns ms until the next
+ * deadline, -1 if none. Called at the top of every turn of the poll loop. */
 #define D_DEAD_CLIENT_GRACE_MS_DEFAULT 2000ul
 #define D_DEAD_CLIENT_GRACE_MS_MAX 3600000ul
 int d_watchdog(void);

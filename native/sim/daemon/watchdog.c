@@ -1,21 +1,34 @@
 /*
- * The dead-client watchdog.
+ * The watchdog: kills TA hosts nobody needs any more that do not end.
  *
- * When a client dies, the daemon asks each TA host to close that client's
- * sessions, and the host's client watch cancels the call the dead client had
- * running (see tahost/watch.c). A TA that keeps cancellation masked, loops,
- * or hangs in TA_CloseSessionEntryPoint still holds its process and the dead
- * client's shared memory for as long as it likes. So: an instance that has
- * a dead client's session whose close it has not acknowledged, and no
- * session of a live client, gets a grace period (d_cfg.dead_client_grace_ms,
- * from the moment the daemon first sees it so); then its host is killed
- * (SIGKILL) and cleaned up as for a crash (reaper / control-channel EOF).
+ * Nobody needs an instance that is
+ * - READY, owes a dead client a session close, and has no session of a live
+ *   client. When a client dies, the daemon asks each TA host to close that
+ *   client's sessions, and the host's client watch cancels the call the dead
+ *   client had running (see tahost/watch.c); but a TA that keeps
+ *   cancellation masked, loops, or hangs in TA_CloseSessionEntryPoint still
+ *   holds its process and the dead client's shared memory for as long as
+ *   it likes.
+ * - STARTING with no open waiting for it: its openers died (their queued
+ *   opens were dropped) while TA_CreateEntryPoint runs.
+ * - DYING and not killed yet: told to end (TA_DestroyEntryPoint, then exit)
+ *   or failed to start. Nobody can join it any more.
+ * Such an instance gets a grace period (d_cfg.dead_client_grace_ms, from the
+ * moment the daemon first sees it so in its current state: a host told to
+ * end after a slow close still gets the whole period for its destroy); then
+ * its host is killed (SIGKILL) and cleaned up as for a crash (reaper /
+ * control-channel EOF). It is DYING from then on, so a later open starts a
+ * fresh instance.
  *
- * An instance a live client still uses is never killed: there only the dead
- * client's session closes, whenever the running call returns.
+ * An instance a live client still uses is never killed: a session of a live
+ * client (only the dead client's session closes, whenever the running call
+ * returns), or a live client's open waiting for TA_CreateEntryPoint (GP has
+ * no timeout for an open).
  */
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <string.h>
 #include <time.h>
 
 #include "sim_log.h"
@@ -45,24 +58,39 @@ static void mark_holders(void)
 	}
 }
 
-static bool held_only_by_dead(const struct d_instance *in)
+/* Why nobody needs the instance any more, or NULL if someone does. */
+static const char *unneeded(const struct d_instance *in)
 {
-	/* READY: a STARTING host has no sessions yet, a DYING one is ending. */
-	return in->state == SIM_INST_READY && in->wd_dead && !in->wd_live && !in->queue;
+	switch (in->state) {
+	case SIM_INST_STARTING:
+		/* Opens of dead clients were dropped: any left are live. */
+		return in->queue ? NULL : "still in TA_CreateEntryPoint, its openers gone";
+	case SIM_INST_READY:
+		if (!in->wd_dead || in->wd_live || in->queue)
+			return NULL;
+		return "held only by dead clients, still busy";
+	case SIM_INST_DYING:
+		return in->killed ? NULL : "still running since told to end";
+	default:
+		return NULL;
+	}
 }
 
-static void kill_orphan(struct d_instance *in)
+static void kill_unneeded(struct d_instance *in, const char *why)
 {
 	char name[SIM_UUID_STR_LEN];
 
 	sim_uuid_to_str(&in->uuid, name);
-	sim_log(SIM_LOG_INFO,
-		"TA %s: host %d held only by dead clients, still busy after %lu ms: killing it",
-		name, (int)in->pid, d_cfg.dead_client_grace_ms);
-	kill(in->pid, SIGKILL);
-	/* No new session may join it; the reaper forgets it. */
+	sim_log(SIM_LOG_INFO, "TA %s: host %d %s, past its %lu ms grace: killing it", name,
+		(int)in->pid, why, d_cfg.dead_client_grace_ms);
+	/* Not expected to fail: an instance is forgotten as its pid is reaped,
+	 * so the pid is still our child's. */
+	if (kill(in->pid, SIGKILL) != 0)
+		sim_log(SIM_LOG_ERROR, "kill %d: %s", (int)in->pid, strerror(errno));
+	/* No new session or open may join it; the reaper forgets it. */
 	in->state = SIM_INST_DYING;
-	in->orphaned = false;
+	in->killed = true;
+	in->unneeded = false;
 }
 
 int d_watchdog(void)
@@ -71,19 +99,21 @@ int d_watchdog(void)
 
 	mark_holders();
 	for (struct d_instance *in = d_instances; in; in = in->next) {
+		const char *why = unneeded(in);
 		int64_t left;
 
-		if (!held_only_by_dead(in)) {
-			in->orphaned = false;
+		if (!why) {
+			in->unneeded = false;
 			continue;
 		}
-		if (!in->orphaned) {
-			in->orphaned = true;
-			in->orphaned_at = now;
+		if (!in->unneeded || in->unneeded_state != in->state) {
+			in->unneeded = true;
+			in->unneeded_state = in->state;
+			in->unneeded_since = now;
 		}
-		left = in->orphaned_at + (int64_t)d_cfg.dead_client_grace_ms - now;
+		left = in->unneeded_since + (int64_t)d_cfg.dead_client_grace_ms - now;
 		if (left <= 0) {
-			kill_orphan(in);
+			kill_unneeded(in, why);
 			continue;
 		}
 		if (next < 0 || left < next)

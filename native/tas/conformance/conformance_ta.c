@@ -1,6 +1,7 @@
 /*
  * The rx-teec conformance TA (see include/conformance_ta.h for the protocol).
- * One source, four TAs: the variants differ only in user_ta_header_defines.h.
+ * One source, five TAs: the variants differ in user_ta_header_defines.h (and
+ * conformance_hang in CONF_HANG_IN_CREATE).
  */
 #include <string.h>
 #include <unistd.h>
@@ -17,9 +18,21 @@ struct conf_session {
 static uint32_t instance_token;
 static uint32_t sessions_open;
 static uint32_t sessions_ever;
+/* Set by CONF_CMD_HANG_IN_DESTROY. */
+static bool hang_in_destroy;
+
+/* Never returns: entry points start with cancellation masked, and it stays so. */
+static void hang(void)
+{
+	for (;;)
+		TEE_Wait(TEE_TIMEOUT_INFINITE);
+}
 
 TEE_Result TA_CreateEntryPoint(void)
 {
+#ifdef CONF_HANG_IN_CREATE
+	hang(); /* the conformance_hang variant */
+#endif
 	do {
 		TEE_GenerateRandom(&instance_token, sizeof(instance_token));
 	} while (instance_token == 0);
@@ -28,6 +41,8 @@ TEE_Result TA_CreateEntryPoint(void)
 
 void TA_DestroyEntryPoint(void)
 {
+	if (hang_in_destroy)
+		hang();
 }
 
 TEE_Result TA_OpenSessionEntryPoint(uint32_t paramTypes, TEE_Param params[TEE_NUM_PARAMS],
@@ -549,6 +564,9 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sessionContext, uint32_t commandID,
 		if (TEE_PARAM_TYPE_GET(paramTypes, 0) != TEE_PARAM_TYPE_VALUE_INPUT)
 			return TEE_ERROR_BAD_PARAMETERS;
 		return params[0].value.a;
+	case CONF_CMD_HANG_IN_DESTROY:
+		hang_in_destroy = true;
+		return TEE_SUCCESS;
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}

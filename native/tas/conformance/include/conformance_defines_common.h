@@ -1,4 +1,4 @@
-/* user_ta_header_defines.h settings shared by the four conformance TAs. */
+/* user_ta_header_defines.h settings shared by the conformance TAs. */
 #define TA_STACK_SIZE (64 * 1024)
 #define TA_DATA_SIZE CONF_TA_DATA_SIZE
 #define TA_VERSION CONF_TA_VERSION

@@ -3,12 +3,16 @@
  * the TA, the C conformance suite and the C benchmark (and, later, the
  * TypeScript tests, which read the same numbers).
  *
- * Four TAs are built from one source; they differ only in their flags:
+ * Five TAs are built from one source; the first four differ only in their
+ * flags:
  *   CONF_TA       multi-instance (flags 0): one instance per session
  *   CONF_SI_TA    single instance, no MULTI_SESSION: a second session is BUSY
  *   CONF_SIMS_TA  single instance, multi session: sessions share the instance
  *   CONF_KA_TA    single instance, multi session, keep alive: the instance
  *                 outlives its last session
+ *   CONF_HANG_TA  single instance, multi session, built with
+ *                 CONF_HANG_IN_CREATE: TA_CreateEntryPoint never returns (a
+ *                 stuck TA for the simulator's watchdog); no session opens
  *
  * UUID initializers fit both TEEC_UUID (client) and TEE_UUID (TA).
  */
@@ -32,6 +36,10 @@
 #define CONF_KA_TA_UUID_STR "1c6082c6-0fe0-4e87-a3e5-2499c239e17f"
 #define CONF_KA_TA_UUID \
 	{ 0x1c6082c6, 0x0fe0, 0x4e87, { 0xa3, 0xe5, 0x24, 0x99, 0xc2, 0x39, 0xe1, 0x7f } }
+
+#define CONF_HANG_TA_UUID_STR "60364951-a97f-4f4b-a411-f0185d893e37"
+#define CONF_HANG_TA_UUID \
+	{ 0x60364951, 0xa97f, 0x4f4b, { 0xa4, 0x11, 0xf0, 0x18, 0x5d, 0x89, 0x3e, 0x37 } }
 
 /* TA_DATA_SIZE of every variant (CONF_CMD_HEAP_TEST relies on it). */
 #define CONF_TA_DATA_SIZE (256 * 1024)
@@ -184,6 +192,13 @@
 
 /* Returns p0.a (VALUE_INPUT) as the command's result. */
 #define CONF_CMD_RETURN 16
+
+/*
+ * No parameters. From now on this instance's TA_DestroyEntryPoint never
+ * returns (cancellation masked): a TA stuck in destroy once its last session
+ * closes, for the simulator's watchdog.
+ */
+#define CONF_CMD_HANG_IN_DESTROY 17
 
 /* ---- What CONF_CMD_GET_RECORD returns ---- */
 struct conf_param_record {

@@ -1,0 +1,203 @@
+/*
+ * TA hosts stuck in an entry point nobody waits for any more: the
+ * conformance_hang TA never returns from TA_CreateEntryPoint, and
+ * CONF_CMD_HANG_IN_DESTROY makes an instance's TA_DestroyEntryPoint never
+ * return. Once the openers are dead, or the last session has closed, the
+ * daemon kills such a host after its grace period (default 2 s), and a later
+ * open gets a fresh instance. A live client still waiting for the create
+ * keeps the host alive: an instance a live client uses is never killed.
+ */
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conf_helpers.h"
+#include "tests.h"
+
+/* The daemon's default (RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here). */
+#define GRACE_MS 2000u
+/* Head start for a child's open request to reach the daemon. */
+#define OPEN_SENT_MS 300u
+
+/* Child: opens a session on the hang TA, whose create never returns. */
+static void hung_opener(int report_fd)
+{
+	TEEC_Context ctx;
+	TEEC_Session s;
+
+	if (TEEC_InitializeContext(NULL, &ctx) != TEEC_SUCCESS)
+		_exit(3);
+	if (write(report_fd, "o", 1) != 1)
+		_exit(4);
+	h_open(&ctx, &s, &conf_hang_uuid, NULL);
+	_exit(5); /* an answer: the open should have waited for ever */
+}
+
+/* Forks a hung opener; returns its pid once its open is on its way, or 0. */
+static pid_t start_opener(void)
+{
+	int fds[2], status;
+	pid_t child;
+	char c;
+
+	if (pipe(fds) != 0)
+		return 0;
+	fflush(stdout);
+	child = fork();
+	if (child < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return 0;
+	}
+	if (child == 0) {
+		close(fds[0]);
+		hung_opener(fds[1]);
+	}
+	close(fds[1]);
+	if (read(fds[0], &c, 1) != 1) {
+		close(fds[0]);
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+		return 0;
+	}
+	close(fds[0]);
+	h_sleep_ms(OPEN_SENT_MS);
+	return child;
+}
+
+/* How many instances of the hang TA the daemon lists as starting. */
+static int count_starting(void)
+{
+	return h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0);
+}
+
+/* Waits up to 5 s for a starting instance of the hang TA whose host is not
+ * `other`; returns its host's pid, or 0. */
+static uint32_t wait_starting_host(uint32_t other)
+{
+	uint64_t end = h_now_ms() + 5000;
+
+	do {
+		uint32_t pids[8];
+		int n = h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", pids, 8);
+
+		for (int i = 0; i < n && i < 8; i++)
+			if (pids[i] != other)
+				return pids[i];
+		h_sleep_ms(20);
+	} while (h_now_ms() < end);
+	return 0;
+}
+
+/* The host nobody needs since `since` (ms) gets its grace, then is killed. */
+static void check_killed_after_grace(uint32_t host, uint64_t since)
+{
+	uint64_t took;
+
+	h_sleep_ms(GRACE_MS / 2);
+	CHECK(h_pid_alive((pid_t)host));
+	CHECK(h_wait_pid_gone((pid_t)host, 10000));
+	took = h_now_ms() - since;
+	if (took < GRACE_MS - 100 || took >= GRACE_MS + 3000)
+		h_fail(__FILE__, __LINE__, "TA host %u ended %llu ms after nobody needed it",
+		       (unsigned)host, (unsigned long long)took);
+	CHECK(h_status_lacks_pid(0, host));
+}
+
+/*
+ * The only opener dies while TA_CreateEntryPoint hangs: the host is killed
+ * after the grace period, and a later open starts a fresh instance instead
+ * of waiting behind the old one.
+ */
+void t_hung_create_opener_dead(void)
+{
+	uint32_t host, fresh;
+	pid_t a, b;
+
+	a = start_opener();
+	REQUIRE(a > 0);
+	host = wait_starting_host(0);
+	if (!host) {
+		conf_kill_client(a);
+		REQUIRE(host != 0);
+	}
+	check_killed_after_grace(host, conf_kill_client(a));
+	CHECK(h_status_lacks_pid(a, 0));
+
+	b = start_opener();
+	REQUIRE(b > 0);
+	fresh = wait_starting_host(host);
+	CHECK(fresh != 0);
+	conf_kill_client(b);
+	/* Nobody needs the fresh host either: it goes the same way. */
+	if (fresh)
+		CHECK(h_wait_pid_gone((pid_t)fresh, GRACE_MS + 3000));
+}
+
+/*
+ * Two openers wait for one hanging create (a single-instance TA); the first
+ * dies. The second, alive, keeps waiting (GP has no timeout for an open) and
+ * the host is not killed; once the second dies too, the host is.
+ */
+void t_hung_create_live_opener_waits(void)
+{
+	uint32_t host;
+	pid_t a, b = 0;
+	int status;
+
+	a = start_opener();
+	REQUIRE(a > 0);
+	host = wait_starting_host(0);
+	if (host)
+		b = start_opener();
+	if (!host || b <= 0) {
+		h_fail(__FILE__, __LINE__, "no hanging create (host %u) or no second opener",
+		       (unsigned)host);
+		conf_kill_client(a);
+		if (b > 0)
+			conf_kill_client(b);
+		return;
+	}
+	CHECK(count_starting() == 1); /* b waits for the same instance */
+	conf_kill_client(a);
+	h_sleep_ms(GRACE_MS + 1000);
+	CHECK(h_pid_alive((pid_t)host));
+	CHECK(waitpid(b, &status, WNOHANG) == 0); /* b's open has not returned */
+	check_killed_after_grace(host, conf_kill_client(b));
+}
+
+/*
+ * The last session of a single-instance TA closes and its TA_DestroyEntryPoint
+ * hangs: a new open gets a fresh instance at once (not the dying one, not
+ * BUSY, no wait), and the old host is killed after the grace period.
+ */
+void t_hung_destroy_fresh_instance(void)
+{
+	uint32_t token = 0, pid = 0, token2 = 0, pid2 = 0;
+	TEEC_Context ctx;
+	TEEC_Session s;
+	uint64_t closed;
+
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_si_uuid));
+	if (conf_instance_info(&s, &token, NULL, NULL, &pid) != TEEC_SUCCESS ||
+	    conf_invoke_none(&s, CONF_CMD_HANG_IN_DESTROY, NULL) != TEEC_SUCCESS) {
+		h_fail(__FILE__, __LINE__, "cannot set up the hanging destroy");
+		h_close_context_session(&ctx, &s);
+		return;
+	}
+	TEEC_CloseSession(&s);
+	closed = h_now_ms();
+
+	CHECK_HEX(h_open(&ctx, &s, &conf_si_uuid, NULL), TEEC_SUCCESS);
+	CHECK(h_now_ms() - closed < GRACE_MS / 2);
+	CHECK_HEX(conf_instance_info(&s, &token2, NULL, NULL, &pid2), TEEC_SUCCESS);
+	CHECK(pid2 != pid);
+	CHECK(token2 != token);
+	check_killed_after_grace(pid, closed);
+	/* The fresh instance is unaffected, and ends normally with its session. */
+	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
+	h_close_context_session(&ctx, &s);
+	if (pid2)
+		CHECK(h_wait_pid_gone((pid_t)pid2, 5000));
+}
