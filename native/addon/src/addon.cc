@@ -70,11 +70,6 @@ struct AddonData {
   bool external_buffers_allowed = true;
 };
 
-// Diagnostics (stats()): invokes started by a pool thread after a submit from JS, and invokes
-// a strand started right after the previous one of its session returned.
-std::atomic<uint64_t> g_strand_starts{0};
-std::atomic<uint64_t> g_strand_continuations{0};
-
 // Invoke result records (see WriteInvokeRecord): doubles per record, records per JS call.
 constexpr size_t kRecordDoubles = 12;
 constexpr size_t kMaxRecords = 64;
@@ -672,11 +667,8 @@ void Call::Run() {
         // block it uses is being closed or released with cancellation.
         std::lock_guard<std::mutex> lock(context->mutex);
         doomed = DoomedLocked(this);
-      } else {
-        g_strand_starts.fetch_add(1, std::memory_order_relaxed);
       }
       while (call != nullptr) {
-        if (call != this) g_strand_continuations.fetch_add(1, std::memory_order_relaxed);
         Call* next;
         if (doomed) TryCancelQueued(call);
         int expected = kQueued;
@@ -1860,8 +1852,6 @@ napi_value StatsJs(napi_env env, napi_callback_info) {
   SetNumber(env, object, "completionWaitMicros", data->wake_count == 0 ? 0.0 : static_cast<double>(data->wake_ns_total) / 1000.0 / static_cast<double>(data->wake_count));
   SetNumber(env, object, "pollMicros", static_cast<double>(data->poller.budget_micros()));
   SetNumber(env, object, "polledMillis", static_cast<double>(data->poller.polled_ns()) / 1e6);
-  SetNumber(env, object, "strandStarts", static_cast<double>(g_strand_starts.load(std::memory_order_relaxed)));
-  SetNumber(env, object, "strandContinuations", static_cast<double>(g_strand_continuations.load(std::memory_order_relaxed)));
   return object;
 }
 

@@ -55,10 +55,6 @@ export interface NativeStats {
   pollMicros: number;
   /** Total time the JS thread's event loop polled instead of sleeping, in ms. */
   polledMillis: number;
-  /** Invokes a worker started after a submit from JS (its session's strand was idle). */
-  strandStarts: number;
-  /** Invokes a strand started itself, right after the previous invoke of its session returned. */
-  strandContinuations: number;
 }
 
 export interface NativeParam {
