@@ -338,8 +338,8 @@ void SubmitToPool(Call* call) {
   WorkerPool::Instance().Submit(call);
 }
 
-// Asks the TEE to cancel an operation call that may be running. Never called with the
-// context mutex held (RequestCancellation may talk to the TEE).
+// Asks the TEE to cancel an operation call a worker has started (a no-op once it returned).
+// Never called with the context mutex held (RequestCancellation may talk to the TEE).
 //
 // A library ignores a request for an operation it has not registered yet (GP: `started` is
 // still 0), which happens when the worker has claimed the call but not yet entered the GP
@@ -355,24 +355,32 @@ void RequestCancel(Call* call) {
   }
 }
 
-// Settles a call that no worker has started yet, so that it never reaches the TEE.
-bool TryCancelQueued(Call* call) {
+// Settles a call that no worker has started yet, so that it never reaches the TEE; false if a
+// worker started it first. Context mutex held; the caller then posts the call (its travelling
+// reference). The worker that dequeues it later only drops the queue's reference.
+bool CancelQueuedLocked(Call* call) {
   int expected = kQueued;
   if (!call->phase.compare_exchange_strong(expected, kCancelledBeforeStart)) return false;
-  {
-    std::lock_guard<std::mutex> lock(call->context->mutex);
-    DetachOperationLocked(call);
-  }
+  DetachOperationLocked(call);
   call->result = TEEC_ERROR_CANCEL;
   call->origin = TEEC_ORIGIN_API;
   call->note = "cancelled-before-start";
-  call->env->Post(call);  // the travelling reference; the queue's is dropped by the worker
   return true;
+}
+
+// JS thread: cancel(id) of a call that may still be queued.
+bool TryCancelQueued(Call* call) {
+  bool cancelled;
+  {
+    std::lock_guard<std::mutex> lock(call->context->mutex);
+    cancelled = CancelQueuedLocked(call);
+  }
+  if (cancelled) call->env->Post(call);
+  return cancelled;
 }
 
 void RequestCancelOnce(Call* call, bool* retry) {
   *retry = false;
-  if (TryCancelQueued(call)) return;
   std::lock_guard<std::mutex> lock(call->cancel_mutex);
   if (call->phase.load() == kRunning && !call->cancel_sent) {
     call->context->library->RequestCancellation(&call->op);
@@ -384,23 +392,31 @@ void RequestCancelOnce(Call* call, bool* retry) {
   }
 }
 
-// Collects (and references) the calls in flight on a session or shared memory block.
-void CollectCallsLocked(const std::vector<Call*>& calls, std::vector<Call*>* out) {
-  for (Call* call : calls) {
-    call->Ref();
-    out->push_back(call);
+// Cancels the calls in flight on a session, a block or a context's opening list (`calls`, under
+// context.mutex), each one way. Those no worker has started are settled before they start, all
+// in one critical section: a strand takes its next call under the same mutex, so none of them
+// can start between two cancellations or once a running call returns. Then the TEE is asked to
+// cancel those that had started.
+void CancelCallsInFlight(Context& context, const std::vector<Call*>& calls) {
+  std::vector<Call*> unstarted;  // settled: their travelling references, posted below
+  std::vector<Call*> started;    // referenced until the TEE was asked
+  {
+    std::lock_guard<std::mutex> lock(context.mutex);
+    const std::vector<Call*> snapshot(calls);  // settling a call removes it from `calls`
+    for (Call* call : snapshot) {
+      if (CancelQueuedLocked(call)) {
+        unstarted.push_back(call);
+      } else if (call->phase.load() == kRunning) {  // not a block's second use in one call
+        call->Ref();
+        started.push_back(call);
+      }
+    }
   }
-}
-
-void CancelAll(std::vector<Call*>& calls) {
-  // Queued calls first, so that none of them starts while a running one is being cancelled
-  // (a strand starts its next call the moment the current one returns).
-  for (Call* call : calls) TryCancelQueued(call);
-  for (Call* call : calls) {
+  for (Call* call : unstarted) call->env->Post(call);
+  for (Call* call : started) {
     RequestCancel(call);
     call->Unref();
   }
-  calls.clear();
 }
 
 void PostWaitersLocked(std::vector<Call*>& waiters, std::vector<Call*>* out) {
@@ -424,18 +440,11 @@ void MaybeFinalizeOrphanLocked(const std::shared_ptr<Context>& context) {
   }
 }
 
-// Waits until no call in `calls` (a session's or a block's calls in flight) is left; first, when
-// `cancel`, stops queued calls from starting and requests cancellation of the running ones.
-// False if `deadline` passed first.
-bool DrainCalls(Context& context, const std::vector<Call*>& calls, bool* cancel_queued, bool cancel,
+// Waits until no call in `calls` (a session's or a block's calls in flight) is left, cancelling
+// them first when `cancel`. False if `deadline` passed first.
+bool DrainCalls(Context& context, const std::vector<Call*>& calls, bool cancel,
                 const std::chrono::steady_clock::time_point* deadline) {
-  std::vector<Call*> to_cancel;
-  if (cancel) {
-    std::lock_guard<std::mutex> lock(context.mutex);
-    *cancel_queued = true;
-    CollectCallsLocked(calls, &to_cancel);
-  }
-  CancelAll(to_cancel);
+  if (cancel) CancelCallsInFlight(context, calls);
   std::unique_lock<std::mutex> lock(context.mutex);
   auto idle = [&] { return calls.empty(); };
   if (deadline == nullptr) {
@@ -449,7 +458,7 @@ bool DrainCalls(Context& context, const std::vector<Call*>& calls, bool* cancel_
 // `cancel`), then TEEC_CloseSession. Runs on a worker (or the JS thread at env cleanup).
 bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const std::chrono::steady_clock::time_point* deadline) {
   const std::shared_ptr<Context>& context = session->context;
-  if (!DrainCalls(*context, session->in_flight, &session->cancel_queued, cancel, deadline)) return false;
+  if (!DrainCalls(*context, session->in_flight, cancel, deadline)) return false;
   context->library->CloseSession(&session->teec);
   std::vector<Call*> waiters;
   {
@@ -467,7 +476,7 @@ bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const
 bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline,
                 std::vector<Call*>* settle_on_js_thread) {
   const std::shared_ptr<Context>& context = mem->context;
-  if (!DrainCalls(*context, mem->users, &mem->cancel_queued, cancel, deadline)) return false;
+  if (!DrainCalls(*context, mem->users, cancel, deadline)) return false;
   context->library->ReleaseSharedMemory(&mem->teec);
   std::vector<Call*> waiters;
   {
@@ -492,12 +501,7 @@ bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::c
 bool FinalizeNow(const std::shared_ptr<Context>& context, std::vector<std::shared_ptr<Session>>& sessions,
                  std::vector<std::shared_ptr<SharedMem>>& mems, const std::chrono::steady_clock::time_point* deadline) {
   // Cancel what is opening: its session is closed right after it opens (see the open worker).
-  std::vector<Call*> opening;
-  {
-    std::lock_guard<std::mutex> lock(context->mutex);
-    CollectCallsLocked(context->opening, &opening);
-  }
-  CancelAll(opening);
+  CancelCallsInFlight(*context, context->opening);
   for (auto& session : sessions) {
     if (!CloseSessionNow(session, true, deadline)) return false;
   }
@@ -574,18 +578,8 @@ void SyncCopyBackedOut(Call* call) {
 }
 
 // Takes the next call of a session's strand, or marks the strand idle. Context mutex held.
-// `*doomed`: its session is being closed, or a block it uses released, with cancellation: it
-// must not start (the closer cancels what it found in flight; this catches the call that would
-// otherwise start between two of its cancellations).
-bool DoomedLocked(const Call* call) {
-  bool doomed = call->session->cancel_queued;
-  for (auto& mem : call->param_mems) doomed = doomed || (mem && mem->cancel_queued);
-  return doomed;
-}
-
-Call* NextInStrandLocked(Session* session, bool* doomed) {
+Call* NextInStrandLocked(Session* session) {
   Call* next = session->strand_head;
-  *doomed = false;
   if (next == nullptr) {
     session->strand_busy = false;
     return nullptr;
@@ -593,13 +587,12 @@ Call* NextInStrandLocked(Session* session, bool* doomed) {
   session->strand_head = next->strand_next;
   if (session->strand_head == nullptr) session->strand_tail = nullptr;
   next->strand_next = nullptr;
-  *doomed = DoomedLocked(next);
   return next;
 }
 
 // Runs an open or invoke call; for an invoke, returns the next call of its session's strand
 // (taken in the same critical section that retires this one), which this thread runs next.
-Call* RunOperation(Call* call, bool* doomed) {
+Call* RunOperation(Call* call) {
   const std::shared_ptr<Context>& context = call->context;
   TeecLibrary& library = *context->library;
   SyncCopyBackedIn(call);
@@ -640,7 +633,7 @@ Call* RunOperation(Call* call, bool* doomed) {
     return nullptr;
   }
   if (call->unordered) return nullptr;  // not on the strand
-  return NextInStrandLocked(call->session.get(), doomed);
+  return NextInStrandLocked(call->session.get());
 }
 
 }  // namespace
@@ -653,32 +646,24 @@ void Call::Run() {
         Unref();  // cancelled before start: the canceller settled it
         return;
       }
-      bool unused;
-      RunOperation(this, &unused);
+      RunOperation(this);
       break;
     }
     case CallKind::kInvoke: {
       // The head of a session's strand: run it, then the calls queued behind it, on this thread,
-      // without a wake-up or a trip through JS in between.
+      // without a wake-up or a trip through JS in between (an unordered call runs alone). A call
+      // cancelled before it started (by JS, or by the close of its session or of a block it
+      // uses) was settled by its canceller and is only dropped here.
       Call* call = this;
-      bool doomed = false;
-      if (unordered) {
-        // Its own call: like a strand's successor, it must not start once its session or a
-        // block it uses is being closed or released with cancellation.
-        std::lock_guard<std::mutex> lock(context->mutex);
-        doomed = DoomedLocked(this);
-      }
       while (call != nullptr) {
         Call* next;
-        if (doomed) TryCancelQueued(call);
         int expected = kQueued;
         if (call->phase.compare_exchange_strong(expected, kRunning)) {
-          next = RunOperation(call, &doomed);
+          next = RunOperation(call);
           call->env->Post(call);  // the travelling reference
         } else {
-          // Cancelled before start: the canceller settled it; it only leaves the strand here.
           std::lock_guard<std::mutex> lock(call->context->mutex);
-          next = call->unordered ? nullptr : NextInStrandLocked(call->session.get(), &doomed);
+          next = call->unordered ? nullptr : NextInStrandLocked(call->session.get());
         }
         call->Unref();  // the queue's (or strand's) reference
         call = next;

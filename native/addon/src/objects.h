@@ -85,7 +85,6 @@ struct Session {
   bool strand_busy = false;
   Call* strand_head = nullptr;
   Call* strand_tail = nullptr;
-  bool cancel_queued = false;  // closing with cancellation: queued calls never start
 };
 
 struct SharedMem {
@@ -96,7 +95,6 @@ struct SharedMem {
   LifeState state = LifeState::kOpening;  // guarded by context->mutex
   std::vector<Call*> users;               // calls in flight whose parameters reference it
   std::vector<Call*> waiters;
-  bool cancel_queued = false;  // releasing with cancellation: queued calls using it never start
   // JS objects whose collection must precede a release by GC: the handle, and (zero-copy)
   // the external ArrayBuffer over the block.
   std::atomic<int> js_holders{0};
