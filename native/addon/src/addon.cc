@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -396,7 +397,9 @@ void RequestCancelOnce(Call* call, bool* retry) {
 // context.mutex), each one way. Those no worker has started are settled before they start, all
 // in one critical section: a strand takes its next call under the same mutex, so none of them
 // can start between two cancellations or once a running call returns. Then the TEE is asked to
-// cancel those that had started.
+// cancel those that had started, newest first: unordered calls wait in the TEE in about the
+// order they were made, and the TEE starts the next one the moment the one ahead of it returns;
+// asked in reverse, each is cancelled while it still waits instead of in the TA.
 void CancelCallsInFlight(Context& context, const std::vector<Call*>& calls) {
   std::vector<Call*> unstarted;  // settled: their travelling references, posted below
   std::vector<Call*> started;    // referenced until the TEE was asked
@@ -413,6 +416,7 @@ void CancelCallsInFlight(Context& context, const std::vector<Call*>& calls) {
     }
   }
   for (Call* call : unstarted) call->env->Post(call);
+  std::sort(started.begin(), started.end(), [](const Call* a, const Call* b) { return a->invoke_id > b->invoke_id; });
   for (Call* call : started) {
     RequestCancel(call);
     call->Unref();

@@ -150,6 +150,10 @@ struct Call : Job {
   uint32_t group_id = 0;
   bool has_group_id = false;
   uint32_t command = 0;
+  // kInvoke: its id, in the order invokes were made; settled through the batched result records
+  // under it. Set by the JS thread before the call is admitted (under the context mutex), read
+  // by a closer that cancels calls newest first.
+  double invoke_id = 0;
   std::string context_name;
   bool has_context_name = false;
 
@@ -165,7 +169,6 @@ struct Call : Job {
   // JS thread only.
   napi_ref callback = nullptr;
   double cancel_id = 0;
-  double invoke_id = 0;  // kInvoke: settled through the batched result records under this id
   uint64_t submitted_ns = 0;  // kInvoke: when JS queued it (the loop poller's round trip)
   bool keeps_loop_alive = false;
 };
