@@ -14,6 +14,9 @@
 //                                                 queued on the session's strand (FIFO), or with
 //                                                 `unordered` a libteec call of its own; settled
 //                                                 as a record under the id (see OnCompletion)
+//   invokeFast(session, command, types, o0, o1, o2, o3, cancellable, unordered) -> call id
+//                                                 invokeCommand with the parameters laid out flat
+//                                                 (see ParseFlatParams)
 //   cancel(callId)
 //   allocateSharedMemory(context, size, flags) -> shm   (synchronous, local to the client)
 //   registerSharedMemory(context, buffer, flags) -> shm
@@ -25,6 +28,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -58,9 +62,6 @@ struct AddonData {
   napi_ref invoke_done = nullptr;
   napi_ref results_ref = nullptr;
   double* results = nullptr;
-  // Parameter property names made once, as the elements of an array (Node-API references
-  // hold objects, not strings): see ParamKeys.
-  napi_ref param_keys = nullptr;
   // Diagnostics: how long finished calls waited for the JS thread (first call of each batch).
   uint64_t wake_ns_total = 0;
   uint64_t wake_count = 0;
@@ -69,11 +70,6 @@ struct AddonData {
   bool force_copy_shm = false;
   bool external_buffers_allowed = true;
 };
-
-// Diagnostics (stats()): invokes started by a pool thread after a submit from JS, and invokes
-// a strand started right after the previous one of its session returned.
-std::atomic<uint64_t> g_strand_starts{0};
-std::atomic<uint64_t> g_strand_continuations{0};
 
 // Invoke result records (see WriteInvokeRecord): doubles per record, records per JS call.
 constexpr size_t kRecordDoubles = 12;
@@ -192,6 +188,12 @@ napi_value Undefined(napi_env env) {
   ThrowMade(env, data->make_teec_error, args, 4, "ERR_TEEC", message.empty() ? fallback : message, false);
 }
 
+std::string DescribeNumber(double number) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.17g", number);
+  return text;
+}
+
 // A short description of a JS value for messages.
 std::string Describe(napi_env env, napi_value value) {
   napi_valuetype type;
@@ -202,10 +204,8 @@ std::string Describe(napi_env env, napi_value value) {
     case napi_boolean: return "a boolean";
     case napi_number: {
       double number = 0;
-      napi_get_value_double(env, value, &number);
-      char text[64];
-      std::snprintf(text, sizeof text, "%.17g", number);
-      return text;
+      if (napi_get_value_double(env, value, &number) != napi_ok) return "a number";
+      return DescribeNumber(number);
     }
     case napi_string: return "a string";
     case napi_symbol: return "a symbol";
@@ -247,25 +247,38 @@ struct ArgName {
   const char* field = nullptr;
 };
 
-// A JS number that must be an integer in [0, max].
-double ToInteger(napi_env env, napi_value value, const ArgName& name, double max, const char* range_text) {
-  if (TypeOf(env, value) != napi_number) ThrowArgument(env, name.str(), "must be a number, got " + Describe(env, value));
-  double number = 0;
-  NAPI_OK(napi_get_value_double(env, value, &number));
+// A number that must be an integer in [0, max] (`range_text` spells the range for messages).
+// The checks on JS numbers and on invokeFast's scratch doubles alike.
+double CheckInteger(napi_env env, double number, const ArgName& name, double max, const char* range_text) {
   if (!std::isfinite(number) || number != std::floor(number) || number < 0 || number > max) {
-    ThrowRange(env, name.str(), std::string("must be an integer in ") + range_text + ", got " + Describe(env, value));
+    ThrowRange(env, name.str(), std::string("must be an integer in ") + range_text + ", got " + DescribeNumber(number));
   }
   return number;
 }
 
+uint32_t CheckUint32(napi_env env, double number, const ArgName& name) {
+  return static_cast<uint32_t>(CheckInteger(env, number, name, 4294967295.0, "0..4294967295"));
+}
+
+size_t CheckSize(napi_env env, double number, const ArgName& name) {
+  double checked = CheckInteger(env, number, name, 9007199254740991.0, "0..2^53-1");
+  if (checked > static_cast<double>(SIZE_MAX)) ThrowRange(env, name.str(), "is too large for this platform");
+  return static_cast<size_t>(checked);
+}
+
+double NumberOf(napi_env env, napi_value value, const ArgName& name) {
+  if (TypeOf(env, value) != napi_number) ThrowArgument(env, name.str(), "must be a number, got " + Describe(env, value));
+  double number = 0;
+  NAPI_OK(napi_get_value_double(env, value, &number));
+  return number;
+}
+
 uint32_t ToUint32(napi_env env, napi_value value, const ArgName& name) {
-  return static_cast<uint32_t>(ToInteger(env, value, name, 4294967295.0, "0..4294967295"));
+  return CheckUint32(env, NumberOf(env, value, name), name);
 }
 
 size_t ToSize(napi_env env, napi_value value, const ArgName& name) {
-  double number = ToInteger(env, value, name, 9007199254740991.0, "0..2^53-1");
-  if (number > static_cast<double>(SIZE_MAX)) ThrowRange(env, name.str(), "is too large for this platform");
-  return static_cast<size_t>(number);
+  return CheckSize(env, NumberOf(env, value, name), name);
 }
 
 napi_value GetProperty(napi_env env, napi_value object, const char* key) {
@@ -273,35 +286,6 @@ napi_value GetProperty(napi_env env, napi_value object, const char* key) {
   NAPI_OK(napi_get_named_property(env, object, key, &value));
   return value;
 }
-
-// Parameter property names, read through key strings made once: napi_get_named_property makes
-// and internalizes a string per read, which dominated parsing an invoke's parameters.
-enum ParamKey : uint32_t { kKeyType, kKeyA, kKeyB, kKeyBuffer, kKeyShm, kKeyOffset, kKeySize, kKeyCount };
-const char* const kParamKeyNames[kKeyCount] = {"type", "a", "b", "buffer", "shm", "offset", "size"};
-
-class ParamKeys {
- public:
-  ParamKeys(napi_env env, napi_ref keys_ref) : env_(env) {
-    if (keys_ref != nullptr && napi_get_reference_value(env, keys_ref, &keys_) != napi_ok) keys_ = nullptr;
-  }
-  napi_value Get(napi_value object, ParamKey key) {
-    napi_value value;
-    if (cache_[key] == nullptr && keys_ != nullptr && napi_get_element(env_, keys_, key, &cache_[key]) != napi_ok) {
-      cache_[key] = nullptr;
-    }
-    if (cache_[key] == nullptr) {
-      NAPI_OK(napi_get_named_property(env_, object, kParamKeyNames[key], &value));
-    } else {
-      NAPI_OK(napi_get_property(env_, object, cache_[key], &value));
-    }
-    return value;
-  }
-
- private:
-  napi_env env_;
-  napi_value keys_ = nullptr;
-  napi_value cache_[kKeyCount] = {};
-};
 
 template <typename Holder>
 Holder* UnwrapTagged(napi_env env, napi_value value, const napi_type_tag& tag, const ArgName& name,
@@ -355,8 +339,8 @@ void SubmitToPool(Call* call) {
   WorkerPool::Instance().Submit(call);
 }
 
-// Asks the TEE to cancel an operation call that may be running. Never called with the
-// context mutex held (RequestCancellation may talk to the TEE).
+// Asks the TEE to cancel an operation call a worker has started (a no-op once it returned).
+// Never called with the context mutex held (RequestCancellation may talk to the TEE).
 //
 // A library ignores a request for an operation it has not registered yet (GP: `started` is
 // still 0), which happens when the worker has claimed the call but not yet entered the GP
@@ -372,24 +356,32 @@ void RequestCancel(Call* call) {
   }
 }
 
-// Settles a call that no worker has started yet, so that it never reaches the TEE.
-bool TryCancelQueued(Call* call) {
+// Settles a call that no worker has started yet, so that it never reaches the TEE; false if a
+// worker started it first. Context mutex held; the caller then posts the call (its travelling
+// reference). The worker that dequeues it later only drops the queue's reference.
+bool CancelQueuedLocked(Call* call) {
   int expected = kQueued;
   if (!call->phase.compare_exchange_strong(expected, kCancelledBeforeStart)) return false;
-  {
-    std::lock_guard<std::mutex> lock(call->context->mutex);
-    DetachOperationLocked(call);
-  }
+  DetachOperationLocked(call);
   call->result = TEEC_ERROR_CANCEL;
   call->origin = TEEC_ORIGIN_API;
   call->note = "cancelled-before-start";
-  call->env->Post(call);  // the travelling reference; the queue's is dropped by the worker
   return true;
+}
+
+// JS thread: cancel(id) of a call that may still be queued.
+bool TryCancelQueued(Call* call) {
+  bool cancelled;
+  {
+    std::lock_guard<std::mutex> lock(call->context->mutex);
+    cancelled = CancelQueuedLocked(call);
+  }
+  if (cancelled) call->env->Post(call);
+  return cancelled;
 }
 
 void RequestCancelOnce(Call* call, bool* retry) {
   *retry = false;
-  if (TryCancelQueued(call)) return;
   std::lock_guard<std::mutex> lock(call->cancel_mutex);
   if (call->phase.load() == kRunning && !call->cancel_sent) {
     call->context->library->RequestCancellation(&call->op);
@@ -401,23 +393,34 @@ void RequestCancelOnce(Call* call, bool* retry) {
   }
 }
 
-// Collects (and references) the calls in flight on a session or shared memory block.
-void CollectCallsLocked(const std::vector<Call*>& calls, std::vector<Call*>* out) {
-  for (Call* call : calls) {
-    call->Ref();
-    out->push_back(call);
+// Cancels the calls in flight on a session, a block or a context's opening list (`calls`, under
+// context.mutex), each one way. Those no worker has started are settled before they start, all
+// in one critical section: a strand takes its next call under the same mutex, so none of them
+// can start between two cancellations or once a running call returns. Then the TEE is asked to
+// cancel those that had started, newest first: unordered calls wait in the TEE in about the
+// order they were made, and the TEE starts the next one the moment the one ahead of it returns;
+// asked in reverse, each is cancelled while it still waits instead of in the TA.
+void CancelCallsInFlight(Context& context, const std::vector<Call*>& calls) {
+  std::vector<Call*> unstarted;  // settled: their travelling references, posted below
+  std::vector<Call*> started;    // referenced until the TEE was asked
+  {
+    std::lock_guard<std::mutex> lock(context.mutex);
+    const std::vector<Call*> snapshot(calls);  // settling a call removes it from `calls`
+    for (Call* call : snapshot) {
+      if (CancelQueuedLocked(call)) {
+        unstarted.push_back(call);
+      } else if (call->phase.load() == kRunning) {  // not a block's second use in one call
+        call->Ref();
+        started.push_back(call);
+      }
+    }
   }
-}
-
-void CancelAll(std::vector<Call*>& calls) {
-  // Queued calls first, so that none of them starts while a running one is being cancelled
-  // (a strand starts its next call the moment the current one returns).
-  for (Call* call : calls) TryCancelQueued(call);
-  for (Call* call : calls) {
+  for (Call* call : unstarted) call->env->Post(call);
+  std::sort(started.begin(), started.end(), [](const Call* a, const Call* b) { return a->invoke_id > b->invoke_id; });
+  for (Call* call : started) {
     RequestCancel(call);
     call->Unref();
   }
-  calls.clear();
 }
 
 void PostWaitersLocked(std::vector<Call*>& waiters, std::vector<Call*>* out) {
@@ -441,18 +444,11 @@ void MaybeFinalizeOrphanLocked(const std::shared_ptr<Context>& context) {
   }
 }
 
-// Waits until no call in `calls` (a session's or a block's calls in flight) is left; first, when
-// `cancel`, stops queued calls from starting and requests cancellation of the running ones.
-// False if `deadline` passed first.
-bool DrainCalls(Context& context, const std::vector<Call*>& calls, bool* cancel_queued, bool cancel,
+// Waits until no call in `calls` (a session's or a block's calls in flight) is left, cancelling
+// them first when `cancel`. False if `deadline` passed first.
+bool DrainCalls(Context& context, const std::vector<Call*>& calls, bool cancel,
                 const std::chrono::steady_clock::time_point* deadline) {
-  std::vector<Call*> to_cancel;
-  if (cancel) {
-    std::lock_guard<std::mutex> lock(context.mutex);
-    *cancel_queued = true;
-    CollectCallsLocked(calls, &to_cancel);
-  }
-  CancelAll(to_cancel);
+  if (cancel) CancelCallsInFlight(context, calls);
   std::unique_lock<std::mutex> lock(context.mutex);
   auto idle = [&] { return calls.empty(); };
   if (deadline == nullptr) {
@@ -466,7 +462,7 @@ bool DrainCalls(Context& context, const std::vector<Call*>& calls, bool* cancel_
 // `cancel`), then TEEC_CloseSession. Runs on a worker (or the JS thread at env cleanup).
 bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const std::chrono::steady_clock::time_point* deadline) {
   const std::shared_ptr<Context>& context = session->context;
-  if (!DrainCalls(*context, session->in_flight, &session->cancel_queued, cancel, deadline)) return false;
+  if (!DrainCalls(*context, session->in_flight, cancel, deadline)) return false;
   context->library->CloseSession(&session->teec);
   std::vector<Call*> waiters;
   {
@@ -484,7 +480,7 @@ bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const
 bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline,
                 std::vector<Call*>* settle_on_js_thread) {
   const std::shared_ptr<Context>& context = mem->context;
-  if (!DrainCalls(*context, mem->users, &mem->cancel_queued, cancel, deadline)) return false;
+  if (!DrainCalls(*context, mem->users, cancel, deadline)) return false;
   context->library->ReleaseSharedMemory(&mem->teec);
   std::vector<Call*> waiters;
   {
@@ -509,12 +505,7 @@ bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::c
 bool FinalizeNow(const std::shared_ptr<Context>& context, std::vector<std::shared_ptr<Session>>& sessions,
                  std::vector<std::shared_ptr<SharedMem>>& mems, const std::chrono::steady_clock::time_point* deadline) {
   // Cancel what is opening: its session is closed right after it opens (see the open worker).
-  std::vector<Call*> opening;
-  {
-    std::lock_guard<std::mutex> lock(context->mutex);
-    CollectCallsLocked(context->opening, &opening);
-  }
-  CancelAll(opening);
+  CancelCallsInFlight(*context, context->opening);
   for (auto& session : sessions) {
     if (!CloseSessionNow(session, true, deadline)) return false;
   }
@@ -591,18 +582,8 @@ void SyncCopyBackedOut(Call* call) {
 }
 
 // Takes the next call of a session's strand, or marks the strand idle. Context mutex held.
-// `*doomed`: its session is being closed, or a block it uses released, with cancellation: it
-// must not start (the closer cancels what it found in flight; this catches the call that would
-// otherwise start between two of its cancellations).
-bool DoomedLocked(const Call* call) {
-  bool doomed = call->session->cancel_queued;
-  for (auto& mem : call->param_mems) doomed = doomed || (mem && mem->cancel_queued);
-  return doomed;
-}
-
-Call* NextInStrandLocked(Session* session, bool* doomed) {
+Call* NextInStrandLocked(Session* session) {
   Call* next = session->strand_head;
-  *doomed = false;
   if (next == nullptr) {
     session->strand_busy = false;
     return nullptr;
@@ -610,13 +591,12 @@ Call* NextInStrandLocked(Session* session, bool* doomed) {
   session->strand_head = next->strand_next;
   if (session->strand_head == nullptr) session->strand_tail = nullptr;
   next->strand_next = nullptr;
-  *doomed = DoomedLocked(next);
   return next;
 }
 
 // Runs an open or invoke call; for an invoke, returns the next call of its session's strand
 // (taken in the same critical section that retires this one), which this thread runs next.
-Call* RunOperation(Call* call, bool* doomed) {
+Call* RunOperation(Call* call) {
   const std::shared_ptr<Context>& context = call->context;
   TeecLibrary& library = *context->library;
   SyncCopyBackedIn(call);
@@ -657,7 +637,7 @@ Call* RunOperation(Call* call, bool* doomed) {
     return nullptr;
   }
   if (call->unordered) return nullptr;  // not on the strand
-  return NextInStrandLocked(call->session.get(), doomed);
+  return NextInStrandLocked(call->session.get());
 }
 
 }  // namespace
@@ -670,35 +650,24 @@ void Call::Run() {
         Unref();  // cancelled before start: the canceller settled it
         return;
       }
-      bool unused;
-      RunOperation(this, &unused);
+      RunOperation(this);
       break;
     }
     case CallKind::kInvoke: {
       // The head of a session's strand: run it, then the calls queued behind it, on this thread,
-      // without a wake-up or a trip through JS in between.
+      // without a wake-up or a trip through JS in between (an unordered call runs alone). A call
+      // cancelled before it started (by JS, or by the close of its session or of a block it
+      // uses) was settled by its canceller and is only dropped here.
       Call* call = this;
-      bool doomed = false;
-      if (unordered) {
-        // Its own call: like a strand's successor, it must not start once its session or a
-        // block it uses is being closed or released with cancellation.
-        std::lock_guard<std::mutex> lock(context->mutex);
-        doomed = DoomedLocked(this);
-      } else {
-        g_strand_starts.fetch_add(1, std::memory_order_relaxed);
-      }
       while (call != nullptr) {
-        if (call != this) g_strand_continuations.fetch_add(1, std::memory_order_relaxed);
         Call* next;
-        if (doomed) TryCancelQueued(call);
         int expected = kQueued;
         if (call->phase.compare_exchange_strong(expected, kRunning)) {
-          next = RunOperation(call, &doomed);
+          next = RunOperation(call);
           call->env->Post(call);  // the travelling reference
         } else {
-          // Cancelled before start: the canceller settled it; it only leaves the strand here.
           std::lock_guard<std::mutex> lock(call->context->mutex);
-          next = call->unordered ? nullptr : NextInStrandLocked(call->session.get(), &doomed);
+          next = call->unordered ? nullptr : NextInStrandLocked(call->session.get());
         }
         call->Unref();  // the queue's (or strand's) reference
         call = next;
@@ -826,40 +795,51 @@ void ReleaseCallJsRefs(napi_env env, AddonData* data, Call* call) {
   ReleaseLoop(data, call);
 }
 
+// What the TA returned through parameter i: a value's a and b, or a memref's size (after
+// SHORT_BUFFER, the size it needs). Read for openSession's outputs (MakeOutputs) and for an
+// invoke's record (WriteInvokeRecord).
+struct ParamOutput {
+  enum Kind : uint8_t { kNothing, kValue, kSize };
+  Kind kind = kNothing;
+  double first = 0;   // a, or the size
+  double second = 0;  // b
+};
+
+ParamOutput ReadOutput(const TEEC_Operation& op, uint32_t i) {
+  const TEEC_Parameter& param = op.params[i];
+  switch (TEEC_PARAM_TYPE_GET(op.paramTypes, i)) {
+    case TEEC_VALUE_INPUT:
+    case TEEC_VALUE_OUTPUT:
+    case TEEC_VALUE_INOUT:
+      return {ParamOutput::kValue, static_cast<double>(param.value.a), static_cast<double>(param.value.b)};
+    case TEEC_MEMREF_TEMP_INPUT:
+    case TEEC_MEMREF_TEMP_OUTPUT:
+    case TEEC_MEMREF_TEMP_INOUT:
+      return {ParamOutput::kSize, static_cast<double>(param.tmpref.size), 0};
+    case TEEC_MEMREF_WHOLE:
+    case TEEC_MEMREF_PARTIAL_INPUT:
+    case TEEC_MEMREF_PARTIAL_OUTPUT:
+    case TEEC_MEMREF_PARTIAL_INOUT:
+      return {ParamOutput::kSize, static_cast<double>(param.memref.size), 0};
+    default:
+      return {};
+  }
+}
+
+// openSession's outputs: per parameter { a, b }, { size } or {}; undefined without parameters.
 napi_value MakeOutputs(napi_env env, Call* call) {
-  uint32_t types = call->op.paramTypes;
-  if (types == 0) return Undefined(env);
+  if (call->op.paramTypes == 0) return Undefined(env);
   napi_value outputs;
   NAPI_OK(napi_create_array_with_length(env, TEEC_CONFIG_PAYLOAD_REF_COUNT, &outputs));
   for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
-    uint32_t type = TEEC_PARAM_TYPE_GET(types, i);
+    ParamOutput output = ReadOutput(call->op, i);
     napi_value entry;
     NAPI_OK(napi_create_object(env, &entry));
-    const TEEC_Parameter& param = call->op.params[i];
-    switch (type) {
-      case TEEC_VALUE_INPUT:
-      case TEEC_VALUE_OUTPUT:
-      case TEEC_VALUE_INOUT: {
-        napi_value a, b;
-        NAPI_OK(napi_create_uint32(env, param.value.a, &a));
-        NAPI_OK(napi_create_uint32(env, param.value.b, &b));
-        NAPI_OK(napi_set_named_property(env, entry, "a", a));
-        NAPI_OK(napi_set_named_property(env, entry, "b", b));
-        break;
-      }
-      case TEEC_MEMREF_TEMP_INPUT:
-      case TEEC_MEMREF_TEMP_OUTPUT:
-      case TEEC_MEMREF_TEMP_INOUT:
-        NAPI_OK(napi_set_named_property(env, entry, "size", MakeNumber(env, static_cast<double>(param.tmpref.size))));
-        break;
-      case TEEC_MEMREF_WHOLE:
-      case TEEC_MEMREF_PARTIAL_INPUT:
-      case TEEC_MEMREF_PARTIAL_OUTPUT:
-      case TEEC_MEMREF_PARTIAL_INOUT:
-        NAPI_OK(napi_set_named_property(env, entry, "size", MakeNumber(env, static_cast<double>(param.memref.size))));
-        break;
-      default:
-        break;
+    if (output.kind == ParamOutput::kValue) {
+      NAPI_OK(napi_set_named_property(env, entry, "a", MakeNumber(env, output.first)));
+      NAPI_OK(napi_set_named_property(env, entry, "b", MakeNumber(env, output.second)));
+    } else if (output.kind == ParamOutput::kSize) {
+      NAPI_OK(napi_set_named_property(env, entry, "size", MakeNumber(env, output.first)));
     }
     NAPI_OK(napi_set_element(env, outputs, i, entry));
   }
@@ -923,33 +903,10 @@ void WriteInvokeRecord(AddonData* data, Call* call, size_t index) {
   r[1] = call->result;
   r[2] = call->origin;
   r[3] = call->note == nullptr ? 0 : 1;
-  uint32_t types = call->op.paramTypes;
   for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
-    const TEEC_Parameter& param = call->op.params[i];
-    double x = 0, y = 0;
-    switch (TEEC_PARAM_TYPE_GET(types, i)) {
-      case TEEC_VALUE_INPUT:
-      case TEEC_VALUE_OUTPUT:
-      case TEEC_VALUE_INOUT:
-        x = param.value.a;
-        y = param.value.b;
-        break;
-      case TEEC_MEMREF_TEMP_INPUT:
-      case TEEC_MEMREF_TEMP_OUTPUT:
-      case TEEC_MEMREF_TEMP_INOUT:
-        x = static_cast<double>(param.tmpref.size);
-        break;
-      case TEEC_MEMREF_WHOLE:
-      case TEEC_MEMREF_PARTIAL_INPUT:
-      case TEEC_MEMREF_PARTIAL_OUTPUT:
-      case TEEC_MEMREF_PARTIAL_INOUT:
-        x = static_cast<double>(param.memref.size);
-        break;
-      default:
-        break;
-    }
-    r[4 + 2 * i] = x;
-    r[5 + 2 * i] = y;
+    ParamOutput output = ReadOutput(call->op, i);
+    r[4 + 2 * i] = output.first;
+    r[5 + 2 * i] = output.second;
   }
 }
 
@@ -1309,8 +1266,62 @@ TEEC_UUID ParseUuid(napi_env env, napi_value value) {
   return uuid;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Operation parameters. They come in two layouts: the object form (openSession and
+// invokeCommand: an array of { type, a, b, buffer, shm, offset, size }) and invokeFast's flat
+// form (the paramTypes word, one object argument per parameter, two numbers per parameter in
+// the scratch doubles after the result records). A layout only fetches a parameter's fields
+// (ObjectParamFields, FlatParamFields); what each GP type carries, the checks and errors naming
+// the argument, and which JS buffers stay referenced live once, in ReadParam.
+
+// Parameter `index` of the object form, its fields read by name when asked for. Off the hot
+// path (openSession, and invokes the TypeScript side could not lay out flat), so property
+// names are not cached.
+class ObjectParamFields {
+ public:
+  ObjectParamFields(napi_env env, uint32_t index, napi_value param) : env_(env), index_(index), param_(param) {}
+  uint32_t A() const { return ValueField("a"); }
+  uint32_t B() const { return ValueField("b"); }
+  napi_value Buffer() const { return GetProperty(env_, param_, "buffer"); }
+  napi_value Shm() const { return GetProperty(env_, param_, "shm"); }
+  size_t Offset() const { return ToSize(env_, GetProperty(env_, param_, "offset"), ArgName(index_, "offset")); }
+  size_t Size() const { return ToSize(env_, GetProperty(env_, param_, "size"), ArgName(index_, "size")); }
+
+ private:
+  // A value's a or b: 0 when missing.
+  uint32_t ValueField(const char* field) const {
+    napi_value value = GetProperty(env_, param_, field);
+    return IsNullish(env_, value) ? 0 : ToUint32(env_, value, ArgName(index_, field));
+  }
+
+  napi_env env_;
+  uint32_t index_;
+  napi_value param_;
+};
+
+// Parameter `index` of invokeFast's flat form: its object argument (temp memref buffer or
+// shared memory handle) and its two scratch numbers (a, b or offset, size). The TypeScript side
+// checked them; they are checked again, as anything may call invokeFast.
+class FlatParamFields {
+ public:
+  FlatParamFields(napi_env env, uint32_t index, napi_value object, const double* numbers)
+      : env_(env), index_(index), object_(object), numbers_(numbers) {}
+  uint32_t A() const { return CheckUint32(env_, numbers_[0], ArgName(index_, "a")); }
+  uint32_t B() const { return CheckUint32(env_, numbers_[1], ArgName(index_, "b")); }
+  napi_value Buffer() const { return object_; }
+  napi_value Shm() const { return object_; }
+  size_t Offset() const { return CheckSize(env_, numbers_[0], ArgName(index_, "offset")); }
+  size_t Size() const { return CheckSize(env_, numbers_[1], ArgName(index_, "size")); }
+
+ private:
+  napi_env env_;
+  uint32_t index_;
+  napi_value object_;
+  const double* numbers_;
+};
+
 // Parameter i as a temporary memref over `buffer` (a Uint8Array/Buffer, or null for NULL/0);
-// the buffer stays referenced until the call settles. Shared by ParseParams and ParseFlatParams.
+// the buffer stays referenced until the call settles.
 void ReadTempMemref(napi_env env, uint32_t i, napi_value buffer, Call* call, TEEC_Parameter& out) {
   out.tmpref.buffer = nullptr;
   out.tmpref.size = 0;
@@ -1330,21 +1341,21 @@ void ReadTempMemref(napi_env env, uint32_t i, napi_value buffer, Call* call, TEE
   NAPI_OK(napi_create_reference(env, buffer, 1, &call->buffer_refs[i]));
 }
 
-// Parameter i as a registered memref of the block `shm`: WHOLE, or PARTIAL at the window that
-// `read_window(&offset, &size)` reads (after the block checked out, as the errors are ordered).
-// Shared by ParseParams and ParseFlatParams.
-template <typename ReadWindow>
-void ReadSharedMemref(napi_env env, uint32_t i, uint32_t type, napi_value shm, ReadWindow read_window, Call* call,
+// Parameter i as a registered memref of the block `fields.Shm()`: WHOLE, or PARTIAL at the
+// window `fields` gives (read after the block checked out, as the errors are ordered). Whether
+// the block is still live is checked at admission, under the context lock.
+template <typename Fields>
+void ReadSharedMemref(napi_env env, uint32_t i, uint32_t type, const Fields& fields, Call* call,
                       const std::shared_ptr<Context>& context, TEEC_Parameter& out) {
-  auto* holder = UnwrapTagged<SharedMemHolder>(env, shm, kSharedMemTag, ArgName(i, "shm"), "a shared memory handle");
+  auto* holder = UnwrapTagged<SharedMemHolder>(env, fields.Shm(), kSharedMemTag, ArgName(i, "shm"), "a shared memory handle");
   const std::shared_ptr<SharedMem>& mem = holder->mem;
   if (mem->context != context) ThrowArgument(env, ArgName(i, "shm").str(), "belongs to another context");
   out.memref.parent = &mem->teec;
   out.memref.offset = 0;
   out.memref.size = 0;
   if (type != TEEC_MEMREF_WHOLE) {
-    size_t offset = 0, size = 0;
-    read_window(&offset, &size);
+    size_t offset = fields.Offset();
+    size_t size = fields.Size();
     if (offset > mem->teec.size) {
       ThrowRange(env, ArgName(i, "offset").str(), "must be <= the block size " + std::to_string(mem->teec.size) + ", got " + std::to_string(offset));
     }
@@ -1358,9 +1369,37 @@ void ReadSharedMemref(napi_env env, uint32_t i, uint32_t type, napi_value shm, R
   call->param_mems[i] = mem;
 }
 
-// Reads the operation parameters into call->op. Temp memref buffers are referenced until the
-// call settles; shared memory blocks are checked (live, same context) under the context lock
-// by the caller. Throws on any invalid argument.
+// Parameter i, of GP type `type` (0..15), into call->op.params[i]. TEEC_NONE and the values
+// that are no GP type leave the payload zeroed: the library reports BAD_PARAMETERS (origin
+// API) for the latter, as GP requires. Throws on any invalid field.
+template <typename Fields>
+void ReadParam(napi_env env, uint32_t i, uint32_t type, const Fields& fields, Call* call,
+               const std::shared_ptr<Context>& context) {
+  TEEC_Parameter& out = call->op.params[i];
+  switch (type) {
+    case TEEC_VALUE_INPUT:
+    case TEEC_VALUE_OUTPUT:
+    case TEEC_VALUE_INOUT:
+      out.value.a = fields.A();
+      out.value.b = fields.B();
+      break;
+    case TEEC_MEMREF_TEMP_INPUT:
+    case TEEC_MEMREF_TEMP_OUTPUT:
+    case TEEC_MEMREF_TEMP_INOUT:
+      ReadTempMemref(env, i, fields.Buffer(), call, out);
+      break;
+    case TEEC_MEMREF_WHOLE:
+    case TEEC_MEMREF_PARTIAL_INPUT:
+    case TEEC_MEMREF_PARTIAL_OUTPUT:
+    case TEEC_MEMREF_PARTIAL_INOUT:
+      ReadSharedMemref(env, i, type, fields, call, context, out);
+      break;
+    default:
+      break;
+  }
+}
+
+// Reads the object form's parameters into call->op. Throws on any invalid argument.
 void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_ptr<Context>& context) {
   if (IsNullish(env, params)) return;
   bool is_array = false;
@@ -1369,51 +1408,15 @@ void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_
   uint32_t count = 0;
   NAPI_OK(napi_get_array_length(env, params, &count));
   if (count > TEEC_CONFIG_PAYLOAD_REF_COUNT) ThrowRange(env, "params", "must have at most 4 entries, got " + std::to_string(count));
-  ParamKeys keys(env, GetData(env)->param_keys);
   uint32_t types = 0;
   for (uint32_t i = 0; i < count; ++i) {
-    const ArgName name(i, "");
     napi_value param;
     NAPI_OK(napi_get_element(env, params, i, &param));
     if (IsNullish(env, param)) continue;
-    if (TypeOf(env, param) != napi_object) ThrowArgument(env, name.str(), "must be an object with a type, got " + Describe(env, param));
-    uint32_t type = ToUint32(env, keys.Get(param, kKeyType), ArgName(i, "type"));
+    if (TypeOf(env, param) != napi_object) ThrowArgument(env, ArgName(i, "").str(), "must be an object with a type, got " + Describe(env, param));
+    uint32_t type = ToUint32(env, GetProperty(env, param, "type"), ArgName(i, "type"));
     if (type > 0xF) ThrowRange(env, ArgName(i, "type").str(), "must be a GP parameter type (0..15), got " + std::to_string(type));
-    TEEC_Parameter& out = call->op.params[i];
-    switch (type) {
-      case TEEC_NONE:
-        break;
-      case TEEC_VALUE_INPUT:
-      case TEEC_VALUE_OUTPUT:
-      case TEEC_VALUE_INOUT: {
-        napi_value a = keys.Get(param, kKeyA);
-        napi_value b = keys.Get(param, kKeyB);
-        out.value.a = IsNullish(env, a) ? 0 : ToUint32(env, a, ArgName(i, "a"));
-        out.value.b = IsNullish(env, b) ? 0 : ToUint32(env, b, ArgName(i, "b"));
-        break;
-      }
-      case TEEC_MEMREF_TEMP_INPUT:
-      case TEEC_MEMREF_TEMP_OUTPUT:
-      case TEEC_MEMREF_TEMP_INOUT: {
-        ReadTempMemref(env, i, keys.Get(param, kKeyBuffer), call, out);
-        break;
-      }
-      case TEEC_MEMREF_WHOLE:
-      case TEEC_MEMREF_PARTIAL_INPUT:
-      case TEEC_MEMREF_PARTIAL_OUTPUT:
-      case TEEC_MEMREF_PARTIAL_INOUT: {
-        auto read_window = [&](size_t* offset, size_t* size) {
-          *offset = ToSize(env, keys.Get(param, kKeyOffset), ArgName(i, "offset"));
-          *size = ToSize(env, keys.Get(param, kKeySize), ArgName(i, "size"));
-        };
-        ReadSharedMemref(env, i, type, keys.Get(param, kKeyShm), read_window, call, context, out);
-        break;
-      }
-      default:
-        // Not a GP type: passed through so that the library reports BAD_PARAMETERS (origin API)
-        // as GP requires; the parameter's payload is zeroed.
-        break;
-    }
+    ReadParam(env, i, type, ObjectParamFields(env, i, param), call, context);
     types |= type << (4 * i);
   }
   call->op.paramTypes = types;
@@ -1493,50 +1496,13 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
   return StartOperation(env, data, call, args[6]);
 }
 
-// Reads the parameters of invokeFast: `types` (paramTypes, only the GP types), the objects
-// (temp memref buffers, shared memory handles) and the numbers the TypeScript side wrote to the
-// scratch doubles (a, b or offset, size per parameter). Checked again here; throws like
-// ParseParams.
+// Reads invokeFast's flat parameters into call->op: `types` is the paramTypes word, `objects`
+// the four object arguments; the numbers are in the scratch doubles. Throws like ParseParams.
 void ParseFlatParams(napi_env env, AddonData* data, uint32_t types, const napi_value* objects, Call* call,
                      const std::shared_ptr<Context>& context) {
-  const double* scratch = data->results + kMaxRecords * kRecordDoubles;
+  const double* numbers = data->results + kMaxRecords * kRecordDoubles;
   for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
-    uint32_t type = TEEC_PARAM_TYPE_GET(types, i);
-    TEEC_Parameter& out = call->op.params[i];
-    double x = scratch[2 * i], y = scratch[2 * i + 1];
-    auto check = [&](double v, double max, const char* field) {
-      if (!(v >= 0 && v <= max && v == std::floor(v))) ThrowRange(env, ArgName(i, field).str(), "is out of range");
-      return v;
-    };
-    switch (type) {
-      case TEEC_NONE:
-        break;
-      case TEEC_VALUE_INPUT:
-      case TEEC_VALUE_OUTPUT:
-      case TEEC_VALUE_INOUT:
-        out.value.a = static_cast<uint32_t>(check(x, 4294967295.0, "a"));
-        out.value.b = static_cast<uint32_t>(check(y, 4294967295.0, "b"));
-        break;
-      case TEEC_MEMREF_TEMP_INPUT:
-      case TEEC_MEMREF_TEMP_OUTPUT:
-      case TEEC_MEMREF_TEMP_INOUT: {
-        ReadTempMemref(env, i, objects[i], call, out);
-        break;
-      }
-      case TEEC_MEMREF_WHOLE:
-      case TEEC_MEMREF_PARTIAL_INPUT:
-      case TEEC_MEMREF_PARTIAL_OUTPUT:
-      case TEEC_MEMREF_PARTIAL_INOUT: {
-        auto read_window = [&](size_t* offset, size_t* size) {
-          *offset = static_cast<size_t>(check(x, 9007199254740991.0, "offset"));
-          *size = static_cast<size_t>(check(y, 9007199254740991.0, "size"));
-        };
-        ReadSharedMemref(env, i, type, objects[i], read_window, call, context, out);
-        break;
-      }
-      default:
-        ThrowRange(env, ArgName(i, "type").str(), "is not handled by invokeFast");
-    }
+    ReadParam(env, i, TEEC_PARAM_TYPE_GET(types, i), FlatParamFields(env, i, objects[i], numbers + 2 * i), call, context);
   }
   call->op.paramTypes = types;
 }
@@ -1877,8 +1843,6 @@ napi_value StatsJs(napi_env env, napi_callback_info) {
   SetNumber(env, object, "polledMillis", static_cast<double>(data->poller.polled_ns()) / 1e6);
   SetNumber(env, object, "polledRoundTripMicros", static_cast<double>(data->poller.polled_round_trip_ns()) / 1e3);
   SetNumber(env, object, "sleptRoundTripMicros", static_cast<double>(data->poller.slept_round_trip_ns()) / 1e3);
-  SetNumber(env, object, "strandStarts", static_cast<double>(g_strand_starts.load(std::memory_order_relaxed)));
-  SetNumber(env, object, "strandContinuations", static_cast<double>(g_strand_continuations.load(std::memory_order_relaxed)));
   return object;
 }
 
@@ -2011,15 +1975,6 @@ napi_value Init(napi_env env, napi_value exports) {
     return nullptr;
   }
   data->poller.Init(env);  // optional: without it completions wake the loop as usual
-  napi_value keys;
-  bool keys_ok = napi_create_array_with_length(env, kKeyCount, &keys) == napi_ok;
-  for (uint32_t i = 0; keys_ok && i < kKeyCount; ++i) {
-    napi_value text;
-    keys_ok = napi_create_string_utf8(env, kParamKeyNames[i], NAPI_AUTO_LENGTH, &text) == napi_ok &&
-              napi_set_element(env, keys, i, text) == napi_ok;
-  }
-  // Without it, parameters are read by name (slower, same result).
-  if (!keys_ok || napi_create_reference(env, keys, 1, &data->param_keys) != napi_ok) data->param_keys = nullptr;
   napi_value name;
   if (napi_create_string_utf8(env, "rx-teec completions", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, data, OnCompletion,

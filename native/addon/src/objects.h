@@ -85,7 +85,6 @@ struct Session {
   bool strand_busy = false;
   Call* strand_head = nullptr;
   Call* strand_tail = nullptr;
-  bool cancel_queued = false;  // closing with cancellation: queued calls never start
 };
 
 struct SharedMem {
@@ -96,7 +95,6 @@ struct SharedMem {
   LifeState state = LifeState::kOpening;  // guarded by context->mutex
   std::vector<Call*> users;               // calls in flight whose parameters reference it
   std::vector<Call*> waiters;
-  bool cancel_queued = false;  // releasing with cancellation: queued calls using it never start
   // JS objects whose collection must precede a release by GC: the handle, and (zero-copy)
   // the external ArrayBuffer over the block.
   std::atomic<int> js_holders{0};
@@ -152,6 +150,10 @@ struct Call : Job {
   uint32_t group_id = 0;
   bool has_group_id = false;
   uint32_t command = 0;
+  // kInvoke: its id, in the order invokes were made; settled through the batched result records
+  // under it. Set by the JS thread before the call is admitted (under the context mutex), read
+  // by a closer that cancels calls newest first.
+  double invoke_id = 0;
   std::string context_name;
   bool has_context_name = false;
 
@@ -167,7 +169,6 @@ struct Call : Job {
   // JS thread only.
   napi_ref callback = nullptr;
   double cancel_id = 0;
-  double invoke_id = 0;  // kInvoke: settled through the batched result records under this id
   uint64_t submitted_ns = 0;  // kInvoke: when JS queued it (the loop poller's round trip)
   bool keeps_loop_alive = false;
 };

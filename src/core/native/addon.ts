@@ -61,10 +61,6 @@ export interface NativeStats {
    */
   polledRoundTripMicros: number;
   sleptRoundTripMicros: number;
-  /** Invokes a worker started after a submit from JS (its session's strand was idle). */
-  strandStarts: number;
-  /** Invokes a strand started itself, right after the previous invoke of its session returned. */
-  strandContinuations: number;
 }
 
 export interface NativeParam {
