@@ -4,6 +4,7 @@
  * and gives every caller its own reply.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 
 #include "conf_helpers.h"
@@ -178,6 +179,40 @@ void t_pipeline_dead_ta_fails_queued(void)
 	CHECK_RES(first.res, first.origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
 	CHECK_RES(doomed.res, doomed.origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
 	CHECK_RES(last.res, last.origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	h_close_context_session(&ctx, &s);
+}
+
+#define N_QUEUED 12 /* more than a session's pipeline depth (8) */
+
+/* The TA host dies under a running call with the pipeline full behind it and
+ * more calls waiting for a slot: every waiting call is woken and fails. */
+void t_pipeline_dead_wakes_all(void)
+{
+	struct conf_bg_call running, queued[N_QUEUED];
+	pthread_t t0, th[N_QUEUED];
+	TEEC_Context ctx;
+	TEEC_Session s;
+	uint32_t ta_pid = 0;
+	int started = 0;
+
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
+	REQUIRE(conf_instance_info(&s, NULL, NULL, NULL, &ta_pid) == TEEC_SUCCESS && ta_pid);
+	REQUIRE(conf_bg_start(&t0, &running, &s, CONF_CMD_WAIT_MASKED, 20000));
+	h_sleep_ms(150); /* the wait is in the TA */
+	for (int i = 0; i < N_QUEUED; i++) {
+		if (!conf_bg_start(&th[i], &queued[i], &s, CONF_CMD_NOP, 0))
+			break;
+		started++;
+	}
+	h_sleep_ms(150); /* they wait for their turns or for slots */
+	CHECK(kill((pid_t)ta_pid, SIGKILL) == 0);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_join(t0, NULL);
+	CHECK_HEX(started, N_QUEUED);
+	CHECK_RES(running.res, running.origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	for (int i = 0; i < started; i++)
+		CHECK_RES(queued[i].res, queued[i].origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
 	h_close_context_session(&ctx, &s);
 }
 

@@ -56,6 +56,7 @@ void t_threads_own_sessions(void);
 void t_pipeline_threads_one_session(void);
 void t_pipeline_cancel_queued_in_tee(void);
 void t_pipeline_dead_ta_fails_queued(void);
+void t_pipeline_dead_wakes_all(void);
 void t_pipeline_cancel_all(void);
 void t_pipeline_flood(void);
 void t_client_killed_mid_invoke(void);

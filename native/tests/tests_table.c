@@ -49,6 +49,7 @@ const struct test_case conformance_tests[] = {
 	{ "pipeline_threads_one_session", t_pipeline_threads_one_session },
 	{ "pipeline_cancel_queued_in_tee", t_pipeline_cancel_queued_in_tee },
 	{ "pipeline_dead_ta_fails_queued", t_pipeline_dead_ta_fails_queued },
+	{ "pipeline_dead_wakes_all", t_pipeline_dead_wakes_all },
 	{ "pipeline_cancel_all", t_pipeline_cancel_all },
 	{ "pipeline_flood", t_pipeline_flood },
 	{ "client_killed_mid_invoke", t_client_killed_mid_invoke },

@@ -13,6 +13,11 @@
  * not stall a shared instance), so a reply that finds the channel full drops
  * the session: the replies it may have to queue must stay few.
  *
+ * A reply wakes only the call whose turn is next. Every call holding a ticket
+ * from replied to sent - 1 holds a pipeline slot, so those tickets are at most
+ * CL_PIPELINE_DEPTH consecutive numbers: the call holding ticket t waits alone
+ * on turn[t % CL_PIPELINE_DEPTH]. A dead channel wakes every condition.
+ *
  * Locks, in the order they are taken: arena_lock (a call with temporary
  * memrefs, from marshalling to copy-back: the bounce arena is per session),
  * known_lock (marshalling and sending: the known-region set and the order of
@@ -24,8 +29,6 @@
 #include <sys/mman.h>
 
 #include "teec_internal.h"
-
-#define CL_PIPELINE_DEPTH 8u
 
 static TEEC_Result dead(struct cl_sess *s, uint32_t *origin)
 {
@@ -85,6 +88,12 @@ out:
 	return res;
 }
 
+/* The condition the call holding ticket waits on for its turn. */
+static pthread_cond_t *turn_of(struct cl_sess *s, uint64_t ticket)
+{
+	return &s->turn[ticket % CL_PIPELINE_DEPTH];
+}
+
 /* Waits for the call's turn, reads its reply and passes the turn on. false: the
  * channel is dead (now or before this call's turn came). */
 static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struct sim_rx *rx)
@@ -94,7 +103,7 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 
 	pthread_mutex_lock(&s->pipe_lock);
 	while (s->replied != ticket && !cl_sess_is_dead(s))
-		pthread_cond_wait(&s->pipe_turn, &s->pipe_lock);
+		pthread_cond_wait(turn_of(s, ticket), &s->pipe_lock);
 	pthread_mutex_unlock(&s->pipe_lock);
 	if (!cl_sess_is_dead(s)) {
 		/* Only the call whose turn it is reads the channel. */
@@ -108,13 +117,18 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 				sim_rx_close_fds(rx); /* the host broke the protocol */
 		}
 	}
+	if (!ok) {
+		/* Later replies cannot be trusted to match either: wakes every call. */
+		cl_sess_mark_dead(s);
+		return false;
+	}
 	pthread_mutex_lock(&s->pipe_lock);
-	if (!ok) /* later replies cannot be trusted to match either */
-		__atomic_store_n(&s->dead, true, __ATOMIC_RELEASE);
 	s->replied = ticket + 1;
-	pthread_cond_broadcast(&s->pipe_turn);
+	/* Broadcast, though only the next call waits there: correct even if it
+	 * were not alone. */
+	pthread_cond_broadcast(turn_of(s, s->replied));
 	pthread_mutex_unlock(&s->pipe_lock);
-	return ok;
+	return true;
 }
 
 /* Waits for room in the session's pipeline; false if the channel died meanwhile. */
@@ -151,7 +165,7 @@ static void call_leave(struct cl_sess *s)
 {
 	pthread_mutex_lock(&s->pipe_lock);
 	if (--s->calls == 0)
-		pthread_cond_broadcast(&s->pipe_turn);
+		pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
 
@@ -159,7 +173,7 @@ void cl_sess_wait_idle(struct cl_sess *s)
 {
 	pthread_mutex_lock(&s->pipe_lock);
 	while (s->calls != 0)
-		pthread_cond_wait(&s->pipe_turn, &s->pipe_lock);
+		pthread_cond_wait(&s->idle, &s->pipe_lock);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
 

@@ -24,6 +24,9 @@
 /* The only TEE name we accept besides NULL (the default TEE). */
 #define CL_TEE_NAME "rx-teec-sim"
 
+/* At most this many calls of a session in the TEE at once (see call.c). */
+#define CL_PIPELINE_DEPTH 8u
+
 struct cl_ctx {
 	TEEC_Context *pub;
 	int fd;               /* connection to the daemon */
@@ -53,8 +56,11 @@ struct cl_sess {
 	pthread_mutex_t arena_lock; /* one call with temporary memrefs at a time */
 	pthread_mutex_t known_lock; /* guards known[]; held while marshalling and sending */
 	pthread_mutex_t pipe_lock;  /* guards sent, replied, in_tee, calls */
-	pthread_cond_t pipe_turn;   /* replied or calls changed, or the channel died */
+	/* The turn of ticket t came (replied == t), or the channel died: the call
+	 * holding t waits on turn[t % CL_PIPELINE_DEPTH], alone (see call.c). */
+	pthread_cond_t turn[CL_PIPELINE_DEPTH];
 	pthread_cond_t slot_free;   /* in_tee dropped, or the channel died */
+	pthread_cond_t idle;        /* calls dropped to 0 */
 	uint64_t sent;              /* calls sent: the next call's ticket */
 	uint64_t replied;           /* the ticket whose reply is next on the channel */
 	unsigned in_tee;            /* calls holding a pipeline slot (see call.c) */
