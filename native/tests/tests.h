@@ -59,6 +59,8 @@ void t_pipeline_dead_ta_fails_queued(void);
 void t_pipeline_dead_wakes_all(void);
 void t_pipeline_cancel_all(void);
 void t_pipeline_flood(void);
+void t_pipeline_copy_outside_send_lock(void);
+void t_pipeline_release_while_copying(void);
 void t_client_killed_mid_invoke(void);
 void t_dead_client_unmasked_wait(void);
 void t_dead_client_masked_wait(void);

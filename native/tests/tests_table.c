@@ -52,6 +52,8 @@ const struct test_case conformance_tests[] = {
 	{ "pipeline_dead_wakes_all", t_pipeline_dead_wakes_all },
 	{ "pipeline_cancel_all", t_pipeline_cancel_all },
 	{ "pipeline_flood", t_pipeline_flood },
+	{ "pipeline_copy_outside_send_lock", t_pipeline_copy_outside_send_lock },
+	{ "pipeline_release_while_copying", t_pipeline_release_while_copying },
 	{ "client_killed_mid_invoke", t_client_killed_mid_invoke },
 	{ "dead_client_unmasked_wait", t_dead_client_unmasked_wait },
 	{ "dead_client_masked_wait", t_dead_client_masked_wait },

@@ -20,9 +20,10 @@
  *
  * Locks, in the order they are taken: arena_lock (a call with temporary
  * memrefs, from marshalling to copy-back: the bounce arena is per session),
- * known_lock (marshalling and sending: the known-region set and the order of
- * messages on the channel), pipe_lock (tickets and turns; not held while
- * reading the channel).
+ * known_lock (attaching regions and sending: the known-region set and the
+ * order of messages on the channel; the bulk copies of marshalling run before
+ * it, so a large one holds back neither other calls nor a release of shared
+ * memory), pipe_lock (tickets and turns; not held while reading the channel).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,13 +38,17 @@ static TEEC_Result dead(struct cl_sess *s, uint32_t *origin)
 	return TEEC_ERROR_TARGET_DEAD;
 }
 
-/* Marshals and sends the call with the send lock (known_lock) held: the regions a
- * call introduces are learnt in the order the TA host sees them, and a concurrent
- * shared memory release cannot slip its FORGET in between. On success *ticket is
- * the call's place in the reply order. */
+static uint32_t marshal_origin(TEEC_Result res)
+{
+	return res == TEEC_ERROR_BAD_PARAMETERS ? TEEC_ORIGIN_API : TEEC_ORIGIN_COMMS;
+}
+
+/* Attaches regions and sends the marshalled call with the send lock (known_lock)
+ * held: the regions a call introduces are learnt in the order the TA host sees
+ * them, and a concurrent shared memory release cannot slip its FORGET in
+ * between. On success *ticket is the call's place in the reply order. */
 static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marshal *m,
-			     bool is_open, uint32_t cmd, TEEC_Operation *op, uint64_t *ticket,
-			     uint32_t *origin)
+			     bool is_open, uint32_t cmd, uint64_t *ticket, uint32_t *origin)
 {
 	TEEC_Result res = TEEC_SUCCESS;
 
@@ -56,9 +61,9 @@ static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marsh
 		res = dead(s, origin);
 		goto out;
 	}
-	res = cl_params_marshal(s, op, m);
+	res = cl_params_attach(s, m);
 	if (res) {
-		*origin = res == TEEC_ERROR_BAD_PARAMETERS ? TEEC_ORIGIN_API : TEEC_ORIGIN_COMMS;
+		*origin = marshal_origin(res);
 		goto out;
 	}
 	m->call.hdr.type = is_open ? SIM_MSG_TA_OPEN : SIM_MSG_TA_INVOKE;
@@ -203,7 +208,12 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	}
 	if (arena)
 		pthread_mutex_lock(&s->arena_lock);
-	res = send_call(s, o, m, is_open, cmd, op, &ticket, origin);
+	res = cl_params_marshal(s, op, m);
+	if (res) {
+		*origin = marshal_origin(res);
+		goto out;
+	}
+	res = send_call(s, o, m, is_open, cmd, &ticket, origin);
 	if (res)
 		goto out;
 	if (!recv_reply(s, ticket, m->call.op_id, rx)) {
