@@ -165,21 +165,37 @@ void t_pipeline_cancel_queued_in_tee(void)
 	h_close_context_session(&ctx, &s);
 }
 
+/* A block of allocated shared memory for conf_bg_touch_start, its bytes 0. */
+static bool touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm)
+{
+	memset(shm, 0, sizeof(*shm));
+	shm->size = 4096;
+	shm->flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+	if (TEEC_AllocateSharedMemory(ctx, shm) != TEEC_SUCCESS)
+		return false;
+	memset(shm->buffer, 0, shm->size);
+	return true;
+}
+
 /* The TA dies under the running call: the calls queued behind it learn it too. */
 void t_pipeline_dead_ta_fails_queued(void)
 {
-	struct conf_bg_call first, doomed, last;
+	struct conf_bg_call doomed, last;
+	struct conf_bg_touch first;
+	TEEC_SharedMemory shm;
 	pthread_t t1, t2, t3;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	bool ok;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(conf_bg_start(&t1, &first, &s, CONF_CMD_WAIT_MASKED, 400));
-	h_sleep_ms(100);
-	ok = conf_bg_start(&t2, &doomed, &s, CONF_CMD_PANIC, 0); /* TEE_Panic(0) */
+	REQUIRE(touch_block(&ctx, &shm));
+	REQUIRE(conf_bg_touch_start(&t1, &first, &s, &shm, 1000));
+	ok = conf_touched(&shm, 0, 10000); /* the first runs in the TA: the rest queue */
+	CHECK(ok);
+	ok = ok && conf_bg_start(&t2, &doomed, &s, CONF_CMD_PANIC, 0); /* TEE_Panic(0) */
 	if (ok) {
-		h_sleep_ms(50);
+		h_sleep_ms(50); /* after the panic */
 		ok = conf_bg_start(&t3, &last, &s, CONF_CMD_NOP, 0);
 		if (ok)
 			pthread_join(t3, NULL);
@@ -190,6 +206,7 @@ void t_pipeline_dead_ta_fails_queued(void)
 	CHECK_RES(first.res, first.origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
 	CHECK_RES(doomed.res, doomed.origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
 	CHECK_RES(last.res, last.origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	TEEC_ReleaseSharedMemory(&shm);
 	h_close_context_session(&ctx, &s);
 }
 
@@ -199,18 +216,23 @@ void t_pipeline_dead_ta_fails_queued(void)
  * more calls waiting for a slot: every waiting call is woken and fails. */
 void t_pipeline_dead_wakes_all(void)
 {
-	struct conf_bg_call running, queued[N_QUEUED];
+	struct conf_bg_call queued[N_QUEUED];
+	struct conf_bg_touch running;
+	TEEC_SharedMemory shm;
 	pthread_t t0, th[N_QUEUED];
 	TEEC_Context ctx;
 	TEEC_Session s;
 	uint32_t ta_pid = 0;
 	int started = 0;
+	bool in_ta;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(conf_instance_info(&s, NULL, NULL, NULL, &ta_pid) == TEEC_SUCCESS && ta_pid);
-	REQUIRE(conf_bg_start(&t0, &running, &s, CONF_CMD_WAIT_MASKED, 20000));
-	h_sleep_ms(150); /* the wait is in the TA */
-	for (int i = 0; i < N_QUEUED; i++) {
+	REQUIRE(touch_block(&ctx, &shm));
+	REQUIRE(conf_bg_touch_start(&t0, &running, &s, &shm, 20000));
+	in_ta = conf_touched(&shm, 0, 10000); /* the calls below queue behind it */
+	CHECK(in_ta);
+	for (int i = 0; in_ta && i < N_QUEUED; i++) {
 		if (!conf_bg_start(&th[i], &queued[i], &s, CONF_CMD_NOP, 0))
 			break;
 		started++;
@@ -224,6 +246,7 @@ void t_pipeline_dead_wakes_all(void)
 	CHECK_RES(running.res, running.origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
 	for (int i = 0; i < started; i++)
 		CHECK_RES(queued[i].res, queued[i].origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	TEEC_ReleaseSharedMemory(&shm);
 	h_close_context_session(&ctx, &s);
 }
 

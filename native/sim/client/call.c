@@ -25,6 +25,7 @@
  * it, so a large one holds back neither other calls nor a release of shared
  * memory), pipe_lock (tickets and turns; not held while reading the channel).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -99,6 +100,19 @@ static pthread_cond_t *turn_of(struct cl_sess *s, uint64_t ticket)
 	return &s->turn[ticket % CL_PIPELINE_DEPTH];
 }
 
+/* Reads the next record of the channel. A TA host that ends (a later call of
+ * the session panicked) while requests wait unread in its queue makes the
+ * kernel fail our next read with ECONNRESET once, before the replies it did
+ * send: those are still there to read. */
+static int recv_record(int chan, struct sim_rx *rx)
+{
+	int rv = sim_recv(chan, rx);
+
+	if (rv == -ECONNRESET)
+		rv = sim_recv(chan, rx);
+	return rv;
+}
+
 /* Waits for the call's turn, reads its reply and passes the turn on. false: the
  * channel is dead (now or before this call's turn came). */
 static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struct sim_rx *rx)
@@ -112,7 +126,7 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 	pthread_mutex_unlock(&s->pipe_lock);
 	if (!cl_sess_is_dead(s)) {
 		/* Only the call whose turn it is reads the channel. */
-		rv = sim_recv(s->chan, rx);
+		rv = recv_record(s->chan, rx);
 		if (rv > 0) {
 			const struct sim_ta_reply *rep = (const void *)rx->u.bytes;
 
