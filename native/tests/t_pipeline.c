@@ -384,29 +384,41 @@ static bool held_buf_wait_reader(struct held_buf *h, int ms)
 	return msg.event == UFFD_EVENT_PAGEFAULT;
 }
 
-/* Fills the whole buffer with byte: the waiting reader goes on. */
+/* Closing the userfaultfd lets a waiting reader go on, with zero pages. */
+static void held_buf_let_go(struct held_buf *h)
+{
+	if (h->uffd >= 0)
+		close(h->uffd);
+	h->uffd = -1;
+}
+
+/* Fills the whole buffer with byte: the waiting reader goes on. On failure it
+ * is let go all the same (zero pages), so no thread waits forever. */
 static bool held_buf_fill(struct held_buf *h, uint8_t byte)
 {
 	struct uffdio_copy c;
 	uint8_t *src = malloc(h->len);
-	bool ok;
+	bool ok = false;
 
-	if (!src)
-		return false;
-	memset(src, byte, h->len);
-	memset(&c, 0, sizeof(c));
-	c.dst = (uintptr_t)h->buf;
-	c.src = (uintptr_t)src;
-	c.len = h->len;
-	ok = ioctl(h->uffd, UFFDIO_COPY, &c) == 0 && c.copy == (int64_t)h->len;
-	free(src);
+	if (src) {
+		memset(src, byte, h->len);
+		memset(&c, 0, sizeof(c));
+		c.dst = (uintptr_t)h->buf;
+		c.src = (uintptr_t)src;
+		c.len = h->len;
+		ok = ioctl(h->uffd, UFFDIO_COPY, &c) == 0 && c.copy == (int64_t)h->len;
+		free(src);
+	}
+	if (!ok)
+		held_buf_let_go(h);
 	return ok;
 }
 
+/* Once no thread reads the buffer any more. */
 static void held_buf_close(struct held_buf *h)
 {
+	held_buf_let_go(h);
 	munmap(h->buf, h->len);
-	close(h->uffd); /* a reader still waiting would go on with zero pages */
 }
 
 /* Joins th if it ends within ms; false (still running) otherwise. */
