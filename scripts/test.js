@@ -28,10 +28,13 @@ function countC(out) {
   }
 }
 
-const suites = process.argv.includes('--js-only') ? ['js'] : ['c', 'asan', 'js'];
+const suites = process.argv.includes('--js-only') ? ['js'] : ['c', 'asan', 'tsan', 'js'];
 if (suites.includes('c')) countC(run('C conformance', 'make', ['-s', '-C', 'native', 'check']));
 if (suites.includes('asan') && process.env.RX_TEEC_SKIP_ASAN !== '1') {
   countC(run('C conformance under ASan/UBSan', 'make', ['-s', '-C', 'native', 'check-asan']));
+}
+if (suites.includes('tsan') && process.env.RX_TEEC_SKIP_TSAN !== '1') {
+  countC(run('C threaded tests under TSan', 'make', ['-s', '-C', 'native', 'check-tsan']));
 }
 if (suites.includes('js')) {
   // Examples run the compiled library (dist/): rebuild it so they never run stale code.

@@ -53,6 +53,40 @@ bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint3
 	return pthread_create(th, NULL, bg_call_main, c) == 0;
 }
 
+static void *bg_touch_main(void *arg)
+{
+	struct conf_bg_touch *c = arg;
+
+	c->res = TEEC_InvokeCommand(c->s, CONF_CMD_TOUCH, &c->op, &c->origin);
+	return NULL;
+}
+
+bool conf_bg_touch_start(pthread_t *th, struct conf_bg_touch *c, TEEC_Session *s,
+			 TEEC_SharedMemory *shm, uint32_t ms)
+{
+	memset(c, 0, sizeof(*c));
+	c->s = s;
+	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_INPUT, TEEC_NONE,
+					    TEEC_NONE);
+	c->op.params[0].memref.parent = shm;
+	c->op.params[1].value.a = ms;
+	return pthread_create(th, NULL, bg_touch_main, c) == 0;
+}
+
+bool conf_touched(const TEEC_SharedMemory *shm, uint8_t was, unsigned ms)
+{
+	/* The TA host writes it: a volatile read sees its store. */
+	const volatile uint8_t *b = shm->buffer;
+	uint64_t end = h_now_ms() + ms;
+
+	while (b[0] == was) {
+		if (h_now_ms() >= end)
+			return false;
+		h_sleep_ms(2);
+	}
+	return true;
+}
+
 /* Head start for the doomed call to reach the TA after the child reports. */
 #define IN_TA_MS 500u
 

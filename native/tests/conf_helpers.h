@@ -46,6 +46,23 @@ struct conf_bg_call {
 bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
 		   uint32_t ms);
 
+/* TOUCH on a block of allocated shared memory (zero copy: every byte + 1),
+ * then a masked TEE_Wait(ms), on a thread of its own. */
+struct conf_bg_touch {
+	TEEC_Operation op;
+	TEEC_Session *s;
+	TEEC_Result res;
+	uint32_t origin;
+};
+
+/* Starts it on shm (at least one byte), whose first byte must not change
+ * otherwise. */
+bool conf_bg_touch_start(pthread_t *th, struct conf_bg_touch *c, TEEC_Session *s,
+			 TEEC_SharedMemory *shm, uint32_t ms);
+/* Waits up to ms for the TA to touch the block's first byte (it was `was`):
+ * then that call runs in the TA, and calls sent from now on queue behind it. */
+bool conf_touched(const TEEC_SharedMemory *shm, uint8_t was, unsigned ms);
+
 /*
  * Forks a client that opens a session on uuid, has 64 KiB of shared memory
  * mapped in the TA (TOUCH), then runs cmd (a conformance wait) for ms and is

@@ -391,6 +391,7 @@ static int sanitizer_reports_in_log(void)
 	while (fgets(line, sizeof(line), f)) {
 		bool report = strstr(line, "ERROR: AddressSanitizer") ||
 			      strstr(line, "ERROR: LeakSanitizer") ||
+			      strstr(line, "WARNING: ThreadSanitizer") ||
 			      strstr(line, "runtime error:");
 
 		bool expected = strstr(line, "AddressSanitizer: SEGV") ||

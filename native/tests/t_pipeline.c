@@ -3,8 +3,20 @@
  * while earlier ones still await their replies (the TEE queues them for the TA)
  * and gives every caller its own reply.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "conf_helpers.h"
 #include "tests.h"
@@ -153,21 +165,37 @@ void t_pipeline_cancel_queued_in_tee(void)
 	h_close_context_session(&ctx, &s);
 }
 
+/* A block of allocated shared memory for conf_bg_touch_start, its bytes 0. */
+static bool touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm)
+{
+	memset(shm, 0, sizeof(*shm));
+	shm->size = 4096;
+	shm->flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+	if (TEEC_AllocateSharedMemory(ctx, shm) != TEEC_SUCCESS)
+		return false;
+	memset(shm->buffer, 0, shm->size);
+	return true;
+}
+
 /* The TA dies under the running call: the calls queued behind it learn it too. */
 void t_pipeline_dead_ta_fails_queued(void)
 {
-	struct conf_bg_call first, doomed, last;
+	struct conf_bg_call doomed, last;
+	struct conf_bg_touch first;
+	TEEC_SharedMemory shm;
 	pthread_t t1, t2, t3;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	bool ok;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(conf_bg_start(&t1, &first, &s, CONF_CMD_WAIT_MASKED, 400));
-	h_sleep_ms(100);
-	ok = conf_bg_start(&t2, &doomed, &s, CONF_CMD_PANIC, 0); /* TEE_Panic(0) */
+	REQUIRE(touch_block(&ctx, &shm));
+	REQUIRE(conf_bg_touch_start(&t1, &first, &s, &shm, 1000));
+	ok = conf_touched(&shm, 0, 10000); /* the first runs in the TA: the rest queue */
+	CHECK(ok);
+	ok = ok && conf_bg_start(&t2, &doomed, &s, CONF_CMD_PANIC, 0); /* TEE_Panic(0) */
 	if (ok) {
-		h_sleep_ms(50);
+		h_sleep_ms(50); /* after the panic */
 		ok = conf_bg_start(&t3, &last, &s, CONF_CMD_NOP, 0);
 		if (ok)
 			pthread_join(t3, NULL);
@@ -178,6 +206,47 @@ void t_pipeline_dead_ta_fails_queued(void)
 	CHECK_RES(first.res, first.origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
 	CHECK_RES(doomed.res, doomed.origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
 	CHECK_RES(last.res, last.origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	TEEC_ReleaseSharedMemory(&shm);
+	h_close_context_session(&ctx, &s);
+}
+
+#define N_QUEUED 12 /* more than a session's pipeline depth (8) */
+
+/* The TA host dies under a running call with the pipeline full behind it and
+ * more calls waiting for a slot: every waiting call is woken and fails. */
+void t_pipeline_dead_wakes_all(void)
+{
+	struct conf_bg_call queued[N_QUEUED];
+	struct conf_bg_touch running;
+	TEEC_SharedMemory shm;
+	pthread_t t0, th[N_QUEUED];
+	TEEC_Context ctx;
+	TEEC_Session s;
+	uint32_t ta_pid = 0;
+	int started = 0;
+	bool in_ta;
+
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
+	REQUIRE(conf_instance_info(&s, NULL, NULL, NULL, &ta_pid) == TEEC_SUCCESS && ta_pid);
+	REQUIRE(touch_block(&ctx, &shm));
+	REQUIRE(conf_bg_touch_start(&t0, &running, &s, &shm, 20000));
+	in_ta = conf_touched(&shm, 0, 10000); /* the calls below queue behind it */
+	CHECK(in_ta);
+	for (int i = 0; in_ta && i < N_QUEUED; i++) {
+		if (!conf_bg_start(&th[i], &queued[i], &s, CONF_CMD_NOP, 0))
+			break;
+		started++;
+	}
+	h_sleep_ms(150); /* they wait for their turns or for slots */
+	CHECK(kill((pid_t)ta_pid, SIGKILL) == 0);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_join(t0, NULL);
+	CHECK_HEX(started, N_QUEUED);
+	CHECK_RES(running.res, running.origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	for (int i = 0; i < started; i++)
+		CHECK_RES(queued[i].res, queued[i].origin, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	TEEC_ReleaseSharedMemory(&shm);
 	h_close_context_session(&ctx, &s);
 }
 
@@ -249,5 +318,304 @@ void t_pipeline_flood(void)
 	}
 	CHECK_HEX(started, N_FLOOD_THREADS);
 	CHECK_HEX(failures, 0);
+	h_close_context_session(&ctx, &s);
+}
+
+/*
+ * A buffer whose first read waits until the test lets it go: anonymous pages
+ * registered with userfaultfd and filled only by held_buf_fill. The library's
+ * copy of it then waits at a point the test knows, with no timing involved.
+ */
+struct held_buf {
+	int uffd;
+	uint8_t *buf;
+	size_t len;
+};
+
+/* False if userfaultfd is not available here (or anything failed). */
+static bool held_buf_open(struct held_buf *h, size_t len)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+	void *p;
+	int err;
+
+	h->buf = NULL;
+	h->len = len;
+	h->uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (h->uffd < 0) /* unprivileged: faults in user mode are all we need */
+		h->uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (h->uffd < 0)
+		return false;
+	if (ioctl(h->uffd, UFFDIO_API, &api) != 0)
+		goto fail;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		goto fail;
+	h->buf = p;
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = len;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(h->uffd, UFFDIO_REGISTER, &reg) != 0)
+		goto fail;
+	return true;
+fail:
+	err = errno;
+	if (h->buf)
+		munmap(h->buf, len);
+	h->buf = NULL;
+	close(h->uffd);
+	h->uffd = -1;
+	errno = err; /* for the note */
+	return false;
+}
+
+/* True once a thread read the buffer and now waits (within ms). */
+static bool held_buf_wait_reader(struct held_buf *h, int ms)
+{
+	struct pollfd pfd = { .fd = h->uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	if (poll(&pfd, 1, ms) != 1)
+		return false;
+	if (read(h->uffd, &msg, sizeof(msg)) != (ssize_t)sizeof(msg))
+		return false;
+	return msg.event == UFFD_EVENT_PAGEFAULT;
+}
+
+/* Closing the userfaultfd lets a waiting reader go on, with zero pages. */
+static void held_buf_let_go(struct held_buf *h)
+{
+	if (h->uffd >= 0)
+		close(h->uffd);
+	h->uffd = -1;
+}
+
+/* Fills the whole buffer with byte: the waiting reader goes on. On failure it
+ * is let go all the same (zero pages), so no thread waits forever. */
+static bool held_buf_fill(struct held_buf *h, uint8_t byte)
+{
+	struct uffdio_copy c;
+	uint8_t *src = malloc(h->len);
+	bool ok = false;
+
+	if (src) {
+		memset(src, byte, h->len);
+		memset(&c, 0, sizeof(c));
+		c.dst = (uintptr_t)h->buf;
+		c.src = (uintptr_t)src;
+		c.len = h->len;
+		ok = ioctl(h->uffd, UFFDIO_COPY, &c) == 0 && c.copy == (int64_t)h->len;
+		free(src);
+	}
+	if (!ok)
+		held_buf_let_go(h);
+	return ok;
+}
+
+/* Once no thread reads the buffer any more. */
+static void held_buf_close(struct held_buf *h)
+{
+	held_buf_let_go(h);
+	munmap(h->buf, h->len);
+}
+
+/* Joins th if it ends within ms; false (still running) otherwise. */
+static bool join_within(pthread_t th, unsigned ms)
+{
+	struct timespec end;
+
+	clock_gettime(CLOCK_REALTIME, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	return pthread_timedjoin_np(th, NULL, &end) == 0;
+}
+
+#define HELD_LEN (1024u * 1024u)
+#define HELD_FILL 0x3C
+
+/* One invoke on a thread of its own, with an operation the test built. */
+struct op_call {
+	TEEC_Session *s;
+	uint32_t cmd;
+	TEEC_Operation op;
+	TEEC_Result res;
+	uint32_t origin;
+};
+
+static void *op_call_main(void *arg)
+{
+	struct op_call *c = arg;
+
+	c->res = TEEC_InvokeCommand(c->s, c->cmd, &c->op, &c->origin);
+	return NULL;
+}
+
+/* What another thread does on the session while a copy waits: a call without
+ * parameters, a call on shared memory (the session learns the block) and that
+ * block's release (its FORGET goes over the session's channel). */
+struct side_calls {
+	TEEC_Context *ctx;
+	TEEC_Session *s;
+	TEEC_Result nop, touch;
+	bool released;
+};
+
+static void *side_calls_main(void *arg)
+{
+	struct side_calls *c = arg;
+	TEEC_SharedMemory shm = { .size = 4096, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
+	TEEC_Operation op;
+	uint32_t origin;
+
+	c->nop = conf_invoke_none(c->s, CONF_CMD_NOP, NULL);
+	c->touch = TEEC_AllocateSharedMemory(c->ctx, &shm);
+	if (c->touch != TEEC_SUCCESS)
+		return NULL;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].memref.parent = &shm;
+	c->touch = TEEC_InvokeCommand(c->s, CONF_CMD_TOUCH, &op, &origin);
+	TEEC_ReleaseSharedMemory(&shm);
+	c->released = true;
+	return NULL;
+}
+
+static void *release_main(void *arg)
+{
+	TEEC_ReleaseSharedMemory(arg);
+	return NULL;
+}
+
+static void note_no_uffd(void)
+{
+	printf("    note: userfaultfd unavailable (%s): not run\n", strerror(errno));
+}
+
+/* A call copying a large temporary buffer into the bounce arena holds back
+ * neither a small call on the same session nor a release of shared memory the
+ * session knows: marshalling copies outside the send lock. */
+void t_pipeline_copy_outside_send_lock(void)
+{
+	struct op_call big = { .cmd = CONF_CMD_TRANSFORM };
+	struct side_calls side;
+	struct held_buf h;
+	pthread_t tb, ts;
+	TEEC_Context ctx;
+	TEEC_Session s;
+	bool waiting, side_done = false;
+
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
+	if (!held_buf_open(&h, HELD_LEN)) {
+		note_no_uffd();
+		h_close_context_session(&ctx, &s);
+		return;
+	}
+	big.s = &s;
+	big.op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_MEMREF_TEMP_INOUT, TEEC_NONE,
+					     TEEC_NONE);
+	big.op.params[0].value.a = 7;
+	big.op.params[0].value.b = 7;
+	big.op.params[1].tmpref.buffer = h.buf;
+	big.op.params[1].tmpref.size = HELD_LEN;
+	if (pthread_create(&tb, NULL, op_call_main, &big) != 0) {
+		held_buf_close(&h);
+		h_close_context_session(&ctx, &s);
+		REQUIRE(false);
+	}
+	waiting = held_buf_wait_reader(&h, 10000); /* the big call is copying */
+	CHECK(waiting);
+	side = (struct side_calls){ .ctx = &ctx, .s = &s };
+	if (waiting && pthread_create(&ts, NULL, side_calls_main, &side) == 0) {
+		side_done = join_within(ts, 10000);
+		CHECK(side_done); /* not held back by the copy */
+	}
+	CHECK(held_buf_fill(&h, HELD_FILL));
+	pthread_join(tb, NULL);
+	if (waiting && !side_done)
+		pthread_join(ts, NULL);
+	CHECK_HEX(side.nop, TEEC_SUCCESS);
+	CHECK_HEX(side.touch, TEEC_SUCCESS);
+	CHECK(side.released);
+	CHECK_RES(big.res, big.origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	CHECK_HEX(big.op.params[0].value.a, 8);
+	CHECK_HEX(big.op.params[0].value.b, 9);
+	CHECK_HEX(big.op.params[1].tmpref.size, HELD_LEN);
+	for (size_t k = 0; k < HELD_LEN; k++) {
+		if (h.buf[k] != (uint8_t)~HELD_FILL) {
+			h_fail(__FILE__, __LINE__, "byte %zu = 0x%02x", k, h.buf[k]);
+			break;
+		}
+	}
+	held_buf_close(&h);
+	h_close_context_session(&ctx, &s);
+}
+
+/* Registered memory released while a call still copies it in (not sent yet):
+ * the call is refused (BAD_PARAMETERS, origin API) instead of sent, so the TA
+ * host never maps a block whose release has passed; the session works on. */
+void t_pipeline_release_while_copying(void)
+{
+	struct op_call c = { .cmd = CONF_CMD_TOUCH };
+	struct conf_record before, after;
+	TEEC_SharedMemory shm;
+	struct held_buf h;
+	pthread_t tc, tr;
+	TEEC_Context ctx;
+	TEEC_Session s;
+	bool waiting, rel_started, rel_done = false;
+
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
+	REQUIRE(conf_invoke_none(&s, CONF_CMD_NOP, NULL) == TEEC_SUCCESS);
+	REQUIRE(conf_get_record(&s, &before) == TEEC_SUCCESS);
+	if (!held_buf_open(&h, HELD_LEN)) {
+		note_no_uffd();
+		h_close_context_session(&ctx, &s);
+		return;
+	}
+	memset(&shm, 0, sizeof(shm));
+	shm.buffer = h.buf;
+	shm.size = HELD_LEN;
+	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
+	if (TEEC_RegisterSharedMemory(&ctx, &shm) != TEEC_SUCCESS) {
+		held_buf_close(&h);
+		h_close_context_session(&ctx, &s);
+		REQUIRE(false);
+	}
+	c.s = &s;
+	c.op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE,
+					   TEEC_NONE);
+	c.op.params[0].memref.parent = &shm;
+	c.op.params[0].memref.size = HELD_LEN;
+	if (pthread_create(&tc, NULL, op_call_main, &c) != 0) {
+		TEEC_ReleaseSharedMemory(&shm);
+		held_buf_close(&h);
+		h_close_context_session(&ctx, &s);
+		REQUIRE(false);
+	}
+	waiting = held_buf_wait_reader(&h, 10000); /* copying into the shadow */
+	CHECK(waiting);
+	rel_started = pthread_create(&tr, NULL, release_main, &shm) == 0;
+	CHECK(rel_started);
+	if (rel_started) {
+		rel_done = join_within(tr, 10000);
+		CHECK(rel_done); /* not held back by the copy */
+	}
+	CHECK(held_buf_fill(&h, HELD_FILL));
+	pthread_join(tc, NULL);
+	if (rel_started && !rel_done)
+		pthread_join(tr, NULL);
+	if (!rel_started)
+		TEEC_ReleaseSharedMemory(&shm);
+	CHECK_RES(c.res, c.origin, TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_API);
+	CHECK_HEX(conf_get_record(&s, &after), TEEC_SUCCESS);
+	CHECK_HEX(after.invoke_count, before.invoke_count); /* the TA never saw it */
+	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
+	held_buf_close(&h);
 	h_close_context_session(&ctx, &s);
 }

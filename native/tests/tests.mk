@@ -22,8 +22,9 @@ $(TESTS_BIN): $(TESTS_OBJS) $(AES_STREAM_CLIENT_OBJ) $(LIB_DIR)/libteec.so.2
 
 .PHONY: check-conformance
 all: $(TESTS_BIN)
+# CONFORMANCE_RUN wraps the runner (check-tsan), CONFORMANCE_ARGS filters the tests.
 check-conformance: $(TESTS_BIN) sim tas
-	$(TESTS_BIN)
+	$(CONFORMANCE_RUN) $(TESTS_BIN) $(CONFORMANCE_ARGS)
 check: check-conformance
 
 else

@@ -13,19 +13,24 @@
  * not stall a shared instance), so a reply that finds the channel full drops
  * the session: the replies it may have to queue must stay few.
  *
+ * A reply wakes only the call whose turn is next. Every call holding a ticket
+ * from replied to sent - 1 holds a pipeline slot, so those tickets are at most
+ * CL_PIPELINE_DEPTH consecutive numbers: the call holding ticket t waits alone
+ * on turn[t % CL_PIPELINE_DEPTH]. A dead channel wakes every condition.
+ *
  * Locks, in the order they are taken: arena_lock (a call with temporary
  * memrefs, from marshalling to copy-back: the bounce arena is per session),
- * known_lock (marshalling and sending: the known-region set and the order of
- * messages on the channel), pipe_lock (tickets and turns; not held while
- * reading the channel).
+ * known_lock (attaching regions and sending: the known-region set and the
+ * order of messages on the channel; the bulk copies of marshalling run before
+ * it, so a large one holds back neither other calls nor a release of shared
+ * memory), pipe_lock (tickets and turns; not held while reading the channel).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "teec_internal.h"
-
-#define CL_PIPELINE_DEPTH 8u
 
 static TEEC_Result dead(struct cl_sess *s, uint32_t *origin)
 {
@@ -34,13 +39,17 @@ static TEEC_Result dead(struct cl_sess *s, uint32_t *origin)
 	return TEEC_ERROR_TARGET_DEAD;
 }
 
-/* Marshals and sends the call with the send lock (known_lock) held: the regions a
- * call introduces are learnt in the order the TA host sees them, and a concurrent
- * shared memory release cannot slip its FORGET in between. On success *ticket is
- * the call's place in the reply order. */
+static uint32_t marshal_origin(TEEC_Result res)
+{
+	return res == TEEC_ERROR_BAD_PARAMETERS ? TEEC_ORIGIN_API : TEEC_ORIGIN_COMMS;
+}
+
+/* Attaches regions and sends the marshalled call with the send lock (known_lock)
+ * held: the regions a call introduces are learnt in the order the TA host sees
+ * them, and a concurrent shared memory release cannot slip its FORGET in
+ * between. On success *ticket is the call's place in the reply order. */
 static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marshal *m,
-			     bool is_open, uint32_t cmd, TEEC_Operation *op, uint64_t *ticket,
-			     uint32_t *origin)
+			     bool is_open, uint32_t cmd, uint64_t *ticket, uint32_t *origin)
 {
 	TEEC_Result res = TEEC_SUCCESS;
 
@@ -53,9 +62,9 @@ static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marsh
 		res = dead(s, origin);
 		goto out;
 	}
-	res = cl_params_marshal(s, op, m);
+	res = cl_params_attach(s, m);
 	if (res) {
-		*origin = res == TEEC_ERROR_BAD_PARAMETERS ? TEEC_ORIGIN_API : TEEC_ORIGIN_COMMS;
+		*origin = marshal_origin(res);
 		goto out;
 	}
 	m->call.hdr.type = is_open ? SIM_MSG_TA_OPEN : SIM_MSG_TA_INVOKE;
@@ -85,6 +94,25 @@ out:
 	return res;
 }
 
+/* The condition the call holding ticket waits on for its turn. */
+static pthread_cond_t *turn_of(struct cl_sess *s, uint64_t ticket)
+{
+	return &s->turn[ticket % CL_PIPELINE_DEPTH];
+}
+
+/* Reads the next record of the channel. A TA host that ends (a later call of
+ * the session panicked) while requests wait unread in its queue makes the
+ * kernel fail our next read with ECONNRESET once, before the replies it did
+ * send: those are still there to read. */
+static int recv_record(int chan, struct sim_rx *rx)
+{
+	int rv = sim_recv(chan, rx);
+
+	if (rv == -ECONNRESET)
+		rv = sim_recv(chan, rx);
+	return rv;
+}
+
 /* Waits for the call's turn, reads its reply and passes the turn on. false: the
  * channel is dead (now or before this call's turn came). */
 static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struct sim_rx *rx)
@@ -94,11 +122,11 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 
 	pthread_mutex_lock(&s->pipe_lock);
 	while (s->replied != ticket && !cl_sess_is_dead(s))
-		pthread_cond_wait(&s->pipe_turn, &s->pipe_lock);
+		pthread_cond_wait(turn_of(s, ticket), &s->pipe_lock);
 	pthread_mutex_unlock(&s->pipe_lock);
 	if (!cl_sess_is_dead(s)) {
 		/* Only the call whose turn it is reads the channel. */
-		rv = sim_recv(s->chan, rx);
+		rv = recv_record(s->chan, rx);
 		if (rv > 0) {
 			const struct sim_ta_reply *rep = (const void *)rx->u.bytes;
 
@@ -108,13 +136,18 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 				sim_rx_close_fds(rx); /* the host broke the protocol */
 		}
 	}
+	if (!ok) {
+		/* Later replies cannot be trusted to match either: wakes every call. */
+		cl_sess_mark_dead(s);
+		return false;
+	}
 	pthread_mutex_lock(&s->pipe_lock);
-	if (!ok) /* later replies cannot be trusted to match either */
-		__atomic_store_n(&s->dead, true, __ATOMIC_RELEASE);
 	s->replied = ticket + 1;
-	pthread_cond_broadcast(&s->pipe_turn);
+	/* Broadcast, though only the next call waits there: correct even if it
+	 * were not alone. */
+	pthread_cond_broadcast(turn_of(s, s->replied));
 	pthread_mutex_unlock(&s->pipe_lock);
-	return ok;
+	return true;
 }
 
 /* Waits for room in the session's pipeline; false if the channel died meanwhile. */
@@ -151,7 +184,7 @@ static void call_leave(struct cl_sess *s)
 {
 	pthread_mutex_lock(&s->pipe_lock);
 	if (--s->calls == 0)
-		pthread_cond_broadcast(&s->pipe_turn);
+		pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
 
@@ -159,7 +192,7 @@ void cl_sess_wait_idle(struct cl_sess *s)
 {
 	pthread_mutex_lock(&s->pipe_lock);
 	while (s->calls != 0)
-		pthread_cond_wait(&s->pipe_turn, &s->pipe_lock);
+		pthread_cond_wait(&s->idle, &s->pipe_lock);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
 
@@ -189,7 +222,12 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	}
 	if (arena)
 		pthread_mutex_lock(&s->arena_lock);
-	res = send_call(s, o, m, is_open, cmd, op, &ticket, origin);
+	res = cl_params_marshal(s, op, m);
+	if (res) {
+		*origin = marshal_origin(res);
+		goto out;
+	}
+	res = send_call(s, o, m, is_open, cmd, &ticket, origin);
 	if (res)
 		goto out;
 	if (!recv_reply(s, ticket, m->call.op_id, rx)) {

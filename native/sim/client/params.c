@@ -98,20 +98,18 @@ TEEC_Result cl_params_check(const TEEC_Operation *op)
 	return TEEC_SUCCESS;
 }
 
-/* Makes sure the TA host can resolve region id: attach its fd once. */
+/* Makes sure the TA host can resolve region id: attach its fd once (caller
+ * holds known_lock). */
 static TEEC_Result attach_region(struct cl_sess *s, struct cl_marshal *m, uint32_t id, int fd,
 				 struct sim_param *p)
 {
-	bool known;
-
 	p->shm_id = id;
 	p->fd_slot = -1;
 	for (size_t i = 0; i < m->nnew; i++) {
 		if (m->new_ids[i] == id)
 			return TEEC_SUCCESS; /* already attached to this call */
 	}
-	known = cl_sess_knows(s, id); /* known_lock held by the caller */
-	if (known)
+	if (cl_sess_knows(s, id))
 		return TEEC_SUCCESS;
 	if (m->nfds >= SIM_MSG_MAX_FDS - 1) /* one slot stays for the cancel page */
 		return TEEC_ERROR_GENERIC;
@@ -144,7 +142,11 @@ static TEEC_Result ensure_arena(struct cl_sess *s, size_t need)
 		return TEEC_ERROR_OUT_OF_MEMORY;
 	}
 	if (s->arena) {
+		/* No call uses the old arena (we hold arena_lock); the TA host may
+		 * unmap it. */
+		pthread_mutex_lock(&s->known_lock);
 		cl_sess_forget_locked(s, s->arena_id);
+		pthread_mutex_unlock(&s->known_lock);
 		munmap(s->arena, s->arena_len);
 		close(s->arena_fd);
 	}
@@ -173,7 +175,9 @@ static TEEC_Result marshal_temp(struct cl_sess *s, struct cl_marshal *m, unsigne
 		memcpy((char *)s->arena + m->off[i], t->buffer, t->size);
 	else if (t->size)
 		memset((char *)s->arena + m->off[i], 0, t->size);
-	return attach_region(s, m, s->arena_id, s->arena_fd, p);
+	p->shm_id = s->arena_id;
+	m->region_fd[i] = s->arena_fd;
+	return TEEC_SUCCESS;
 }
 
 static TEEC_Result marshal_shm(struct cl_sess *s, struct cl_marshal *m, unsigned i,
@@ -206,7 +210,9 @@ static TEEC_Result marshal_shm(struct cl_sess *s, struct cl_marshal *m, unsigned
 	m->len[i] = size;
 	if (sh->user_buf && (dir & TEEC_MEM_INPUT) && size)
 		memcpy((char *)sh->map + off, (const char *)sh->user_buf + off, size);
-	return attach_region(s, m, (uint32_t)sh->id, sh->fd, p);
+	p->shm_id = (uint32_t)sh->id;
+	m->region_fd[i] = sh->fd;
+	return TEEC_SUCCESS;
 }
 
 bool cl_params_use_arena(const TEEC_Operation *op)
@@ -226,8 +232,10 @@ TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_m
 
 	memset(&m->call, 0, sizeof(m->call));
 	sim_hdr_init(&m->call.hdr, SIM_MSG_TA_INVOKE, 0);
-	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++)
+	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++) {
 		m->call.params[i].fd_slot = -1;
+		m->region_fd[i] = -1;
+	}
 	if (!op)
 		return TEEC_SUCCESS;
 
@@ -245,12 +253,13 @@ TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_m
 			return TEEC_ERROR_OUT_OF_MEMORY;
 		m->off[i] = need - padded / CL_ALIGN * CL_ALIGN;
 	}
+	/* Only a call holding arena_lock (need > 0) may look at the arena. */
 	if (need) {
 		res = ensure_arena(s, need);
 		if (res)
 			return res;
+		m->arena_base = s->arena;
 	}
-	m->arena_base = s->arena;
 
 	m->call.param_types = 0;
 	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++) {
@@ -273,6 +282,26 @@ TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_m
 		if (res)
 			return res;
 		m->call.param_types |= w->type << (4 * i);
+	}
+	return TEEC_SUCCESS;
+}
+
+TEEC_Result cl_params_attach(struct cl_sess *s, struct cl_marshal *m)
+{
+	TEEC_Result res;
+
+	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++) {
+		struct sim_param *p = &m->call.params[i];
+
+		/* Released after marshalling: its FORGET pass may have gone by
+		 * already, so the TA host must not learn it now. */
+		if (m->shm[i] && cl_shm_released(m->shm[i]))
+			return TEEC_ERROR_BAD_PARAMETERS;
+		if (m->region_fd[i] < 0)
+			continue;
+		res = attach_region(s, m, p->shm_id, m->region_fd[i], p);
+		if (res)
+			return res;
 	}
 	return TEEC_SUCCESS;
 }

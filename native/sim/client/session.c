@@ -28,6 +28,28 @@ struct cl_sess *cl_sess_get(TEEC_Session *pub)
 	return s;
 }
 
+/* Initializes every turn condition; on failure none is left initialized. */
+static bool init_turns(struct cl_sess *s)
+{
+	unsigned n;
+
+	for (n = 0; n < CL_PIPELINE_DEPTH; n++) {
+		if (pthread_cond_init(&s->turn[n], NULL) != 0)
+			break;
+	}
+	if (n == CL_PIPELINE_DEPTH)
+		return true;
+	while (n-- > 0)
+		pthread_cond_destroy(&s->turn[n]);
+	return false;
+}
+
+static void destroy_turns(struct cl_sess *s)
+{
+	for (unsigned i = 0; i < CL_PIPELINE_DEPTH; i++)
+		pthread_cond_destroy(&s->turn[i]);
+}
+
 static void sess_free(struct cl_sess *s)
 {
 	if (s->chan >= 0)
@@ -44,8 +66,9 @@ static void sess_free(struct cl_sess *s)
 	pthread_mutex_destroy(&s->arena_lock);
 	pthread_mutex_destroy(&s->known_lock);
 	pthread_mutex_destroy(&s->pipe_lock);
-	pthread_cond_destroy(&s->pipe_turn);
+	destroy_turns(s);
 	pthread_cond_destroy(&s->slot_free);
+	pthread_cond_destroy(&s->idle);
 	if (s->ctx)
 		cl_ctx_put(s->ctx);
 	free(s);
@@ -143,7 +166,8 @@ void cl_sess_mark_dead(struct cl_sess *s)
 {
 	pthread_mutex_lock(&s->pipe_lock);
 	__atomic_store_n(&s->dead, true, __ATOMIC_RELEASE);
-	pthread_cond_broadcast(&s->pipe_turn);
+	for (unsigned i = 0; i < CL_PIPELINE_DEPTH; i++)
+		pthread_cond_broadcast(&s->turn[i]);
 	pthread_cond_broadcast(&s->slot_free);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
@@ -156,14 +180,18 @@ static bool init_locks(struct cl_sess *s)
 		goto no_known;
 	if (pthread_mutex_init(&s->pipe_lock, NULL) != 0)
 		goto no_pipe;
-	if (pthread_cond_init(&s->pipe_turn, NULL) != 0)
-		goto no_turn;
+	if (!init_turns(s))
+		goto no_turns;
 	if (pthread_cond_init(&s->slot_free, NULL) != 0)
 		goto no_slot;
+	if (pthread_cond_init(&s->idle, NULL) != 0)
+		goto no_idle;
 	return true;
+no_idle:
+	pthread_cond_destroy(&s->slot_free);
 no_slot:
-	pthread_cond_destroy(&s->pipe_turn);
-no_turn:
+	destroy_turns(s);
+no_turns:
 	pthread_mutex_destroy(&s->pipe_lock);
 no_pipe:
 	pthread_mutex_destroy(&s->known_lock);

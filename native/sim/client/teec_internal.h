@@ -24,6 +24,9 @@
 /* The only TEE name we accept besides NULL (the default TEE). */
 #define CL_TEE_NAME "rx-teec-sim"
 
+/* At most this many calls of a session in the TEE at once (see call.c). */
+#define CL_PIPELINE_DEPTH 8u
+
 struct cl_ctx {
 	TEEC_Context *pub;
 	int fd;               /* connection to the daemon */
@@ -41,6 +44,7 @@ struct cl_shm {
 	void *user_buf;  /* registered: the client's memory; allocated: NULL */
 	uint32_t flags;
 	unsigned refs;
+	bool released; /* out of the table (guarded by cl_lock) */
 	struct cl_shm *next;
 };
 
@@ -51,10 +55,13 @@ struct cl_sess {
 	int chan; /* channel to the TA host */
 	/* Calls are pipelined (see call.c). */
 	pthread_mutex_t arena_lock; /* one call with temporary memrefs at a time */
-	pthread_mutex_t known_lock; /* guards known[]; held while marshalling and sending */
+	pthread_mutex_t known_lock; /* guards known[] and the order of messages sent */
 	pthread_mutex_t pipe_lock;  /* guards sent, replied, in_tee, calls */
-	pthread_cond_t pipe_turn;   /* replied or calls changed, or the channel died */
+	/* The turn of ticket t came (replied == t), or the channel died: the call
+	 * holding t waits on turn[t % CL_PIPELINE_DEPTH], alone (see call.c). */
+	pthread_cond_t turn[CL_PIPELINE_DEPTH];
 	pthread_cond_t slot_free;   /* in_tee dropped, or the channel died */
+	pthread_cond_t idle;        /* calls dropped to 0 */
 	uint64_t sent;              /* calls sent: the next call's ticket */
 	uint64_t replied;           /* the ticket whose reply is next on the channel */
 	unsigned in_tee;            /* calls holding a pipeline slot (see call.c) */
@@ -122,10 +129,11 @@ void cl_sess_wait_idle(struct cl_sess *s);
 /* shm.c */
 struct cl_shm *cl_shm_get(const TEEC_SharedMemory *pub);
 void cl_shm_put(struct cl_shm *m);
+/* True once TEEC_ReleaseSharedMemory took the block out of the table. */
+bool cl_shm_released(struct cl_shm *m);
 uint32_t cl_new_region_id(void);
 
-/* params.c: origin-API checks, then marshalling around one call (marshal with
- * the session's known_lock held; see call.c). */
+/* params.c: origin-API checks, then marshalling around one call (see call.c). */
 struct cl_marshal {
 	struct sim_ta_call call;
 	int fds[SIM_MSG_MAX_FDS];
@@ -133,6 +141,7 @@ struct cl_marshal {
 	uint32_t new_ids[SIM_MSG_MAX_FDS]; /* regions first sent with this call */
 	size_t nnew;
 	struct cl_shm *shm[4]; /* referenced registered/allocated blocks */
+	int region_fd[4];      /* memrefs: the region's memfd; -1 for none */
 	void *arena_base;      /* the session's arena during this call */
 	size_t off[4];         /* memrefs: offset in the arena / the block */
 	size_t len[4];         /* memrefs: bytes reserved there */
@@ -140,7 +149,14 @@ struct cl_marshal {
 TEEC_Result cl_params_check(const TEEC_Operation *op);
 /* True if the operation bounces a buffer through the session's arena. */
 bool cl_params_use_arena(const TEEC_Operation *op);
+/* Builds the call's parameters and copies their input bytes where the TA host
+ * reads them (temporary buffers into the arena: the caller holds arena_lock;
+ * registered memory into its shadow). Takes no known_lock: a large copy does
+ * not hold back the session's other calls. */
 TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_marshal *m);
+/* With known_lock held, just before sending: refuses blocks released since
+ * marshalling and attaches the fds of regions the TA host has not mapped. */
+TEEC_Result cl_params_attach(struct cl_sess *s, struct cl_marshal *m);
 void cl_params_unmarshal(TEEC_Operation *op, const struct cl_marshal *m,
 			 const struct sim_ta_reply *rep);
 void cl_params_release(struct cl_marshal *m);
