@@ -7,7 +7,7 @@
 import { Context, partialInout, valueInput, type Session, type SharedMemory } from '../../src/core';
 import { ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
 import { fanoutSize, type InFlight } from '../../src/core/in-flight';
-import { CONF, PrivateSim, settled } from '../support/simulator';
+import { CONF, PrivateSim, settled, until } from '../support/simulator';
 
 const sim = new PrivateSim();
 let ctx: Context;
@@ -66,9 +66,13 @@ describe('core call path on the native backend', () => {
     const s = await ctx.openSession(CONF.uuid.multi);
     const shm = ctx.allocateSharedMemory(64);
     const other = ctx.allocateSharedMemory(64);
-    const running = settled(waitMasked(s, 800));
+    // The running call bumps a marker byte in the TA, then waits masked: once the byte is 1 the
+    // call is in the TA (else a loaded machine could let close cancel it while it still queues).
+    const marker = ctx.allocateSharedMemory(1);
+    const running = settled(s.invoke(CONF.CONF_CMD_TOUCH, [partialInout(marker, 0, 1), valueInput(800, 0)]));
     const onShm = Array.from({ length: 3 }, () => settled(s.invoke(CONF.CONF_CMD_TOUCH, [partialInout(shm, 0, 64)])));
     const onOther = settled(s.invoke(CONF.CONF_CMD_TOUCH, [partialInout(other, 0, 64)]));
+    await until(() => marker.buffer[0] === 1, 10_000, 'the running call to enter the TA');
     await shm.release(); // cancels the three queued behind the wait, waits for nothing else
     for (const r of await Promise.all(onShm)) expect(r.ok || [r.error.code, r.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.API]);
     const queuedAfter = Array.from({ length: 3 }, () => settled(s.invoke(CONF.CONF_CMD_NOP)));
@@ -79,6 +83,7 @@ describe('core call path on the native backend', () => {
     for (const r of await Promise.all(queuedAfter)) expect(r.ok || [r.error.code, r.error.origin]).toEqual([RC.TEEC_ERROR_CANCEL, O.API]);
     expect(s.pending).toBe(0);
     await other.release();
+    await marker.release();
   });
 
   it('a block released and a new one allocated: calls on the new one are not born cancelled', async () => {
