@@ -108,7 +108,10 @@ bool LoopPoller::Eligible(uint64_t expected_ns) const {
   return handles_ != nullptr && budget_ns_ != 0 && expected_ns != 0 && expected_ns <= budget_ns_;
 }
 
+// A sample counts for at most twice the average: one call preempted for milliseconds must not
+// outweigh hundreds (a real change still moves the average, by up to 1/8 per call).
 void LoopPoller::WaitScore::Add(uint64_t round_trip_ns) {
+  if (samples > 0 && round_trip_ns > 2 * avg_ns) round_trip_ns = 2 * avg_ns;
   avg_ns = samples == 0 ? round_trip_ns : avg_ns - avg_ns / 8 + round_trip_ns / 8;
   if (samples < kMinSamples) ++samples;
 }
