@@ -27,6 +27,7 @@ size_t sim_msg_size(uint16_t type)
 	case SIM_MSG_CTL_CLOSE_SESSION: return sizeof(struct sim_ctl_session);
 	case SIM_MSG_CTL_CLOSED: return sizeof(struct sim_ctl_session);
 	case SIM_MSG_CTL_DESTROY: return sizeof(struct sim_empty);
+	case SIM_MSG_CTL_LOADED: return sizeof(struct sim_ctl_loaded);
 	default: return 0;
 	}
 }

@@ -22,7 +22,8 @@
 #include <stdint.h>
 
 #define SIM_PROTO_MAGIC 0x4d535852u /* "RXSM" */
-/* 2: the cancel page keeps several ids; 3: tagged daemon requests, OPEN_CANCEL */
+/* 2: the cancel page keeps several ids; 3: tagged daemon requests, OPEN_CANCEL,
+ * CTL_LOADED */
 #define SIM_PROTO_VERSION 3u
 
 /* Largest record any side accepts; bigger ones are refused as truncated. */
@@ -53,11 +54,12 @@ enum sim_msg_type {
 	SIM_MSG_TA_REPLY = 22,
 	SIM_MSG_TA_FORGET = 23, /* one-way: unmap a shared memory region */
 	/* daemon <-> TA host, on the control channel */
-	SIM_MSG_CTL_READY = 40,       /* host -> daemon: TA loaded, created */
+	SIM_MSG_CTL_READY = 40,       /* host -> daemon: TA_CreateEntryPoint returned */
 	SIM_MSG_CTL_NEW_SESSION = 41, /* daemon -> host, + 1 fd (session channel) */
 	SIM_MSG_CTL_CLOSE_SESSION = 42,
 	SIM_MSG_CTL_CLOSED = 43, /* host -> daemon: session gone */
 	SIM_MSG_CTL_DESTROY = 44,
+	SIM_MSG_CTL_LOADED = 45, /* host -> daemon: TA loaded, create about to run */
 };
 
 struct sim_hdr {
@@ -173,12 +175,18 @@ struct sim_ta_forget {
 	uint32_t reserved;
 };
 
+/* Sent before TA_CreateEntryPoint runs, so the daemon knows a multi-instance
+ * TA as such even while its first create hangs. */
+struct sim_ctl_loaded {
+	struct sim_hdr hdr;
+	uint32_t flags; /* TA_FLAGS */
+	uint32_t reserved;
+};
+
 struct sim_ctl_ready {
 	struct sim_hdr hdr;
 	uint32_t result; /* TEEC_SUCCESS, or why the instance could not start */
 	uint32_t origin;
-	uint32_t flags;  /* TA_FLAGS */
-	uint32_t reserved;
 };
 
 struct sim_ctl_new_session {

@@ -30,7 +30,7 @@ struct d_session *d_sessions;
 struct d_instance *d_instances;
 
 /* Flags learnt from each TA's header, so multi-instance TAs are recognised
- * before their host reports (keyed by UUID; refreshed on every READY). */
+ * before their host reports (keyed by UUID; refreshed on every LOADED). */
 struct flag_cache {
 	struct sim_uuid uuid;
 	uint32_t flags;
@@ -268,7 +268,8 @@ void d_open_dispatch(struct d_pending_open *p)
 		for (in = d_instances; in; in = in->next) {
 			if (!uuid_eq(&in->uuid, &p->uuid))
 				continue;
-			if (in->state == SIM_INST_STARTING) {
+			/* Not loaded yet: its flags are unknown, wait and see (on_loaded). */
+			if (in->state == SIM_INST_STARTING && (!in->loaded || is_single(in))) {
 				enqueue(in, p);
 				return;
 			}
@@ -320,16 +321,52 @@ void d_open_cancel(struct d_client *cl, uint64_t tag)
 	refuse(p, RES_CANCEL, ORIGIN_TEE);
 }
 
+static void kill_broken(struct d_instance *in, const char *what)
+{
+	sim_log(SIM_LOG_ERROR, "TA host %d: %s, killing it", (int)in->pid, what);
+	kill(in->pid, SIGKILL);
+}
+
+/* The host loaded the TA and runs its create now: its flags are known. */
+static void on_loaded(struct d_instance *in, const struct sim_ctl_loaded *m)
+{
+	struct d_pending_open *rest;
+
+	if (in->state != SIM_INST_STARTING || in->loaded) {
+		/* Sent just before the watchdog's kill landed: the reaper forgets it. */
+		if (!in->killed)
+			kill_broken(in, "LOADED out of turn");
+		return;
+	}
+	in->loaded = true;
+	in->flags = m->flags;
+	cache_flags(&in->uuid, m->flags);
+	if (is_single(in) || !in->queue)
+		return;
+	/* Multi-instance: the first opener keeps this instance; those queued
+	 * before the flags were known get instances (and creates) of their own. */
+	rest = in->queue->next;
+	in->queue->next = NULL;
+	while (rest) {
+		struct d_pending_open *next = rest->next;
+
+		d_open_dispatch(rest);
+		rest = next;
+	}
+}
+
 static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 {
 	struct d_pending_open *q = in->queue;
 
 	if (in->state != SIM_INST_STARTING) {
 		/* Sent just before the watchdog's kill landed: the reaper forgets it. */
-		if (in->killed)
-			return;
-		sim_log(SIM_LOG_ERROR, "TA host %d: READY twice, killing it", (int)in->pid);
-		kill(in->pid, SIGKILL);
+		if (!in->killed)
+			kill_broken(in, "READY twice");
+		return;
+	}
+	if (m->result == 0 && !in->loaded) {
+		kill_broken(in, "READY before LOADED");
 		return;
 	}
 	in->queue = NULL;
@@ -345,8 +382,6 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 		return;
 	}
 	in->state = SIM_INST_READY;
-	in->flags = m->flags;
-	cache_flags(&in->uuid, m->flags);
 	/* The first open gets this instance; the others share it (single
 	 * instance) or go through dispatch again (one instance per session). */
 	while (q) {
@@ -471,6 +506,9 @@ void d_instance_readable(struct d_instance *in)
 		return;
 	}
 	switch (rx->u.hdr.type) {
+	case SIM_MSG_CTL_LOADED:
+		on_loaded(in, (const void *)rx->u.bytes);
+		break;
 	case SIM_MSG_CTL_READY:
 		on_ready(in, (const void *)rx->u.bytes);
 		break;

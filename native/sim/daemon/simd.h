@@ -46,6 +46,7 @@ struct d_instance {
 	pid_t pid;
 	int ctl; /* control channel, -1 once the host is gone */
 	int state; /* enum sim_inst_state */
+	bool loaded; /* CTL_LOADED came: flags are the TA's */
 	uint32_t flags;
 	unsigned nsessions;
 	struct d_pending_open *queue; /* opens waiting for READY */
