@@ -1,7 +1,8 @@
 # The TAs shipped with rx-teec, each built by the SDK's ta_dev_kit.mk (the
 # same recipe TA authors use) into $(TA_DIR)/<uuid>.ta.
 
-TAS_NAMES := conformance conformance_si conformance_sims conformance_ka conformance_hang demo \
+TAS_NAMES := conformance conformance_si conformance_sims conformance_ka conformance_hang \
+	conformance_hang_mi demo \
 	aes_stream
 
 # Sanitizer flags of this build go into the TAs too, so that an ASan TA host

@@ -25,7 +25,7 @@ const CONF_HEADER = path.join(ROOT, 'native', 'tas', 'conformance', 'include', '
 export const DEMO_TA = '123e4567-e89b-12d3-a456-426655440000';
 
 /** Every `#define NAME value` of the conformance TA header (numbers and strings). */
-export const CONF: Record<string, number> & { uuid: Record<'multi' | 'single' | 'singleMulti' | 'keepAlive', string> } = (() => {
+export const CONF: Record<string, number> & { uuid: Record<'multi' | 'single' | 'singleMulti' | 'keepAlive' | 'hang', string> } = (() => {
   const text = fs.readFileSync(CONF_HEADER, 'utf8');
   const out: Record<string, number> = {};
   for (const m of text.matchAll(/^#define\s+(CONF_\w+)\s+\(?(0x[0-9a-fA-F]+|\d+)u?\)?\s*(?:\/\*.*)?$/gm)) out[m[1]] = Number(m[2]);
@@ -35,7 +35,14 @@ export const CONF: Record<string, number> & { uuid: Record<'multi' | 'single' | 
     return m[1];
   };
   return Object.assign(out, {
-    uuid: { multi: str('CONF_TA_UUID_STR'), single: str('CONF_SI_TA_UUID_STR'), singleMulti: str('CONF_SIMS_TA_UUID_STR'), keepAlive: str('CONF_KA_TA_UUID_STR') },
+    uuid: {
+      multi: str('CONF_TA_UUID_STR'),
+      single: str('CONF_SI_TA_UUID_STR'),
+      singleMulti: str('CONF_SIMS_TA_UUID_STR'),
+      keepAlive: str('CONF_KA_TA_UUID_STR'),
+      // TA_CreateEntryPoint never returns: an open waits in the TEE until cancelled.
+      hang: str('CONF_HANG_TA_UUID_STR'),
+    },
   });
 })() as never;
 

@@ -55,7 +55,10 @@ static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marsh
 
 	pthread_mutex_lock(&s->known_lock);
 	if (o && !cl_op_start(o)) {
-		res = TEEC_ERROR_CANCEL; /* cancelled while queued: TA not entered */
+		/* Cancelled while queued: TA not entered. An open's session exists
+		 * in the TEE already (the daemon made it): that is where it stopped. */
+		res = TEEC_ERROR_CANCEL;
+		*origin = is_open ? TEEC_ORIGIN_TEE : TEEC_ORIGIN_API;
 		goto out;
 	}
 	if (cl_sess_is_dead(s)) {
@@ -197,13 +200,12 @@ void cl_sess_wait_idle(struct cl_sess *s)
 }
 
 TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operation *op,
-		    uint32_t *origin)
+		    struct cl_op *o, uint32_t *origin)
 {
 	struct cl_marshal *m = calloc(1, sizeof(*m));
 	struct sim_rx *rx = malloc(sizeof(*rx));
 	bool arena = cl_params_use_arena(op);
 	uint64_t ticket = 0;
-	struct cl_op *o;
 	TEEC_Result res;
 
 	*origin = TEEC_ORIGIN_API;
@@ -212,7 +214,6 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 		free(rx);
 		return TEEC_ERROR_OUT_OF_MEMORY;
 	}
-	o = cl_op_begin(op, s);
 	if (op)
 		op->imp.session = s->pub;
 	call_enter(s);
@@ -251,7 +252,6 @@ out:
 	give_slot(s);
 out_left:
 	call_leave(s);
-	cl_op_end(o);
 	free(m);
 	free(rx);
 	return res;

@@ -2,12 +2,18 @@
  * TEEC_RequestCancellation, per operation (GP semantics).
  *
  * An operation is registered from entry to return of OpenSession/Invoke.
- * Cancelled before it was sent (waiting for the session's send lock): it
- * returns TEEC_ERROR_CANCEL (origin API) without reaching the TEE.
- * Cancelled once sent: its id goes to the session's cancel page and the TA
- * host is futex-woken. Still waiting in the TEE behind an earlier call, it
- * returns TEEC_ERROR_CANCEL (origin TEE) without entering the TA; running,
- * the TA sees it only once it unmasked cancellation.
+ * An open's request to the daemon, cancelled before it was sent (waiting for
+ * a request slot): CANCEL, origin API. Cancelled while the daemon holds it
+ * (waiting for a TA_CreateEntryPoint): the daemon is told (OPEN_CANCEL) and
+ * answers CANCEL, origin TEE; answered already, the open returns CANCEL,
+ * origin TEE, before its TA_OPEN is sent, and closes the session the daemon
+ * made for it.
+ * A call cancelled before it was sent (waiting for the session's send lock):
+ * CANCEL (origin API) without reaching the TEE. Cancelled once sent: its id
+ * goes to the session's cancel page and the TA host is futex-woken. Still
+ * waiting in the TEE behind an earlier call, it returns TEEC_ERROR_CANCEL
+ * (origin TEE) without entering the TA; running, the TA sees it only once it
+ * unmasked cancellation.
  * Unknown operations (not started, or finished) are ignored: it is a hint.
  */
 #include <limits.h>
@@ -32,11 +38,31 @@ struct cl_op *cl_op_begin(TEEC_Operation *op, struct cl_sess *s)
 	o->pub = op;
 	o->sess = s;
 	pthread_mutex_lock(&cl_lock);
-	op->started = 1;
+	/* Atomic: a caller may poll it to know when to cancel (the addon does). */
+	__atomic_store_n(&op->started, 1, __ATOMIC_RELEASE);
 	o->next = cl_ops;
 	cl_ops = o;
 	pthread_mutex_unlock(&cl_lock);
 	return o;
+}
+
+bool cl_op_to_daemon(struct cl_op *o, struct cl_ctx *c, uint64_t tag)
+{
+	bool cancelled;
+
+	pthread_mutex_lock(&cl_lock);
+	o->ctx = c;
+	o->tag = tag;
+	cancelled = o->cancelled;
+	pthread_mutex_unlock(&cl_lock);
+	return cancelled;
+}
+
+void cl_op_from_daemon(struct cl_op *o)
+{
+	pthread_mutex_lock(&cl_lock);
+	o->ctx = NULL;
+	pthread_mutex_unlock(&cl_lock);
 }
 
 /* Called with the session's send lock held, just before sending. */
@@ -68,27 +94,47 @@ void cl_op_end(struct cl_op *o)
 	free(o);
 }
 
+/* Posts a sent operation's id on its session's cancel page (cl_lock held). */
+static void post_locked(struct cl_op *o)
+{
+	struct sim_cancel_page *pg = o->sess->cancel;
+	uint32_t slot;
+
+	if (o->op_id == 0 || !pg || o->posted)
+		return;
+	/* Slots are written under cl_lock: one writer at a time. */
+	slot = pg->next_slot++ % SIM_CANCEL_SLOTS;
+	__atomic_store_n(&pg->cancelled[slot], o->op_id, __ATOMIC_RELEASE);
+	o->posted = true;
+	__atomic_add_fetch(&pg->seq, 1, __ATOMIC_RELEASE);
+	/* Shared futex: the waiter is the TA host process. */
+	syscall(SYS_futex, &pg->seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
 API void TEEC_RequestCancellation(TEEC_Operation *operation)
 {
+	struct cl_ctx *c = NULL;
+	uint64_t tag = 0;
+
 	if (!operation)
 		return;
 	pthread_mutex_lock(&cl_lock);
 	for (struct cl_op *o = cl_ops; o; o = o->next) {
-		struct sim_cancel_page *pg = o->sess->cancel;
-
 		if (o->pub != operation)
 			continue;
 		o->cancelled = true;
-		if (o->op_id != 0 && pg && !o->posted) {
-			/* Slots are written under cl_lock: one writer at a time. */
-			uint32_t slot = pg->next_slot++ % SIM_CANCEL_SLOTS;
-
-			__atomic_store_n(&pg->cancelled[slot], o->op_id, __ATOMIC_RELEASE);
-			o->posted = true;
-			__atomic_add_fetch(&pg->seq, 1, __ATOMIC_RELEASE);
-			/* Shared futex: the waiter is the TA host process. */
-			syscall(SYS_futex, &pg->seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+		post_locked(o);
+		if (o->ctx && !c) {
+			/* An open waiting for the daemon: told below, without cl_lock
+			 * (lock order); the reference keeps the context meanwhile. */
+			c = o->ctx;
+			c->refs++;
+			tag = o->tag;
 		}
 	}
 	pthread_mutex_unlock(&cl_lock);
+	if (c) {
+		cl_ctx_cancel(c, tag);
+		cl_ctx_put(c);
+	}
 }

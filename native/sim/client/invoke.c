@@ -5,6 +5,7 @@ API TEEC_Result TEEC_InvokeCommand(TEEC_Session *session, uint32_t commandID,
 				   TEEC_Operation *operation, uint32_t *returnOrigin)
 {
 	struct cl_sess *s;
+	struct cl_op *o;
 	TEEC_Result res;
 	uint32_t origin = TEEC_ORIGIN_API;
 
@@ -22,7 +23,9 @@ API TEEC_Result TEEC_InvokeCommand(TEEC_Session *session, uint32_t commandID,
 			*returnOrigin = TEEC_ORIGIN_COMMS;
 		return TEEC_ERROR_BAD_PARAMETERS;
 	}
-	res = cl_call(s, false, commandID, operation, &origin);
+	o = cl_op_begin(operation, s);
+	res = cl_call(s, false, commandID, operation, o, &origin);
+	cl_op_end(o);
 	if (returnOrigin)
 		*returnOrigin = origin;
 	cl_sess_put(s);

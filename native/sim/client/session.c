@@ -244,7 +244,8 @@ static void daemon_close(struct cl_ctx *c, uint32_t sid)
 	memset(&req, 0, sizeof(req));
 	sim_hdr_init(&req.hdr, SIM_MSG_CLOSE_REQ, 0);
 	req.session_id = sid;
-	cl_ctx_request(c, &req.hdr, SIM_MSG_CLOSE_REP, rx);
+	/* Nothing to undo if it fails: the daemon closes it when our connection ends. */
+	cl_ctx_request(c, &req.hdr, SIM_MSG_CLOSE_REP, rx, NULL);
 	free(rx);
 }
 
@@ -271,6 +272,7 @@ API TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session,
 	const struct sim_open_rep *rep;
 	struct cl_ctx *c;
 	struct cl_sess *s;
+	struct cl_op *o;
 	TEEC_Result res;
 	uint32_t origin = TEEC_ORIGIN_API;
 
@@ -305,9 +307,14 @@ API TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session,
 	if (connectionData && (connectionMethod == TEEC_LOGIN_GROUP ||
 			       connectionMethod == TEEC_LOGIN_GROUP_APPLICATION))
 		memcpy(&req.gid, connectionData, sizeof(req.gid));
-	res = cl_ctx_request(c, &req.hdr, SIM_MSG_OPEN_REP, rx);
+	/* Cancellable from here: while the daemon holds the open (it may wait
+	 * for a TA_CreateEntryPoint), and then as the TA_OPEN call. */
+	o = cl_op_begin(operation, s);
+	res = cl_ctx_request(c, &req.hdr, SIM_MSG_OPEN_REP, rx, o);
 	if (res) {
-		set_origin(returnOrigin, TEEC_ORIGIN_COMMS);
+		/* CANCEL here: cancelled before the request was sent. */
+		set_origin(returnOrigin, res == TEEC_ERROR_CANCEL ? TEEC_ORIGIN_API
+								  : TEEC_ORIGIN_COMMS);
 		goto fail;
 	}
 	rep = (const void *)rx->u.bytes;
@@ -320,9 +327,11 @@ API TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session,
 	s->sid = rep->session_id;
 	s->chan = sim_rx_take_fd(rx, 0);
 
-	res = cl_call(s, true, 0, operation, &origin);
+	res = cl_call(s, true, 0, operation, o, &origin);
 	set_origin(returnOrigin, origin);
 	if (res != TEEC_SUCCESS) {
+		/* Not opened in the TA (a cancelled open included): the daemon's
+		 * session goes. */
 		daemon_close(c, s->sid);
 		goto fail;
 	}
@@ -337,9 +346,11 @@ API TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session,
 	s->next = cl_sessions;
 	cl_sessions = s;
 	pthread_mutex_unlock(&cl_lock);
+	cl_op_end(o);
 	free(rx);
 	return TEEC_SUCCESS;
 fail:
+	cl_op_end(o);
 	free(rx);
 	cl_sess_put(s);
 	return res;

@@ -6,6 +6,9 @@
  * handles under one library-wide lock. So a client built against OP-TEE's
  * header works too, a copied or zeroed struct cannot make us touch freed or
  * foreign memory, and double close/release is harmless.
+ *
+ * Lock order: a context's lock, then cl_lock; a session's locks (call.c),
+ * then cl_lock. cl_lock is never held while taking another lock.
  */
 #ifndef TEEC_INTERNAL_H
 #define TEEC_INTERNAL_H
@@ -27,10 +30,26 @@
 /* At most this many calls of a session in the TEE at once (see call.c). */
 #define CL_PIPELINE_DEPTH 8u
 
+/* A request to the daemon from send to reply (context.c). */
+struct cl_req {
+	uint64_t tag;
+	struct sim_rx *rx; /* where its reply lands */
+	bool sent;
+	bool answered;
+	bool cancelled; /* its open's operation was cancelled (OPEN_CANCEL sent if it was sent) */
+	struct cl_req *next;
+};
+
 struct cl_ctx {
 	TEEC_Context *pub;
-	int fd;               /* connection to the daemon */
-	pthread_mutex_t lock; /* one request/reply at a time on fd */
+	int fd;                 /* connection to the daemon */
+	pthread_mutex_t lock;   /* guards what follows, and sending on fd */
+	pthread_cond_t changed; /* a reply came, a request left, or one was cancelled */
+	struct cl_req *reqs;    /* requests not answered yet */
+	unsigned nsent;         /* of those, sent (SIM_MAX_REQUESTS at most) */
+	uint64_t last_tag;
+	bool reading;           /* a waiter is receiving on fd for everyone */
+	bool broken;            /* fd failed: every request fails */
 	unsigned refs;
 	struct cl_ctx *next;
 };
@@ -90,6 +109,9 @@ struct cl_op {
 	uint32_t op_id; /* 0 while queued */
 	bool cancelled;
 	bool posted; /* its id is in the session's cancel page */
+	/* An open's request to the daemon, while it is outstanding: */
+	struct cl_ctx *ctx; /* NULL when there is none */
+	uint64_t tag;
 	struct cl_op *next;
 };
 
@@ -105,9 +127,16 @@ int cl_connect(void);
 /* context.c */
 struct cl_ctx *cl_ctx_get(TEEC_Context *pub);
 void cl_ctx_put(struct cl_ctx *c);
-/* Sends req and waits for a reply of rep_type; TEEC code. */
+/*
+ * Sends req and waits for its reply, of rep_type, in rx; other threads' requests
+ * on the context go on meanwhile. o: the operation of the open req is for
+ * (NULL if none), whose cancellation cancels the request. TEEC_SUCCESS,
+ * CANCEL (cancelled before it was sent) or COMMUNICATION.
+ */
 TEEC_Result cl_ctx_request(struct cl_ctx *c, struct sim_hdr *req, uint16_t rep_type,
-			   struct sim_rx *rx);
+			   struct sim_rx *rx, struct cl_op *o);
+/* The open request `tag` was cancelled: it is not sent, or the daemon is told. */
+void cl_ctx_cancel(struct cl_ctx *c, uint64_t tag);
 
 /* session.c */
 struct cl_sess *cl_sess_get(TEEC_Session *pub);
@@ -161,13 +190,19 @@ void cl_params_unmarshal(TEEC_Operation *op, const struct cl_marshal *m,
 			 const struct sim_ta_reply *rep);
 void cl_params_release(struct cl_marshal *m);
 
-/* call.c: one TA_OPEN/TA_INVOKE round trip on a session, with cancellation
- * bookkeeping; several may be in flight on one session. */
+/* call.c: one TA_OPEN/TA_INVOKE round trip on a session for op, registered as
+ * o (NULL: not cancellable); several may be in flight on one session. */
 TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operation *op,
-		    uint32_t *origin);
+		    struct cl_op *o, uint32_t *origin);
 
-/* cancel.c */
+/* cancel.c: registers op (NULL if op is NULL or memory is short: then it
+ * cannot be cancelled) from entry to return of an open or invoke on s. */
 struct cl_op *cl_op_begin(TEEC_Operation *op, struct cl_sess *s);
+/* An open's request `tag` goes to the daemon (caller holds c->lock); true if
+ * o was cancelled already. */
+bool cl_op_to_daemon(struct cl_op *o, struct cl_ctx *c, uint64_t tag);
+/* The daemon answered it (or it was never sent). */
+void cl_op_from_daemon(struct cl_op *o);
 bool cl_op_start(struct cl_op *o); /* false if cancelled while queued */
 void cl_op_end(struct cl_op *o);
 

@@ -17,6 +17,7 @@ size_t sim_msg_size(uint16_t type)
 	case SIM_MSG_STATUS_REP: return sizeof(struct sim_status_rep);
 	case SIM_MSG_STOP_REQ: return sizeof(struct sim_empty);
 	case SIM_MSG_STOP_REP: return sizeof(struct sim_empty);
+	case SIM_MSG_OPEN_CANCEL: return sizeof(struct sim_empty);
 	case SIM_MSG_TA_OPEN: return sizeof(struct sim_ta_call);
 	case SIM_MSG_TA_INVOKE: return sizeof(struct sim_ta_call);
 	case SIM_MSG_TA_REPLY: return sizeof(struct sim_ta_reply);
@@ -26,6 +27,7 @@ size_t sim_msg_size(uint16_t type)
 	case SIM_MSG_CTL_CLOSE_SESSION: return sizeof(struct sim_ctl_session);
 	case SIM_MSG_CTL_CLOSED: return sizeof(struct sim_ctl_session);
 	case SIM_MSG_CTL_DESTROY: return sizeof(struct sim_empty);
+	case SIM_MSG_CTL_LOADED: return sizeof(struct sim_ctl_loaded);
 	default: return 0;
 	}
 }
@@ -37,6 +39,7 @@ void sim_hdr_init(struct sim_hdr *hdr, uint16_t type, uint32_t nfds)
 	hdr->type = type;
 	hdr->size = (uint32_t)sim_msg_size(type);
 	hdr->nfds = nfds;
+	hdr->tag = 0;
 }
 
 int sim_send(int sock, const struct sim_hdr *hdr, const int *fds, bool nonblock)

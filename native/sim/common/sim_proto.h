@@ -1,14 +1,16 @@
 /*
- * rx-teec simulator wire protocol (version 1).
+ * rx-teec simulator wire protocol (version 3).
  *
  * Every message is one SOCK_SEQPACKET record: a fixed-size struct that starts
  * with struct sim_hdr, optionally carrying file descriptors (SCM_RIGHTS).
  * Both ends run on the same machine, so the structs travel in host byte
  * order; the header's magic, version, type, size and fd count are all
- * checked by sim_msg_check() before anything else is read.
+ * checked by sim_recv() before anything else is read.
  *
  * Three kinds of channel use it:
- *   client  <-> daemon   one connection per TEEC_Context (open/close/status/stop)
+ *   client  <-> daemon   one connection per TEEC_Context (open/close/status/stop);
+ *                        several requests may be outstanding, each reply
+ *                        carries its request's tag
  *   client  <-> TA host  one socketpair per session (open params, invoke, forget)
  *   daemon  <-> TA host  one control socketpair per TA instance
  */
@@ -20,7 +22,9 @@
 #include <stdint.h>
 
 #define SIM_PROTO_MAGIC 0x4d535852u /* "RXSM" */
-#define SIM_PROTO_VERSION 2u /* 2: the cancel page keeps several ids */
+/* 2: the cancel page keeps several ids; 3: tagged daemon requests, OPEN_CANCEL,
+ * CTL_LOADED */
+#define SIM_PROTO_VERSION 3u
 
 /* Largest record any side accepts; bigger ones are refused as truncated. */
 #define SIM_MSG_MAX 8192u
@@ -28,6 +32,10 @@
 #define SIM_MSG_MAX_FDS 6u
 
 #define SIM_NUM_PARAMS 4u
+
+/* Requests one client connection may have outstanding (sent, not answered);
+ * the daemon drops a client that sends more. OPEN_CANCEL does not count. */
+#define SIM_MAX_REQUESTS 64u
 
 enum sim_msg_type {
 	/* client <-> daemon */
@@ -39,17 +47,19 @@ enum sim_msg_type {
 	SIM_MSG_STATUS_REP = 6,
 	SIM_MSG_STOP_REQ = 7,
 	SIM_MSG_STOP_REP = 8,
+	SIM_MSG_OPEN_CANCEL = 9, /* one-way: cancel the open whose tag it carries */
 	/* client <-> TA host, on a session channel */
 	SIM_MSG_TA_OPEN = 20,   /* struct sim_ta_call, + cancel page fd + shm fds */
 	SIM_MSG_TA_INVOKE = 21, /* struct sim_ta_call, + shm fds */
 	SIM_MSG_TA_REPLY = 22,
 	SIM_MSG_TA_FORGET = 23, /* one-way: unmap a shared memory region */
 	/* daemon <-> TA host, on the control channel */
-	SIM_MSG_CTL_READY = 40,       /* host -> daemon: TA loaded, created */
+	SIM_MSG_CTL_READY = 40,       /* host -> daemon: TA_CreateEntryPoint returned */
 	SIM_MSG_CTL_NEW_SESSION = 41, /* daemon -> host, + 1 fd (session channel) */
 	SIM_MSG_CTL_CLOSE_SESSION = 42,
 	SIM_MSG_CTL_CLOSED = 43, /* host -> daemon: session gone */
 	SIM_MSG_CTL_DESTROY = 44,
+	SIM_MSG_CTL_LOADED = 45, /* host -> daemon: TA loaded, create about to run */
 };
 
 struct sim_hdr {
@@ -58,6 +68,9 @@ struct sim_hdr {
 	uint16_t type;    /* enum sim_msg_type */
 	uint32_t size;    /* whole record, must equal the type's struct size */
 	uint32_t nfds;    /* descriptors attached, must equal what arrived */
+	/* Client <-> daemon: chosen by the client, never reused on a connection,
+	 * copied into the reply; names the open an OPEN_CANCEL cancels. 0 elsewhere. */
+	uint64_t tag;
 };
 
 /* UUID as in TEEC_UUID / TEE_UUID (same layout). */
@@ -162,12 +175,18 @@ struct sim_ta_forget {
 	uint32_t reserved;
 };
 
+/* Sent before TA_CreateEntryPoint runs, so the daemon knows a multi-instance
+ * TA as such even while its first create hangs. */
+struct sim_ctl_loaded {
+	struct sim_hdr hdr;
+	uint32_t flags; /* TA_FLAGS */
+	uint32_t reserved;
+};
+
 struct sim_ctl_ready {
 	struct sim_hdr hdr;
 	uint32_t result; /* TEEC_SUCCESS, or why the instance could not start */
 	uint32_t origin;
-	uint32_t flags;  /* TA_FLAGS */
-	uint32_t reserved;
 };
 
 struct sim_ctl_new_session {

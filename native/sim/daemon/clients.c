@@ -93,7 +93,7 @@ static void client_drop(struct d_client *cl)
 		if (s->cl == cl) {
 			s->cl = NULL;
 			if (!s->closing)
-				d_session_close(s, NULL);
+				d_session_close(s, NULL, 0);
 		}
 	}
 	while (*pp && *pp != cl)
@@ -117,13 +117,15 @@ void d_sweep_clients(void)
 	}
 }
 
-/* Sends a reply without ever blocking the daemon; a client that cannot take
- * it is marked dead (dropped by the next sweep). */
+/* Sends the reply to one of the client's requests (hdr->tag set) without ever
+ * blocking the daemon; a client that cannot take it is marked dead (dropped by
+ * the next sweep). */
 bool d_reply(struct d_client *cl, struct sim_hdr *hdr, const int *fds)
 {
 	int err;
 
-	cl->busy = false;
+	if (cl->pending > 0)
+		cl->pending--;
 	if (cl->dead)
 		return false;
 	err = sim_send(cl->fd, hdr, fds, true);
@@ -135,12 +137,14 @@ bool d_reply(struct d_client *cl, struct sim_hdr *hdr, const int *fds)
 	return true;
 }
 
-void d_reply_open(struct d_client *cl, uint32_t res, uint32_t origin, uint32_t sid, int fd)
+void d_reply_open(struct d_client *cl, uint64_t tag, uint32_t res, uint32_t origin, uint32_t sid,
+		  int fd)
 {
 	struct sim_open_rep rep;
 
 	memset(&rep, 0, sizeof(rep));
 	sim_hdr_init(&rep.hdr, SIM_MSG_OPEN_REP, fd >= 0 ? 1 : 0);
+	rep.hdr.tag = tag;
 	rep.result = res;
 	rep.origin = origin;
 	rep.session_id = sid;
@@ -149,22 +153,24 @@ void d_reply_open(struct d_client *cl, uint32_t res, uint32_t origin, uint32_t s
 
 static void handle_open(struct d_client *cl, const struct sim_open_req *req)
 {
+	uint64_t tag = req->hdr.tag;
 	struct d_pending_open *p;
 	char path[4200];
 	uint32_t res, origin;
 
 	p = calloc(1, sizeof(*p));
 	if (!p) {
-		d_reply_open(cl, RES_OUT_OF_MEMORY, ORIGIN_TEE, 0, -1);
+		d_reply_open(cl, tag, RES_OUT_OF_MEMORY, ORIGIN_TEE, 0, -1);
 		return;
 	}
 	p->cl = cl;
+	p->tag = tag;
 	p->uuid = req->uuid;
 	p->login = req->login;
 	res = d_identity(cl, req->login, req->gid, &p->identity, &origin);
 	if (res) {
 		free(p);
-		d_reply_open(cl, res, origin, 0, -1);
+		d_reply_open(cl, tag, res, origin, 0, -1);
 		return;
 	}
 	if (!d_find_ta(&req->uuid, path, sizeof(path))) {
@@ -173,10 +179,9 @@ static void handle_open(struct d_client *cl, const struct sim_open_req *req)
 		sim_uuid_to_str(&req->uuid, name);
 		sim_log(SIM_LOG_INFO, "no TA %s in %s", name, d_cfg.ta_path);
 		free(p);
-		d_reply_open(cl, RES_ITEM_NOT_FOUND, ORIGIN_TEE, 0, -1);
+		d_reply_open(cl, tag, RES_ITEM_NOT_FOUND, ORIGIN_TEE, 0, -1);
 		return;
 	}
-	cl->busy = true;
 	d_open_dispatch(p);
 }
 
@@ -186,18 +191,18 @@ static void handle_close(struct d_client *cl, const struct sim_close_req *req)
 
 	for (struct d_session *s = d_sessions; s; s = s->next) {
 		if (s->id == req->session_id && s->cl == cl && !s->closing) {
-			cl->busy = true;
-			d_session_close(s, cl);
+			d_session_close(s, cl, req->hdr.tag);
 			return;
 		}
 	}
 	/* Unknown or already gone (its instance died): closing it succeeds. */
 	memset(&rep, 0, sizeof(rep));
 	sim_hdr_init(&rep.hdr, SIM_MSG_CLOSE_REP, 0);
+	rep.hdr.tag = req->hdr.tag;
 	d_reply(cl, &rep.hdr, NULL);
 }
 
-static void handle_status(struct d_client *cl)
+static void handle_status(struct d_client *cl, uint64_t tag)
 {
 	struct sim_status_rep *rep = calloc(1, sizeof(*rep));
 	unsigned n = 0;
@@ -207,6 +212,7 @@ static void handle_status(struct d_client *cl)
 		return;
 	}
 	sim_hdr_init(&rep->hdr, SIM_MSG_STATUS_REP, 0);
+	rep->hdr.tag = tag;
 	rep->daemon_pid = (uint32_t)getpid();
 	for (struct d_client *c = d_clients; c; c = c->next, n++)
 		if (n < SIM_STATUS_MAX_CLIENTS)
@@ -233,6 +239,23 @@ static void handle_status(struct d_client *cl)
 	free(rep);
 }
 
+/* A request that wants a reply: a client may have SIM_MAX_REQUESTS of them
+ * outstanding (its library waits for a free one), so one that sends more is
+ * broken or hostile. */
+static bool take_request(struct d_client *cl, uint16_t type)
+{
+	if (type == SIM_MSG_OPEN_CANCEL)
+		return true;
+	if (cl->pending >= SIM_MAX_REQUESTS) {
+		sim_log(SIM_LOG_ERROR, "client pid %d: more than %u requests outstanding, dropped",
+			(int)cl->pid, SIM_MAX_REQUESTS);
+		cl->dead = true;
+		return false;
+	}
+	cl->pending++;
+	return true;
+}
+
 void d_client_readable(struct d_client *cl)
 {
 	struct sim_rx *rx = malloc(sizeof(*rx));
@@ -253,20 +276,28 @@ void d_client_readable(struct d_client *cl)
 		cl->dead = true;
 		return;
 	}
+	if (!take_request(cl, rx->u.hdr.type)) {
+		free(rx);
+		return;
+	}
 	switch (rx->u.hdr.type) {
 	case SIM_MSG_OPEN_REQ:
 		handle_open(cl, (const void *)rx->u.bytes);
+		break;
+	case SIM_MSG_OPEN_CANCEL:
+		d_open_cancel(cl, rx->u.hdr.tag);
 		break;
 	case SIM_MSG_CLOSE_REQ:
 		handle_close(cl, (const void *)rx->u.bytes);
 		break;
 	case SIM_MSG_STATUS_REQ:
-		handle_status(cl);
+		handle_status(cl, rx->u.hdr.tag);
 		break;
 	case SIM_MSG_STOP_REQ:
 		sim_log(SIM_LOG_INFO, "stop requested by pid %d", (int)cl->pid);
 		memset(&empty, 0, sizeof(empty));
 		sim_hdr_init(&empty.hdr, SIM_MSG_STOP_REP, 0);
+		empty.hdr.tag = rx->u.hdr.tag;
 		d_stop_requested = true;
 		d_reply(cl, &empty.hdr, NULL);
 		break;

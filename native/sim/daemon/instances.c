@@ -16,6 +16,7 @@
 #include "simd.h"
 
 #define RES_GENERIC 0xFFFF0000u
+#define RES_CANCEL 0xFFFF0002u
 #define RES_BUSY 0xFFFF000Du
 #define RES_OUT_OF_MEMORY 0xFFFF000Cu
 #define RES_ITEM_NOT_FOUND 0xFFFF0008u
@@ -29,7 +30,7 @@ struct d_session *d_sessions;
 struct d_instance *d_instances;
 
 /* Flags learnt from each TA's header, so multi-instance TAs are recognised
- * before their host reports (keyed by UUID; refreshed on every READY). */
+ * before their host reports (keyed by UUID; refreshed on every LOADED). */
 struct flag_cache {
 	struct sim_uuid uuid;
 	uint32_t flags;
@@ -135,24 +136,33 @@ static uint32_t new_session_id(void)
 	}
 }
 
+/* Answers an open that got no session, and frees it. */
+static void refuse(struct d_pending_open *p, uint32_t res, uint32_t origin)
+{
+	struct d_client *cl = p->cl;
+	uint64_t tag = p->tag;
+
+	free(p);
+	d_reply_open(cl, tag, res, origin, 0, -1);
+}
+
 /* Gives p's client a session on a READY instance, or an error. Frees p. */
 static void attach(struct d_instance *in, struct d_pending_open *p)
 {
 	struct d_client *cl = p->cl;
+	uint64_t tag = p->tag;
 	struct sim_ctl_new_session m;
 	struct d_session *s;
 	int sp[2];
 
 	if (is_single(in) && !(in->flags & SIM_TA_FLAG_MULTI_SESSION) && in->nsessions > 0) {
-		free(p);
-		d_reply_open(cl, RES_BUSY, ORIGIN_TEE, 0, -1);
+		refuse(p, RES_BUSY, ORIGIN_TEE);
 		return;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
 		free(s);
-		free(p);
-		d_reply_open(cl, RES_OUT_OF_MEMORY, ORIGIN_TEE, 0, -1);
+		refuse(p, RES_OUT_OF_MEMORY, ORIGIN_TEE);
 		maybe_retire(in);
 		return;
 	}
@@ -169,14 +179,14 @@ static void attach(struct d_instance *in, struct d_pending_open *p)
 		close(sp[0]);
 		close(sp[1]);
 		free(s);
-		d_reply_open(cl, RES_TARGET_DEAD, ORIGIN_TEE, 0, -1);
+		d_reply_open(cl, tag, RES_TARGET_DEAD, ORIGIN_TEE, 0, -1);
 		return;
 	}
 	close(sp[0]); /* the host has its end now */
 	s->next = d_sessions;
 	d_sessions = s;
 	in->nsessions++;
-	d_reply_open(cl, 0, 0, s->id, sp[1]);
+	d_reply_open(cl, tag, 0, 0, s->id, sp[1]);
 	close(sp[1]);
 }
 
@@ -258,7 +268,8 @@ void d_open_dispatch(struct d_pending_open *p)
 		for (in = d_instances; in; in = in->next) {
 			if (!uuid_eq(&in->uuid, &p->uuid))
 				continue;
-			if (in->state == SIM_INST_STARTING) {
+			/* Not loaded yet: its flags are unknown, wait and see (on_loaded). */
+			if (in->state == SIM_INST_STARTING && (!in->loaded || is_single(in))) {
 				enqueue(in, p);
 				return;
 			}
@@ -269,21 +280,79 @@ void d_open_dispatch(struct d_pending_open *p)
 		}
 	}
 	if (!d_find_ta(&p->uuid, path, sizeof(path))) {
-		struct d_client *cl = p->cl;
-
-		free(p);
-		d_reply_open(cl, RES_ITEM_NOT_FOUND, ORIGIN_TEE, 0, -1);
+		refuse(p, RES_ITEM_NOT_FOUND, ORIGIN_TEE);
 		return;
 	}
 	in = spawn(&p->uuid, path);
 	if (!in) {
-		struct d_client *cl = p->cl;
-
-		free(p);
-		d_reply_open(cl, RES_OUT_OF_MEMORY, ORIGIN_TEE, 0, -1);
+		refuse(p, RES_OUT_OF_MEMORY, ORIGIN_TEE);
 		return;
 	}
 	enqueue(in, p);
+}
+
+/* Takes the client's open `tag` out of the queue it waits in; NULL if it is
+ * not waiting (answered already, or never sent). */
+static struct d_pending_open *unqueue(struct d_client *cl, uint64_t tag)
+{
+	for (struct d_instance *in = d_instances; in; in = in->next) {
+		for (struct d_pending_open **q = &in->queue; *q; q = &(*q)->next) {
+			struct d_pending_open *p = *q;
+
+			if (p->cl == cl && p->tag == tag) {
+				*q = p->next;
+				return p;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* OPEN_CANCEL: an open still waiting for a create never reaches the TA and
+ * returns CANCEL, origin TEE. One answered already is the client's to undo:
+ * the session exists, and its TA_OPEN carries the cancelled operation. */
+void d_open_cancel(struct d_client *cl, uint64_t tag)
+{
+	struct d_pending_open *p = unqueue(cl, tag);
+
+	if (!p)
+		return;
+	sim_log(SIM_LOG_DEBUG, "client pid %d: open cancelled while it waited", (int)cl->pid);
+	refuse(p, RES_CANCEL, ORIGIN_TEE);
+}
+
+static void kill_broken(struct d_instance *in, const char *what)
+{
+	sim_log(SIM_LOG_ERROR, "TA host %d: %s, killing it", (int)in->pid, what);
+	kill(in->pid, SIGKILL);
+}
+
+/* The host loaded the TA and runs its create now: its flags are known. */
+static void on_loaded(struct d_instance *in, const struct sim_ctl_loaded *m)
+{
+	struct d_pending_open *rest;
+
+	if (in->state != SIM_INST_STARTING || in->loaded) {
+		/* Sent just before the watchdog's kill landed: the reaper forgets it. */
+		if (!in->killed)
+			kill_broken(in, "LOADED out of turn");
+		return;
+	}
+	in->loaded = true;
+	in->flags = m->flags;
+	cache_flags(&in->uuid, m->flags);
+	if (is_single(in) || !in->queue)
+		return;
+	/* Multi-instance: the first opener keeps this instance; those queued
+	 * before the flags were known get instances (and creates) of their own. */
+	rest = in->queue->next;
+	in->queue->next = NULL;
+	while (rest) {
+		struct d_pending_open *next = rest->next;
+
+		d_open_dispatch(rest);
+		rest = next;
+	}
 }
 
 static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
@@ -292,10 +361,12 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 
 	if (in->state != SIM_INST_STARTING) {
 		/* Sent just before the watchdog's kill landed: the reaper forgets it. */
-		if (in->killed)
-			return;
-		sim_log(SIM_LOG_ERROR, "TA host %d: READY twice, killing it", (int)in->pid);
-		kill(in->pid, SIGKILL);
+		if (!in->killed)
+			kill_broken(in, "READY twice");
+		return;
+	}
+	if (m->result == 0 && !in->loaded) {
+		kill_broken(in, "READY before LOADED");
 		return;
 	}
 	in->queue = NULL;
@@ -304,17 +375,13 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 		in->state = SIM_INST_DYING;
 		while (q) {
 			struct d_pending_open *next = q->next;
-			struct d_client *cl = q->cl;
 
-			free(q);
-			d_reply_open(cl, m->result, m->origin == 4 ? 4 : 3, 0, -1);
+			refuse(q, m->result, m->origin == 4 ? 4 : 3);
 			q = next;
 		}
 		return;
 	}
 	in->state = SIM_INST_READY;
-	in->flags = m->flags;
-	cache_flags(&in->uuid, m->flags);
 	/* The first open gets this instance; the others share it (single
 	 * instance) or go through dispatch again (one instance per session). */
 	while (q) {
@@ -352,6 +419,7 @@ static void reply_closed(struct d_session *s)
 		return;
 	memset(&rep, 0, sizeof(rep));
 	sim_hdr_init(&rep.hdr, SIM_MSG_CLOSE_REP, 0);
+	rep.hdr.tag = s->close_tag;
 	d_reply(w, &rep.hdr, NULL);
 }
 
@@ -367,13 +435,14 @@ static void on_closed(struct d_instance *in, uint32_t id)
 	maybe_retire(in);
 }
 
-void d_session_close(struct d_session *s, struct d_client *waiter)
+void d_session_close(struct d_session *s, struct d_client *waiter, uint64_t tag)
 {
 	struct sim_ctl_session m;
 	struct d_instance *in = s->inst;
 
 	s->closing = true;
 	s->close_waiter = waiter;
+	s->close_tag = tag;
 	memset(&m, 0, sizeof(m));
 	sim_hdr_init(&m.hdr, SIM_MSG_CTL_CLOSE_SESSION, 0);
 	m.session_id = s->id;
@@ -393,10 +462,8 @@ void d_instance_dead(struct d_instance *in)
 	in->queue = NULL;
 	while (q) {
 		struct d_pending_open *next = q->next;
-		struct d_client *cl = q->cl;
 
-		free(q);
-		d_reply_open(cl, RES_TARGET_DEAD, ORIGIN_TEE, 0, -1);
+		refuse(q, RES_TARGET_DEAD, ORIGIN_TEE);
 		q = next;
 	}
 	for (struct d_session *s = d_sessions, *next; s; s = next) {
@@ -439,6 +506,9 @@ void d_instance_readable(struct d_instance *in)
 		return;
 	}
 	switch (rx->u.hdr.type) {
+	case SIM_MSG_CTL_LOADED:
+		on_loaded(in, (const void *)rx->u.bytes);
+		break;
 	case SIM_MSG_CTL_READY:
 		on_ready(in, (const void *)rx->u.bytes);
 		break;

@@ -216,9 +216,9 @@ static void serve(int lfd, int sfd)
 		pfd[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		for (struct d_client *c = d_clients; c; c = c->next) {
-			/* A busy client is not read (it must wait for its reply), but
-			 * its hang-up is still noticed. */
-			pfd[n] = (struct pollfd){ .fd = c->fd, .events = c->busy ? 0 : POLLIN };
+			/* Always read: a client bounds its outstanding requests itself,
+			 * and an OPEN_CANCEL must get through while its open waits. */
+			pfd[n] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
 			who[n++] = c;
 		}
 		for (struct d_instance *in = d_instances; in; in = in->next) {

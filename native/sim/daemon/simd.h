@@ -15,7 +15,7 @@ struct d_client {
 	pid_t pid; /* SO_PEERCRED, taken at accept */
 	uid_t uid;
 	gid_t gid;
-	bool busy; /* a request is outstanding: do not read the next one yet */
+	unsigned pending; /* requests read and not answered yet (SIM_MAX_REQUESTS at most) */
 	bool dead; /* to be dropped by d_sweep_clients */
 	struct d_client *next;
 };
@@ -28,11 +28,13 @@ struct d_session {
 	struct d_instance *inst;
 	bool closing;
 	struct d_client *close_waiter; /* client waiting for CLOSE_REP */
+	uint64_t close_tag;            /* ...the tag of its CLOSE_REQ */
 	struct d_session *next;
 };
 
 struct d_pending_open {
 	struct d_client *cl;
+	uint64_t tag; /* of the OPEN_REQ: its reply's, and what OPEN_CANCEL names */
 	struct sim_uuid uuid;
 	uint32_t login;
 	struct sim_uuid identity;
@@ -44,6 +46,7 @@ struct d_instance {
 	pid_t pid;
 	int ctl; /* control channel, -1 once the host is gone */
 	int state; /* enum sim_inst_state */
+	bool loaded; /* CTL_LOADED came: flags are the TA's */
 	uint32_t flags;
 	unsigned nsessions;
 	struct d_pending_open *queue; /* opens waiting for READY */
@@ -76,19 +79,22 @@ void d_client_accept(int listen_fd);
 void d_client_readable(struct d_client *cl);
 void d_sweep_clients(void);
 bool d_reply(struct d_client *cl, struct sim_hdr *hdr, const int *fds);
-void d_reply_open(struct d_client *cl, uint32_t res, uint32_t origin, uint32_t sid, int fd);
+void d_reply_open(struct d_client *cl, uint64_t tag, uint32_t res, uint32_t origin, uint32_t sid,
+		  int fd);
 unsigned d_count_clients(void);
 
 /* instances.c */
 void d_open_dispatch(struct d_pending_open *p);
+void d_open_cancel(struct d_client *cl, uint64_t tag);
 void d_instance_readable(struct d_instance *in);
 void d_instance_dead(struct d_instance *in);
-void d_session_close(struct d_session *s, struct d_client *waiter);
+void d_session_close(struct d_session *s, struct d_client *waiter, uint64_t tag);
 void d_reap_children(void);
 void d_kill_all_instances(void);
 
 /* watchdog.c: kills TA hosts nobody needs any more (held only by dead
- * clients, their openers gone during TA_CreateEntryPoint, or told to end)
+ * clients, their openers gone or cancelled during TA_CreateEntryPoint, or
+ * told to end)
  * that have not ended within the grace period; returns ms until the next
  * deadline, -1 if none. Called at the top of every turn of the poll loop. */
 #define D_DEAD_CLIENT_GRACE_MS_DEFAULT 2000ul

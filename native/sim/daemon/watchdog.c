@@ -10,7 +10,8 @@
  *   holds its process and the dead client's shared memory for as long as
  *   it likes.
  * - STARTING with no open waiting for it: its openers died (their queued
- *   opens were dropped) while TA_CreateEntryPoint runs.
+ *   opens were dropped) or cancelled their opens while TA_CreateEntryPoint
+ *   runs.
  * - DYING and not killed yet: told to end (TA_DestroyEntryPoint, then exit)
  *   or failed to start. Nobody can join it any more.
  * Such an instance gets a grace period (d_cfg.dead_client_grace_ms, from the
@@ -63,7 +64,8 @@ static const char *unneeded(const struct d_instance *in)
 {
 	switch (in->state) {
 	case SIM_INST_STARTING:
-		/* Opens of dead clients were dropped: any left are live. */
+		/* Opens of dead clients were dropped, cancelled ones answered: any
+		 * left are live. */
 		return in->queue ? NULL : "still in TA_CreateEntryPoint, its openers gone";
 	case SIM_INST_READY:
 		if (!in->wd_dead || in->wd_live || in->queue)

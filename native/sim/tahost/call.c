@@ -122,8 +122,9 @@ static void encode_results(struct sim_ta_reply *rep, uint32_t types, const TEE_P
 	}
 }
 
-/* The client's calls on a session are pipelined: this one may have been cancelled
- * while it waited in the channel behind earlier ones. */
+/* The client's calls on a session are pipelined, and a shared instance serves
+ * one session at a time: this call (or open) may have been cancelled while it
+ * waited in the channel behind earlier ones. */
 static bool cancelled_while_queued(const struct th_session *s, uint32_t op_id)
 {
 	return op_id != 0 && s->cancel && sim_cancel_requested(s->cancel, op_id);
@@ -162,8 +163,9 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	}
 	sim_rx_close_fds(rx); /* descriptors nobody referred to */
 
-	if (!is_open && cancelled_while_queued(s, c->op_id)) {
-		/* GP: an operation cancelled while it waited in the TEE never enters the TA. */
+	if (cancelled_while_queued(s, c->op_id)) {
+		/* GP: an operation cancelled while it waited in the TEE never enters the
+		 * TA (a cancelled open leaves the session unopened: the client closes it). */
 		rep.result = RES_CANCEL;
 		rep.origin = ORIGIN_TEE;
 		encode_results(&rep, c->param_types, params);

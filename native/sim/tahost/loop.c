@@ -195,6 +195,19 @@ static void handle_chan(struct th_session *s)
 	}
 }
 
+/* The TA's flags, before its create runs: the daemon then gives later openers
+ * of a multi-instance TA instances of their own even if this create hangs. */
+static void send_loaded(void)
+{
+	struct sim_ctl_loaded m;
+
+	memset(&m, 0, sizeof(m));
+	sim_hdr_init(&m.hdr, SIM_MSG_CTL_LOADED, 0);
+	m.flags = th_ta.head->flags;
+	if (sim_send(ctl_fd, &m.hdr, NULL, false) != 0)
+		exit(1);
+}
+
 static void send_ready(uint32_t res)
 {
 	struct sim_ctl_ready m;
@@ -203,7 +216,6 @@ static void send_ready(uint32_t res)
 	sim_hdr_init(&m.hdr, SIM_MSG_CTL_READY, 0);
 	m.result = res;
 	m.origin = res ? ORIGIN_TRUSTED_APP : 0;
-	m.flags = th_ta.head->flags;
 	if (sim_send(ctl_fd, &m.hdr, NULL, false) != 0)
 		exit(1);
 }
@@ -216,6 +228,7 @@ void th_serve(int ctl)
 	uint32_t res;
 
 	ctl_fd = ctl;
+	send_loaded();
 	res = th_ta.create();
 	send_ready(res);
 	if (res != 0)

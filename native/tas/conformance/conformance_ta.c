@@ -1,7 +1,7 @@
 /*
  * The rx-teec conformance TA (see include/conformance_ta.h for the protocol).
- * One source, five TAs: the variants differ in user_ta_header_defines.h (and
- * conformance_hang in CONF_HANG_IN_CREATE).
+ * One source, six TAs: the variants differ in user_ta_header_defines.h (and
+ * conformance_hang and conformance_hang_mi in CONF_HANG_IN_CREATE).
  */
 #include <string.h>
 #include <unistd.h>
@@ -31,7 +31,7 @@ static void hang(void)
 TEE_Result TA_CreateEntryPoint(void)
 {
 #ifdef CONF_HANG_IN_CREATE
-	hang(); /* the conformance_hang variant */
+	hang(); /* the conformance_hang and conformance_hang_mi variants */
 #endif
 	do {
 		TEE_GenerateRandom(&instance_token, sizeof(instance_token));
@@ -53,6 +53,12 @@ TEE_Result TA_OpenSessionEntryPoint(uint32_t paramTypes, TEE_Param params[TEE_NU
 
 	if (t0 == TEE_PARAM_TYPE_VALUE_INPUT && params[0].value.a == CONF_OPEN_REFUSE)
 		return TEE_ERROR_ACCESS_DENIED;
+	if (t0 == TEE_PARAM_TYPE_VALUE_INPUT && params[0].value.a == CONF_OPEN_WAIT_UNMASKED) {
+		/* An open the client can cancel while it runs in the TA. */
+		TEE_UnmaskCancellation();
+		if (TEE_Wait(params[0].value.b) == TEE_ERROR_CANCEL)
+			return TEE_ERROR_CANCEL;
+	}
 	if (t0 == TEE_PARAM_TYPE_VALUE_INOUT) {
 		params[0].value.a += 1;
 		params[0].value.b += 2;

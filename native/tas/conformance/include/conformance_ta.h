@@ -3,7 +3,7 @@
  * the TA, the C conformance suite and the C benchmark (and, later, the
  * TypeScript tests, which read the same numbers).
  *
- * Five TAs are built from one source; the first four differ only in their
+ * Six TAs are built from one source; the first four differ only in their
  * flags:
  *   CONF_TA       multi-instance (flags 0): one instance per session
  *   CONF_SI_TA    single instance, no MULTI_SESSION: a second session is BUSY
@@ -13,6 +13,8 @@
  *   CONF_HANG_TA  single instance, multi session, built with
  *                 CONF_HANG_IN_CREATE: TA_CreateEntryPoint never returns (a
  *                 stuck TA for the simulator's watchdog); no session opens
+ *   CONF_HANG_MI_TA  the same hang in TA_CreateEntryPoint, multi-instance
+ *                 (flags 0): each opener waits for a create of its own
  *
  * UUID initializers fit both TEEC_UUID (client) and TEE_UUID (TA).
  */
@@ -41,6 +43,10 @@
 #define CONF_HANG_TA_UUID \
 	{ 0x60364951, 0xa97f, 0x4f4b, { 0xa4, 0x11, 0xf0, 0x18, 0x5d, 0x89, 0x3e, 0x37 } }
 
+#define CONF_HANG_MI_TA_UUID_STR "64819f99-8a8b-4e0b-91da-0cea34e0c017"
+#define CONF_HANG_MI_TA_UUID \
+	{ 0x64819f99, 0x8a8b, 0x4e0b, { 0x91, 0xda, 0x0c, 0xea, 0x34, 0xe0, 0xc0, 0x17 } }
+
 /* TA_DATA_SIZE of every variant (CONF_CMD_HEAP_TEST relies on it). */
 #define CONF_TA_DATA_SIZE (256 * 1024)
 #define CONF_TA_VERSION "1.0"
@@ -55,10 +61,14 @@
  * ---- Open session ----
  * p0 VALUE_INPUT with a == CONF_OPEN_REFUSE: the TA refuses with
  *    TEE_ERROR_ACCESS_DENIED (origin TRUSTED_APP).
+ * p0 VALUE_INPUT with a == CONF_OPEN_WAIT_UNMASKED: the TA unmasks
+ *    cancellation and waits p0.b ms; if the wait was cancelled it refuses with
+ *    TEE_ERROR_CANCEL (origin TRUSTED_APP), else the session opens.
  * p0 VALUE_INOUT: a += 1, b += 2 (written back to the client's operation).
  * Any other parameters are ignored.
  */
 #define CONF_OPEN_REFUSE 0x00000BAD
+#define CONF_OPEN_WAIT_UNMASKED 0x00000A17
 
 /* ---- Commands ---- */
 

@@ -1,0 +1,502 @@
+/*
+ * TEEC_RequestCancellation of an open (GP: the operation passed to
+ * TEEC_OpenSession is cancellable like an invoke's), and a context shared by
+ * threads while one of its opens waits.
+ *
+ * An open waits in the TEE before it reaches the TA: for its own instance's
+ * TA_CreateEntryPoint, behind another opener's create, or behind another
+ * session's call on a shared instance. Cancelled there, it returns CANCEL
+ * (origin TEE) without entering the TA; once in TA_OpenSessionEntryPoint the
+ * TA decides. The conformance_hang TAs never return from TA_CreateEntryPoint.
+ */
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include "conf_helpers.h"
+#include "tests.h"
+
+/* The daemon's watchdog grace (RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here). */
+#define GRACE_MS 2000u
+/* Head start for an open request to reach the daemon, or a call the TA. */
+#define SETTLE_MS 300u
+/* A cancelled open that does not wait for the TA returns within this. */
+#define PROMPT_MS 1000u
+/* Iterations of the race between a cancellation and an open completing. */
+#define RACE_ROUNDS 300u
+
+static const TEEC_UUID conf_hang_mi_uuid = CONF_HANG_MI_TA_UUID;
+
+/* TEEC_OpenSession with an operation (so it can be cancelled) on a thread of its own. */
+struct bg_open {
+	TEEC_Context *ctx;
+	const TEEC_UUID *uuid;
+	TEEC_Session s;
+	TEEC_Operation op;
+	TEEC_Result res;
+	uint32_t origin;
+	uint64_t ended_ms;
+	bool done; /* atomic: set once the open returned */
+	pthread_t th;
+};
+
+static void *bg_open_main(void *arg)
+{
+	struct bg_open *b = arg;
+
+	b->res = TEEC_OpenSession(b->ctx, &b->s, b->uuid, TEEC_LOGIN_PUBLIC, NULL, &b->op,
+				  &b->origin);
+	b->ended_ms = h_now_ms();
+	__atomic_store_n(&b->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Starts an open with the given open parameters (paramTypes 0: none). */
+static bool bg_open_start(struct bg_open *b, TEEC_Context *ctx, const TEEC_UUID *uuid,
+			  uint32_t types, uint32_t a, uint32_t b_val)
+{
+	memset(b, 0, sizeof(*b));
+	b->ctx = ctx;
+	b->uuid = uuid;
+	b->op.paramTypes = types;
+	b->op.params[0].value.a = a;
+	b->op.params[0].value.b = b_val;
+	return pthread_create(&b->th, NULL, bg_open_main, b) == 0;
+}
+
+static bool bg_done(struct bg_open *b)
+{
+	return __atomic_load_n(&b->done, __ATOMIC_ACQUIRE);
+}
+
+/* Waits up to ms for the open to return, and joins it if it did. A thread
+ * still blocked is left behind: the test fails and its process ends. So the
+ * tests keep a struct bg_open (and its context) in static storage: the thread
+ * may outlive the test function's frame. */
+static bool bg_open_join(struct bg_open *b, unsigned ms)
+{
+	uint64_t end = h_now_ms() + ms;
+
+	while (!bg_done(b)) {
+		if (h_now_ms() >= end)
+			return false;
+		h_sleep_ms(2);
+	}
+	pthread_join(b->th, NULL);
+	return true;
+}
+
+/* How many instances of `uuid` (a string) are starting; -1 if the status failed. */
+static int count_starting(const char *uuid)
+{
+	return h_status_ta_pids(uuid, "starting", NULL, 0);
+}
+
+/* Waits up to 5 s until `n` instances of `uuid` are starting; the first host in *pid. */
+static bool wait_starting(const char *uuid, int n, uint32_t *pid)
+{
+	uint64_t end = h_now_ms() + 5000;
+
+	do {
+		uint32_t pids[8] = { 0 };
+
+		if (h_status_ta_pids(uuid, "starting", pids, 8) == n) {
+			if (pid)
+				*pid = pids[0];
+			return true;
+		}
+		h_sleep_ms(20);
+	} while (h_now_ms() < end);
+	return false;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Cancels an open and checks it returns CANCEL with `origin` within PROMPT_MS. */
+static bool cancel_open(struct bg_open *b, uint32_t origin)
+{
+	uint64_t t0 = h_now_ms();
+
+	TEEC_RequestCancellation(&b->op);
+	if (!bg_open_join(b, PROMPT_MS + 4000)) {
+		h_fail(__FILE__, __LINE__, "a cancelled open did not return");
+		return false;
+	}
+	CHECK_RES(b->res, b->origin, TEEC_ERROR_CANCEL, origin);
+	if (b->ended_ms - t0 >= PROMPT_MS)
+		h_fail(__FILE__, __LINE__, "a cancelled open took %llu ms to return",
+		       (unsigned long long)(b->ended_ms - t0));
+	return true;
+}
+
+/*
+ * Two opens wait on the single-instance hang TA: the first for the create of
+ * the instance it started, the second queued behind that create. Each returns
+ * CANCEL (origin TEE) at once when cancelled, and no instance (no create) is
+ * started for the second. With nobody waiting any more, the watchdog ends the
+ * hung host after its grace.
+ */
+void t_open_cancel_hung_create(void)
+{
+	static struct bg_open first, queued;
+	static TEEC_Context ctx;
+	uint32_t host = 0;
+
+	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
+	REQUIRE(bg_open_start(&first, &ctx, &conf_hang_uuid, 0, 0, 0));
+	REQUIRE(wait_starting(CONF_HANG_TA_UUID_STR, 1, &host));
+	REQUIRE(bg_open_start(&queued, &ctx, &conf_hang_uuid, 0, 0, 0));
+	h_sleep_ms(SETTLE_MS);
+	CHECK(!bg_done(&queued));
+
+	REQUIRE(cancel_open(&queued, TEEC_ORIGIN_TEE));
+	CHECK(!bg_done(&first)); /* the other open still waits */
+	CHECK(count_starting(CONF_HANG_TA_UUID_STR) == 1);
+	REQUIRE(cancel_open(&first, TEEC_ORIGIN_TEE));
+	CHECK(count_starting(CONF_HANG_TA_UUID_STR) == 1); /* no create started for either */
+
+	/* The daemon dropped both opens: the host is nobody's and goes. */
+	CHECK(h_wait_pid_gone((pid_t)host, GRACE_MS + 3000));
+	TEEC_FinalizeContext(&ctx);
+}
+
+/*
+ * An open queued in a shared instance behind another session's running call
+ * (it has passed the daemon, the TA host has not read it yet) returns CANCEL,
+ * origin TEE, once the call ends, without entering TA_OpenSessionEntryPoint.
+ */
+void t_open_cancel_queued_in_host(void)
+{
+	static struct conf_bg_call wait;
+	static struct bg_open o;
+	static TEEC_Context ctx;
+	static TEEC_Session holder;
+	uint32_t ever0 = 0, ever1 = 0, open_now = 0;
+	pthread_t th;
+
+	REQUIRE(h_open_context_session(&ctx, &holder, &conf_sims_uuid));
+	if (conf_instance_info(&holder, NULL, NULL, &ever0, NULL) != TEEC_SUCCESS ||
+	    !conf_bg_start(&th, &wait, &holder, CONF_CMD_WAIT_MASKED, 1500)) {
+		h_fail(__FILE__, __LINE__, "cannot start the holder's wait");
+		h_close_context_session(&ctx, &holder);
+		return;
+	}
+	h_sleep_ms(SETTLE_MS);
+	if (!bg_open_start(&o, &ctx, &conf_sims_uuid, 0, 0, 0)) {
+		h_fail(__FILE__, __LINE__, "cannot start the open");
+		pthread_join(th, NULL);
+		h_close_context_session(&ctx, &holder);
+		return;
+	}
+	h_sleep_ms(SETTLE_MS);
+	TEEC_RequestCancellation(&o.op);
+	CHECK(bg_open_join(&o, 5000));
+	CHECK_RES(o.res, o.origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TEE);
+	pthread_join(th, NULL);
+	CHECK_HEX(wait.res, TEEC_SUCCESS);
+	CHECK_HEX(conf_instance_info(&holder, NULL, &open_now, &ever1, NULL), TEEC_SUCCESS);
+	CHECK(ever1 == ever0); /* the TA never saw the cancelled open */
+	CHECK(open_now == 1);
+	h_close_context_session(&ctx, &holder);
+}
+
+/*
+ * Cancelled while TA_OpenSessionEntryPoint runs: the TA sees the request
+ * (once it unmasked cancellation) and decides; here it refuses with CANCEL,
+ * origin TRUSTED_APP, and no session is left open.
+ */
+void t_open_cancel_in_ta(void)
+{
+	static struct bg_open o;
+	static TEEC_Context ctx;
+	static TEEC_Session holder;
+	uint32_t open_now = 0;
+
+	REQUIRE(h_open_context_session(&ctx, &holder, &conf_sims_uuid));
+	if (!bg_open_start(&o, &ctx, &conf_sims_uuid, TEEC_VALUE_INPUT, CONF_OPEN_WAIT_UNMASKED,
+			   20000)) {
+		h_fail(__FILE__, __LINE__, "cannot start the open");
+		h_close_context_session(&ctx, &holder);
+		return;
+	}
+	h_sleep_ms(SETTLE_MS);
+	CHECK(!bg_done(&o));
+	if (cancel_open(&o, TEEC_ORIGIN_TRUSTED_APP)) {
+		CHECK_HEX(conf_instance_info(&holder, NULL, &open_now, NULL, NULL), TEEC_SUCCESS);
+		CHECK(open_now == 1);
+	}
+	h_close_context_session(&ctx, &holder);
+}
+
+/* Outcomes of the opens of a race. */
+struct race {
+	unsigned opened;
+	unsigned cancelled;
+};
+
+/*
+ * One open of uuid in ctx, cancelled `delay_us` after its operation started
+ * (spinning when short, for precision). Every open either opens (SUCCESS,
+ * origin TRUSTED_APP: the TA ran it; closed again here) or is cancelled
+ * (CANCEL, origin API or TEE) without entering the TA. False if it hung.
+ */
+static bool race_round(TEEC_Context *ctx, const TEEC_UUID *uuid, unsigned delay_us,
+		       struct race *r)
+{
+	static struct bg_open o;
+	uint64_t at;
+
+	if (!bg_open_start(&o, ctx, uuid, 0, 0, 0)) {
+		h_fail(__FILE__, __LINE__, "cannot start an open");
+		return false;
+	}
+	while (!__atomic_load_n(&o.op.started, __ATOMIC_ACQUIRE) && !bg_done(&o))
+		;
+	at = now_us() + delay_us;
+	if (delay_us > 1000)
+		h_sleep_ms(delay_us / 1000);
+	while (now_us() < at)
+		;
+	TEEC_RequestCancellation(&o.op);
+	if (!bg_open_join(&o, 10000)) {
+		h_fail(__FILE__, __LINE__, "a cancelled open did not return");
+		return false;
+	}
+	if (o.res == TEEC_SUCCESS) {
+		CHECK_HEX(o.origin, TEEC_ORIGIN_TRUSTED_APP);
+		r->opened++;
+		TEEC_CloseSession(&o.s);
+	} else {
+		CHECK_HEX(o.res, TEEC_ERROR_CANCEL);
+		CHECK(o.origin == TEEC_ORIGIN_API || o.origin == TEEC_ORIGIN_TEE);
+		r->cancelled++;
+	}
+	return true;
+}
+
+static void check_both_outcomes(const struct race *r)
+{
+	if (!r->opened || !r->cancelled)
+		h_fail(__FILE__, __LINE__, "%u opened, %u cancelled", r->opened, r->cancelled);
+}
+
+/* Next pseudo-random delay below `max_us`. */
+static unsigned next_delay(unsigned *seed, unsigned max_us)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 8) % max_us;
+}
+
+/* How long opening uuid takes here (the longest of three opens, in us, at
+ * least 100), so that the race's cancellations spread over the whole open
+ * on a fast machine as under ASan; 0 if an open fails. */
+static unsigned open_time_us(TEEC_Context *ctx, const TEEC_UUID *uuid)
+{
+	uint64_t longest = 100;
+
+	for (int i = 0; i < 3; i++) {
+		uint64_t t0 = now_us(), took;
+		TEEC_Session s;
+
+		if (h_open(ctx, &s, uuid, NULL) != TEEC_SUCCESS)
+			return 0;
+		took = now_us() - t0;
+		TEEC_CloseSession(&s);
+		if (took > longest)
+			longest = took;
+	}
+	return longest > 1000000 ? 1000000 : (unsigned)longest;
+}
+
+/*
+ * Cancellations racing opens of a shared instance (the daemon answers at
+ * once; the race is with the TA_OPEN): no session is left in the TA or the
+ * daemon, and only the opens that succeeded entered TA_OpenSessionEntryPoint.
+ */
+void t_open_cancel_race_shared(void)
+{
+	static TEEC_Context ctx;
+	static TEEC_Session holder;
+	uint32_t ever0 = 0, ever1 = 0, open_now = 0, pid = 0;
+	struct race r = { 0 };
+	unsigned seed = 12345, span;
+
+	REQUIRE(h_open_context_session(&ctx, &holder, &conf_sims_uuid));
+	span = open_time_us(&ctx, &conf_sims_uuid) * 3 / 2;
+	if (!span || conf_instance_info(&holder, NULL, NULL, &ever0, &pid) != TEEC_SUCCESS) {
+		h_fail(__FILE__, __LINE__, "cannot open, or no instance info");
+		h_close_context_session(&ctx, &holder);
+		return;
+	}
+	for (unsigned i = 0; i < RACE_ROUNDS; i++)
+		if (!race_round(&ctx, &conf_sims_uuid, next_delay(&seed, span), &r))
+			return; /* a thread is stuck: the process ends with it */
+	CHECK_HEX(conf_instance_info(&holder, NULL, &open_now, &ever1, NULL), TEEC_SUCCESS);
+	CHECK(open_now == 1);
+	if (ever1 - ever0 != r.opened)
+		h_fail(__FILE__, __LINE__, "%u opens entered the TA, %u succeeded", ever1 - ever0,
+		       r.opened);
+	check_both_outcomes(&r);
+	/* A session the daemon still held would keep the instance alive. */
+	h_close_context_session(&ctx, &holder);
+	CHECK(h_wait_pid_gone((pid_t)pid, 5000));
+}
+
+/* Instances of the multi-instance conformance TA the daemon lists. */
+static int count_conf_instances(void)
+{
+	static const char *const states[] = { "starting", "ready", "dying" };
+	int n = 0;
+
+	for (size_t i = 0; i < 3; i++) {
+		int k = h_status_ta_pids(CONF_TA_UUID_STR, states[i], NULL, 0);
+
+		if (k < 0)
+			return -1;
+		n += k;
+	}
+	return n;
+}
+
+/*
+ * Cancellations racing opens that each start an instance of their own (a
+ * multi-instance TA): the cancellation meets the open in the daemon while the
+ * host starts and runs TA_CreateEntryPoint, or as it is answered, or at the
+ * TA_OPEN. No instance is left behind: one whose opener cancelled ends once
+ * created.
+ */
+void t_open_cancel_race_fresh(void)
+{
+	static TEEC_Context ctx;
+	struct race r = { 0 };
+	unsigned seed = 54321, span;
+	uint64_t end;
+	int left;
+
+	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
+	/* A host's start, load and create: a few ms, many more under ASan. */
+	span = open_time_us(&ctx, &conf_uuid) * 3 / 2;
+	if (!span) {
+		h_fail(__FILE__, __LINE__, "cannot open");
+		TEEC_FinalizeContext(&ctx);
+		return;
+	}
+	for (unsigned i = 0; i < RACE_ROUNDS / 3; i++)
+		if (!race_round(&ctx, &conf_uuid, next_delay(&seed, span), &r))
+			return;
+	check_both_outcomes(&r);
+	TEEC_FinalizeContext(&ctx);
+	end = h_now_ms() + 5000;
+	while ((left = count_conf_instances()) != 0 && h_now_ms() < end)
+		h_sleep_ms(20);
+	CHECK(left == 0);
+}
+
+/* Opens, uses and closes a session on the conformance TA, and allocates and
+ * releases shared memory, in `ctx`, on a thread of its own. */
+struct bg_use {
+	TEEC_Context *ctx;
+	bool ok;
+	bool done; /* atomic */
+	pthread_t th;
+};
+
+static void *bg_use_main(void *arg)
+{
+	struct bg_use *u = arg;
+	TEEC_SharedMemory shm;
+	bool ok = true;
+
+	for (int i = 0; i < 2 && ok; i++) {
+		TEEC_Session s;
+
+		ok = h_open(u->ctx, &s, &conf_uuid, NULL) == TEEC_SUCCESS;
+		if (!ok)
+			break;
+		ok = conf_invoke_none(&s, CONF_CMD_NOP, NULL) == TEEC_SUCCESS;
+		TEEC_CloseSession(&s);
+	}
+	memset(&shm, 0, sizeof(shm));
+	shm.size = 4096;
+	shm.flags = TEEC_MEM_INPUT;
+	if (ok && TEEC_AllocateSharedMemory(u->ctx, &shm) == TEEC_SUCCESS)
+		TEEC_ReleaseSharedMemory(&shm);
+	else
+		ok = false;
+	u->ok = ok;
+	__atomic_store_n(&u->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * One thread's open waits for a create that never returns; another thread
+ * opens, invokes, closes and uses shared memory on the same context
+ * meanwhile, as GP allows one context to be used from several threads.
+ */
+void t_open_hung_context_shared(void)
+{
+	static struct bg_open hung;
+	static struct bg_use use;
+	static TEEC_Context ctx;
+	uint32_t host = 0;
+	uint64_t end;
+
+	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
+	REQUIRE(bg_open_start(&hung, &ctx, &conf_hang_uuid, 0, 0, 0));
+	REQUIRE(wait_starting(CONF_HANG_TA_UUID_STR, 1, &host));
+	h_sleep_ms(SETTLE_MS);
+	use.ctx = &ctx;
+	REQUIRE(pthread_create(&use.th, NULL, bg_use_main, &use) == 0);
+	end = h_now_ms() + 5000;
+	while (!__atomic_load_n(&use.done, __ATOMIC_ACQUIRE) && h_now_ms() < end)
+		h_sleep_ms(5);
+	/* Without it the test cannot clean up: its process ends with the threads. */
+	REQUIRE(__atomic_load_n(&use.done, __ATOMIC_ACQUIRE));
+	pthread_join(use.th, NULL);
+	CHECK(use.ok);
+	CHECK(!bg_done(&hung));
+	REQUIRE(cancel_open(&hung, TEEC_ORIGIN_TEE));
+	TEEC_FinalizeContext(&ctx);
+	CHECK(h_wait_pid_gone((pid_t)host, GRACE_MS + 3000));
+}
+
+/*
+ * A multi-instance TA whose creates hang, never opened before: each opener
+ * gets an instance of its own (its own create), whether it comes before or
+ * after the first host has loaded the TA, instead of waiting for the first
+ * opener's create.
+ */
+void t_open_hung_create_multi_instance(void)
+{
+	static struct bg_open o[3];
+	static TEEC_Context ctx;
+	uint32_t pids[3] = { 0 };
+	int started = 0;
+	bool cancelled = true;
+
+	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
+	/* Two at once (the second likely before the first host reports its
+	 * flags), then a third once the flags are known. */
+	for (; started < 2; started++)
+		if (!bg_open_start(&o[started], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
+			break;
+	CHECK(started == 2 && wait_starting(CONF_HANG_MI_TA_UUID_STR, 2, NULL));
+	if (started == 2 && bg_open_start(&o[2], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
+		started++;
+	CHECK(started == 3 && wait_starting(CONF_HANG_MI_TA_UUID_STR, 3, NULL));
+	CHECK(h_status_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", pids, 3) == 3);
+	for (int i = 0; i < started; i++)
+		cancelled = cancel_open(&o[i], TEEC_ORIGIN_TEE) && cancelled;
+	/* Without the cancellations the test cannot clean up. */
+	REQUIRE(cancelled);
+	TEEC_FinalizeContext(&ctx);
+	for (int i = 0; i < 3; i++)
+		if (pids[i])
+			CHECK(h_wait_pid_gone((pid_t)pids[i], GRACE_MS + 3000));
+}
