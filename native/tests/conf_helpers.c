@@ -138,8 +138,15 @@ TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin)
  * Child: opens a session on `uuid`, reports its TA host pid on report_fd,
  * then runs `cmd` (a conformance wait) for `ms` and never gets to return.
  */
-static void doomed_client(int report_fd, const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms)
+struct doomed_call {
+	const TEEC_UUID *uuid;
+	uint32_t cmd;
+	uint32_t ms;
+};
+
+static void doomed_client(int report_fd, void *arg)
 {
+	const struct doomed_call *call = arg;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	TEEC_SharedMemory shm;
@@ -147,7 +154,7 @@ static void doomed_client(int report_fd, const TEEC_UUID *uuid, uint32_t cmd, ui
 	uint32_t pid = 0, origin;
 
 	if (TEEC_InitializeContext(NULL, &ctx) != TEEC_SUCCESS ||
-	    h_open(&ctx, &s, uuid, NULL) != TEEC_SUCCESS)
+	    h_open(&ctx, &s, call->uuid, NULL) != TEEC_SUCCESS)
 		_exit(3);
 	/* Shared memory the TA has mapped, to see it released with the host. */
 	memset(&shm, 0, sizeof(shm));
@@ -165,39 +172,24 @@ static void doomed_client(int report_fd, const TEEC_UUID *uuid, uint32_t cmd, ui
 		_exit(6);
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE);
-	op.params[0].value.a = ms;
-	TEEC_InvokeCommand(&s, cmd, &op, &origin);
+	op.params[0].value.a = call->ms;
+	TEEC_InvokeCommand(&s, call->cmd, &op, &origin);
 	_exit(7);
 }
 
 pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms, uint32_t *ta_pid)
 {
-	int fds[2], status;
+	struct doomed_call call = { uuid, cmd, ms };
 	pid_t child;
 
 	*ta_pid = 0;
-	if (pipe(fds) != 0)
-		return 0;
-	fflush(stdout);
-	child = fork();
-	if (child < 0) {
-		close(fds[0]);
-		close(fds[1]);
+	child = h_fork_reporting(doomed_client, &call, ta_pid, sizeof(*ta_pid));
+	if (child && *ta_pid == 0) {
+		conf_kill_client(child);
 		return 0;
 	}
-	if (child == 0) {
-		close(fds[0]);
-		doomed_client(fds[1], uuid, cmd, ms);
-	}
-	close(fds[1]);
-	if (read(fds[0], ta_pid, sizeof(*ta_pid)) != sizeof(*ta_pid) || *ta_pid == 0) {
-		close(fds[0]);
-		kill(child, SIGKILL);
-		waitpid(child, &status, 0);
-		return 0;
-	}
-	close(fds[0]);
-	h_sleep_ms(IN_TA_MS); /* let the wait reach the TA */
+	if (child)
+		h_sleep_ms(IN_TA_MS); /* let the wait reach the TA */
 	return child;
 }
 

@@ -100,6 +100,36 @@ bool h_pid_alive(pid_t pid)
 	return state != 'Z' && state != 'X';
 }
 
+pid_t h_fork_reporting(void (*body)(int report_fd, void *arg), void *arg, void *out, size_t len)
+{
+	int fds[2], status;
+	pid_t child;
+
+	if (pipe(fds) != 0)
+		return 0;
+	fflush(stdout); /* the child must not print the parent's buffered output again */
+	child = fork();
+	if (child < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return 0;
+	}
+	if (child == 0) {
+		close(fds[0]);
+		body(fds[1], arg);
+		_exit(126); /* body returned: not expected */
+	}
+	close(fds[1]);
+	if (read(fds[0], out, len) != (ssize_t)len) {
+		close(fds[0]);
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+		return 0;
+	}
+	close(fds[0]);
+	return child;
+}
+
 bool h_wait_pid_gone(pid_t pid, unsigned ms)
 {
 	uint64_t end = h_now_ms() + ms;

@@ -72,6 +72,13 @@ size_t h_ta_host_pids(pid_t *out, size_t cap);
 bool h_pid_alive(pid_t pid);
 /* Waits up to ms for pid to be gone; true if it went. */
 bool h_wait_pid_gone(pid_t pid, unsigned ms);
+/*
+ * Forks a child that runs body(report_fd, arg), which must end in _exit, and
+ * reads the len bytes the child writes to report_fd into out. Returns the
+ * child's pid, or 0 if the fork failed or the child reported nothing (it is
+ * then killed and reaped).
+ */
+pid_t h_fork_reporting(void (*body)(int report_fd, void *arg), void *arg, void *out, size_t len);
 /* Count of shared-memory-looking file descriptors (memfd, /dev/shm) of a process. */
 int h_shm_fd_count(pid_t pid);
 

@@ -21,7 +21,7 @@
 #define OPEN_SENT_MS 300u
 
 /* Child: opens a session on the hang TA, whose create never returns. */
-static void hung_opener(int report_fd)
+static void hung_opener(int report_fd, void *unused)
 {
 	TEEC_Context ctx;
 	TEEC_Session s;
@@ -37,32 +37,11 @@ static void hung_opener(int report_fd)
 /* Forks a hung opener; returns its pid once its open is on its way, or 0. */
 static pid_t start_opener(void)
 {
-	int fds[2], status;
-	pid_t child;
 	char c;
+	pid_t child = h_fork_reporting(hung_opener, NULL, &c, 1);
 
-	if (pipe(fds) != 0)
-		return 0;
-	fflush(stdout);
-	child = fork();
-	if (child < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return 0;
-	}
-	if (child == 0) {
-		close(fds[0]);
-		hung_opener(fds[1]);
-	}
-	close(fds[1]);
-	if (read(fds[0], &c, 1) != 1) {
-		close(fds[0]);
-		kill(child, SIGKILL);
-		waitpid(child, &status, 0);
-		return 0;
-	}
-	close(fds[0]);
-	h_sleep_ms(OPEN_SENT_MS);
+	if (child)
+		h_sleep_ms(OPEN_SENT_MS);
 	return child;
 }
 
