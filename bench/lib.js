@@ -93,7 +93,12 @@ function stealNote(what, share) {
 /** Runs a C benchmark binary with --json and returns its parsed JSON line. */
 function runCBench(binary, args = []) {
   const out = execFileSync(path.join(ROOT, 'build/bench', binary), [...args, '--json'], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 });
-  const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  return parseCBenchJson(binary, out);
+}
+
+/** The result a C benchmark printed with --json: its last line that starts with `{`. */
+function parseCBenchJson(binary, stdout) {
+  const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
   if (!line) throw new Error(`${binary} printed no JSON line`);
   return JSON.parse(line);
 }
@@ -139,4 +144,4 @@ async function interleaved(measures) {
 const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const ratio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
 
-module.exports = { ROOT, MiB, ROUNDS, timeAsync, steadyRate, machine, cpuTimes, stealSince, stealNote, STEAL_WARN, runCBench, table, fmt, ratio, median, interleaved };
+module.exports = { ROOT, MiB, ROUNDS, timeAsync, steadyRate, machine, cpuTimes, stealSince, stealNote, runCBench, parseCBenchJson, table, fmt, ratio, median, interleaved };

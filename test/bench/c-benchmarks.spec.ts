@@ -19,16 +19,20 @@ interface BenchResult {
   us_per_op?: number;
 }
 
+// The suite's own reader (bench/lib.js is plain JavaScript).
+const { parseCBenchJson } = require('../../bench/lib') as { parseCBenchJson: (binary: string, stdout: string) => { results: BenchResult[] } };
+
 function run(binary: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(path.join(BENCH_DIR, binary), args, { encoding: 'utf8', env: process.env, timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A run with --json, read the way `npm run bench` reads it. */
 function json(binary: string, args: string[]): { results: BenchResult[] } {
   const r = run(binary, [...args, '--json']);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
-  return JSON.parse(r.stdout.trim());
+  return parseCBenchJson(binary, r.stdout);
 }
 
 describe('aes-bench', () => {
