@@ -10,13 +10,12 @@ import { ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags 
 import { TeecError, TeecStateError } from '../../src/core/errors';
 import type { SessionHandle } from '../../src/core/backend';
 import { setWorkerPoolOptions } from '../../src/core/native';
-import { CONF, PrivateSim, until } from '../support/simulator';
+import { CONF, PrivateSim, confWait, until } from '../support/simulator';
 
 const sim = new PrivateSim();
 const fixture = sim.useContext();
 const open = fixture.open;
-const wait = (session: SessionHandle, ms: number, masked: boolean, signal?: AbortSignal) =>
-  fixture.backend.invokeCommand(session, masked ? CONF.CONF_CMD_WAIT_MASKED : CONF.CONF_CMD_WAIT_UNMASKED, [{ type: T.VALUE_INPUT, a: ms, b: 0 }, { type: T.VALUE_OUTPUT, a: 0, b: 0 }], signal);
+const wait = (session: SessionHandle, ms: number, masked: boolean, signal?: AbortSignal) => confWait(fixture.backend, session, ms, masked, signal);
 const settled = <V>(p: Promise<V>) => p.then((value) => ({ ok: true as const, value, at: Date.now() }), (error: unknown) => ({ ok: false as const, error: error as TeecError, at: Date.now() }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,8 +24,7 @@ describe('off the JS thread', () => {
     const s = await open();
     const threadNames = () => fs.readdirSync('/proc/self/task').map((tid) => fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim());
     const pending = wait(s, 300, true);
-    await sleep(100);
-    expect(threadNames()).toContain('rx-teec-call');
+    await until(() => threadNames().includes('rx-teec-call'), 5000, 'a thread named rx-teec-call');
     await pending;
     await fixture.backend.closeSession(s);
   });
