@@ -12,7 +12,7 @@ import {
   type InvokeResult,
   type Param,
 } from '../core/params';
-import type { Session } from '../core/session';
+import type { InvokeOptions, Session } from '../core/session';
 import { SharedMemory } from '../core/shared-memory';
 import { PullSource, type Puller } from './pull-source';
 
@@ -92,11 +92,16 @@ export interface TeecInvokeOptions {
   ordered?: boolean;
 }
 
-interface Slot {
-  /** Where the next input goes (the whole block). */
+/** A block's memory: where the next input goes (the whole block), and a chunk's memrefs in it. */
+interface SlotMemory {
   readonly input: Uint8Array;
   readonly io: (length: number, outLength: number) => ChunkIo;
-  controller: AbortController;
+}
+
+interface Slot extends SlotMemory {
+  readonly controller: AbortController;
+  /** The options of every invoke through this slot (made once: dispatch runs per chunk). */
+  readonly invokeOptions: InvokeOptions;
 }
 
 interface Pending {
@@ -234,7 +239,10 @@ class Pipeline {
   start(): () => void {
     try {
       this.borrowBlocks();
-      for (let i = 0; i < this.opts.depth; i++) this.slots.push(this.makeSlot(i));
+      for (let i = 0; i < this.opts.depth; i++) {
+        const controller = new AbortController();
+        this.slots.push({ ...this.makeSlotMemory(i), controller, invokeOptions: { signal: controller.signal, ordered: this.opts.ordered } });
+      }
       this.free.push(...[...this.slots].reverse());
     } catch (e) {
       this.fail(e);
@@ -259,13 +267,12 @@ class Pipeline {
     this.borrowed = blocks;
   }
 
-  private makeSlot(i: number): Slot {
+  private makeSlotMemory(i: number): SlotMemory {
     const { blockSize, layout, memory, outputSize } = this.opts;
     const lent = this.borrowed?.[i];
     if (lent !== undefined) {
       return {
         input: lent.buffer.subarray(0, blockSize),
-        controller: new AbortController(),
         io: (n) => {
           const p = partialInout(lent, 0, n);
           return { input: p, output: p };
@@ -278,7 +285,6 @@ class Pipeline {
       const out = layout === 'separate' ? new Uint8Array(outCapacity) : input;
       return {
         input,
-        controller: new AbortController(),
         io: (n, outN) => {
           if (layout === 'inplace') {
             const p = tempInout(input.subarray(0, n));
@@ -298,7 +304,6 @@ class Pipeline {
       const shm = alloc(blockSize, SharedMemoryFlags.INOUT);
       return {
         input: shm.buffer,
-        controller: new AbortController(),
         io: (n) => {
           const p = partialInout(shm, 0, n);
           return { input: p, output: p };
@@ -309,7 +314,6 @@ class Pipeline {
     const outShm = alloc(outCapacity, SharedMemoryFlags.OUTPUT);
     return {
       input: inShm.buffer,
-      controller: new AbortController(),
       io: (n, outN) => ({ input: partialInput(inShm, 0, n), output: partialOutput(outShm, 0, outN) }),
     };
   }
@@ -421,7 +425,7 @@ class Pipeline {
     // chunk is queued behind the current one and starts the moment it returns (`ordered: false`:
     // it waits in the TEE instead). Dispatch runs only while the stream is live; stopping it aborts
     // every slot's controller, so chunks still queued never reach the TA.
-    this.session.invoke(this.command, params, { signal: slot.controller.signal, ordered: this.opts.ordered }).then(
+    this.session.invoke(this.command, params, slot.invokeOptions).then(
       (result) => {
         entry.result = result;
         this.emitReady();
