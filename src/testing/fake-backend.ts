@@ -66,7 +66,7 @@ export interface FakeBackendOptions {
    * How long each TA call takes: return a promise that settles when the call may proceed.
    * Default: resolves at once (next microtask).
    */
-  latency?: (what: { op: 'open' | 'invoke'; command?: number; params?: readonly BackendParam[] | null }) => Promise<void>;
+  latency?: (what: { op: 'open' | 'invoke'; command?: number }) => Promise<void>;
 }
 
 interface FakeContext { id: number; finalized: boolean }
@@ -179,7 +179,7 @@ export class FakeBackend implements Backend {
     if (!unordered) session.queue = new Promise<void>((r) => (done = r));
     try {
       await previous;
-      await this.options.latency?.({ op: 'invoke', command, params });
+      await this.options.latency?.({ op: 'invoke', command });
       // Cancelled while queued or in transit: the TA is never entered.
       if (controller.signal.aborted) throw cancelledBeforeStart('invokeCommand');
       if (session.dead) {

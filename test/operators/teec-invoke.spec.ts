@@ -8,10 +8,15 @@ const TA = '11111111-2222-3333-4444-555555555555';
 const XOR = 1;
 const FAIL_AT_INDEX = 2;
 
-/** A fake TA: XORs its memref in place (or into the output memref), one command at a time. */
-async function setup(invokeChars = 3) {
+/**
+ * A fake TA: XORs its memref in place (or into the output memref), one command at a time. Each
+ * invoke takes `invokeChars`, or `invokeChars(n)` for the n-th invoke (0-based, in dispatch order).
+ */
+async function setup(invokeChars: number | ((n: number) => number) = 3) {
   const m = createMarbles();
-  const fake = new FakeBackend({ latency: ({ op }) => (op === 'invoke' ? m.sleep(invokeChars) : Promise.resolve()) });
+  let dispatched = 0;
+  const charsOf = typeof invokeChars === 'number' ? () => invokeChars : invokeChars;
+  const fake = new FakeBackend({ latency: ({ op }) => (op === 'invoke' ? m.sleep(charsOf(dispatched++)) : Promise.resolve()) });
   let invokes = 0;
   fake.addTa(TA, {
     invoke(call) {
@@ -364,22 +369,7 @@ describe('teecInvoke (marbles, fake backend)', () => {
 
   /** Streams 3 chunks at depth 2 where the first chunk's call takes 6 chars and the others 1. */
   async function firstChunkSlow(ordered: boolean | undefined) {
-    const m = createMarbles();
-    const fake = new FakeBackend({
-      latency: ({ op, params }) => {
-        if (op !== 'invoke') return Promise.resolve();
-        const p0 = params?.[0];
-        return m.sleep(p0 !== undefined && 'shm' in p0 && p0.shm.buffer[0] === 1 ? 6 : 1);
-      },
-    });
-    fake.addTa(TA, {
-      invoke(call) {
-        const p0 = call.params[0];
-        for (let i = 0; i < p0.size; i++) p0.data![i] ^= 0xff;
-      },
-    });
-    const ctx = await Context.open({ backend: fake });
-    const session = await ctx.openSession(TA);
+    const { m, fake, ctx, session } = await setup((n) => (n === 0 ? 6 : 1));
     const { source } = provider(m, 3, 2);
     const rec = m.record(source.pipe(teecInvoke(session, XOR, { blockSize: 4, depth: 2, ordered })));
     await m.flush();
@@ -401,6 +391,20 @@ describe('teecInvoke (marbles, fake backend)', () => {
     expect(r.completed).toBe(true);
     expect(r.unorderedFlags).toEqual([true, true, true]);
     expect(r.finished.slice(0, 2)).toEqual([1, 0]); // the second chunk finished first
+  });
+
+  it('ordered: false: a chunk that fails while an earlier one still runs surfaces after that one is emitted', async () => {
+    const { m, session, ctx } = await setup((n) => (n === 0 ? 6 : 1));
+    const rec = m.record(
+      pullFrom([bytes(1), bytes(2), bytes(3)]).pipe(
+        teecInvoke(session, FAIL_AT_INDEX, { blockSize: 1, depth: 2, ordered: false, params: (c, io) => [io.input, io.output, valueInput(c.index === 1 ? 1 : 0, 0)] }),
+      ),
+    );
+    await m.flush();
+    expect(rec.messages.map((x) => x.notification.kind)).toEqual(['N', 'E']);
+    expect([...(rec.messages[0].notification.value as Uint8Array)]).toEqual([1 ^ 0xff]);
+    expect((rec.messages[1].notification.error as TeecStreamError).chunkIndex).toBe(1);
+    await ctx.close();
   });
 
   it('ordered (the default) sends every chunk in stream order: a slow chunk holds back the next', async () => {
