@@ -164,7 +164,7 @@ export function aesCtr(session: Session, options: AesStreamOptions & { output?: 
  */
 export function aesGcmEncrypt(session: Session, options: AesStreamOptions & { totalBytes: number; output?: 'copy' }): OperatorFunction<Uint8Array, Uint8Array> {
   if (options.ordered === false) throw new TeecArgumentError('options.ordered', 'cannot be false for GCM encryption: its chunk indices must reach the TA in sequence');
-  return gcmInvoke(session, options, { reserve: P.GCM_TAG_SIZE, ordered: true });
+  return gcmInvoke(session, { ...options, ordered: options.ordered ?? true }, { reserve: P.GCM_TAG_SIZE });
 }
 
 /**
@@ -180,7 +180,7 @@ export function aesGcmDecrypt(session: Session, options: AesStreamOptions & { to
 }
 
 /** teecInvoke over GCM_CHUNK: fixed-size frames (coalesced), each with its index and FINAL flag. */
-function gcmInvoke(session: Session, options: AesStreamOptions & { totalBytes: number }, extra: Pick<TeecInvokeOptions, 'reserve' | 'ordered'> & { output?: 'copy' }) {
+function gcmInvoke(session: Session, options: AesStreamOptions & { totalBytes: number }, extra: Pick<TeecInvokeOptions, 'reserve'> & { output?: 'copy' }) {
   const { chunkSize, totalBytes } = gcmSizes(options);
   return teecInvoke(session, P.CMD_GCM_CHUNK, {
     blockSize: chunkSize + P.GCM_TAG_SIZE,
@@ -196,9 +196,9 @@ function gcmInvoke(session: Session, options: AesStreamOptions & { totalBytes: n
 /** Chunk size (bytes) from which the order-independent AES operators default to `ordered: false`. */
 export const UNORDERED_FROM = 512 * 1024;
 
-function defaultOrdered(ordered: boolean | undefined, chunkSize: number): boolean | undefined {
-  if (ordered !== undefined) return ordered; // teecInvoke checks it
-  return !(Number.isSafeInteger(chunkSize) && chunkSize >= UNORDERED_FROM);
+/** The caller's choice (teecInvoke checks it), else in order below UNORDERED_FROM (and for a bad size, which teecInvoke rejects). */
+function defaultOrdered(ordered: boolean | undefined, chunkSize: number): boolean {
+  return ordered ?? !(chunkSize >= UNORDERED_FROM);
 }
 
 /** Size of the GCM ciphertext (tags included) of `plainBytes` bytes in chunks of `chunkSize`. @example gcmCiphertextSize(100, 64) // 132 */
