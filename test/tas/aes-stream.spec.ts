@@ -128,13 +128,14 @@ describe('AES stream TA', () => {
 
   describe('GCM streams', () => {
     const chunkSize = 1000;
-    async function encrypt(data: Uint8Array, aad?: Uint8Array) {
+    /** Encrypts data under a fresh TA-generated key (read in pieces of `frame.pieces`). */
+    async function encrypt(data: Uint8Array, aad?: Uint8Array, frame: { chunkSize: number; bits: 128 | 256; pieces: number[] } = { chunkSize, bits: 128, pieces: [333, 4000] }) {
       const aes = await AesStream.open(ctx);
-      const blob = await aes.generateKey(128, AesMode.GCM);
+      const blob = await aes.generateKey(frame.bits, AesMode.GCM);
       const iv = await aes.startEncrypt(aad);
-      const out = concat(await lastValueFrom(pullFrom(cut(data, [333, 4000])).pipe(aesGcmEncrypt(aes.session, { chunkSize, totalBytes: data.length }), toArray())));
+      const out = concat(await lastValueFrom(pullFrom(cut(data, frame.pieces)).pipe(aesGcmEncrypt(aes.session, { chunkSize: frame.chunkSize, totalBytes: data.length }), toArray())));
       await aes.close();
-      expect(out.length).toBe(gcmCiphertextSize(data.length, chunkSize));
+      expect(out.length).toBe(gcmCiphertextSize(data.length, frame.chunkSize));
       return { blob, iv, ct: out };
     }
     /** Decrypts ct (read in pieces of `sourceChunk`), collecting the plaintext and the error if any. */
@@ -142,6 +143,7 @@ describe('AES stream TA', () => {
       const aes = await AesStream.open(ctx);
       await aes.importKey(blob);
       await aes.startDecrypt(iv, aad);
+      const invoke = jest.spyOn(aes.session, 'invoke');
       const got: Buffer[] = [];
       let error: unknown;
       await new Promise<void>((resolve) =>
@@ -149,8 +151,10 @@ describe('AES stream TA', () => {
           .pipe(aesGcmDecrypt(aes.session, { chunkSize: frame.chunkSize, totalBytes: ct.length, depth: frame.depth }))
           .subscribe({ next: (c) => got.push(Buffer.from(c)), error: (e) => ((error = e), resolve()), complete: resolve }),
       );
+      const ordered = new Set(invoke.mock.calls.map((c) => c[2]?.ordered));
+      invoke.mockRestore();
       await aes.close();
-      return { plain: Buffer.concat(got), chunks: got.length, error };
+      return { plain: Buffer.concat(got), chunks: got.length, error, ordered };
     }
 
     it('round trips odd sizes (1 byte, a chunk ± 1, many chunks) with AAD', async () => {
@@ -181,15 +185,12 @@ describe('AES stream TA', () => {
     it('1 MiB chunks (decrypted unordered by default): round trip, and a tampered chunk fails after the chunks before it', async () => {
       const big = MiB;
       const data = randomBytes(3 * big + 5);
-      const aes = await AesStream.open(ctx);
-      const blob = await aes.generateKey(256, AesMode.GCM);
-      const iv = await aes.startEncrypt();
-      const ct = concat(await lastValueFrom(pullFrom([data]).pipe(aesGcmEncrypt(aes.session, { chunkSize: big, totalBytes: data.length }), toArray())));
-      await aes.close();
+      const { blob, iv, ct } = await encrypt(data, undefined, { chunkSize: big, bits: 256, pieces: [data.length] });
       const decrypt = (input: Uint8Array) => decryptCollect(blob, iv, input, undefined, { chunkSize: big, sourceChunk: big / 2, depth: 3 });
       const ok = await decrypt(ct);
       expect(ok.error).toBeUndefined();
       expect(ok.plain.equals(data)).toBe(true);
+      expect(ok.ordered).toEqual(new Set([false]));
       const tampered = Buffer.from(ct);
       tampered[(big + 16) + 99] ^= 0x80; // a byte of chunk 1
       const bad = await decrypt(tampered);
@@ -227,6 +228,7 @@ describe('AES stream TA', () => {
     await expect(aes.generateKey(128, 9 as never)).rejects.toThrow(/mode/);
     expect(() => aesGcmDecrypt(aes.session, { totalBytes: 0 })).toThrow(/options\.totalBytes/);
     expect(() => aesGcmEncrypt(aes.session, { totalBytes: 10, ordered: false })).toThrow(/options\.ordered/);
+    expect(() => aesGcmEncrypt(aes.session, { totalBytes: 10, ordered: 1 as never })).toThrow(/options\.ordered/);
     expect(() => aesCtr(aes.session, { ordered: 1 as never })).toThrow(/options\.ordered/);
     await expect(aes.startEncrypt(new Uint8Array(2000))).rejects.toThrow(/aad/);
     await aes.close();
