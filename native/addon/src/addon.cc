@@ -281,6 +281,17 @@ size_t ToSize(napi_env env, napi_value value, const ArgName& name) {
   return CheckSize(env, NumberOf(env, value, name), name);
 }
 
+// A flag argument: a boolean, or null/undefined for false. Anything else is a TypeError naming
+// it (napi_get_value_bool alone fails without a JS exception, and JS would see undefined).
+bool ToBool(napi_env env, napi_value value, const ArgName& name) {
+  bool flag = false;
+  napi_status status = napi_get_value_bool(env, value, &flag);
+  if (status == napi_ok) return flag;
+  if (status != napi_boolean_expected) throw JsException{};
+  if (IsNullish(env, value)) return false;
+  ThrowArgument(env, name.str(), "must be a boolean, got " + Describe(env, value));
+}
+
 napi_value GetProperty(napi_env env, napi_value object, const char* key) {
   napi_value value;
   NAPI_OK(napi_get_named_property(env, object, key, &value));
@@ -1448,11 +1459,9 @@ void CleanupUnstartedCall(napi_env env, Call* call) {
   call->Unref();
 }
 
-napi_value StartOperation(napi_env env, AddonData* data, Call* call, napi_value cancellable) {
-  bool wants_id = false;
-  if (!IsNullish(env, cancellable)) NAPI_OK(napi_get_value_bool(env, cancellable, &wants_id));
+napi_value StartOperation(napi_env env, AddonData* data, Call* call, bool cancellable) {
   napi_value result = Undefined(env);
-  if (wants_id) {
+  if (cancellable) {
     call->cancel_id = data->next_call_id++;
     data->cancellable.emplace(call->cancel_id, call);
     result = MakeNumber(env, call->cancel_id);
@@ -1471,6 +1480,7 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
   Call* call = new Call(CallKind::kOpen);
   call->env = data->shared;
   call->context = context;
+  bool cancellable = false;
   try {
     call->uuid = ParseUuid(env, args[1]);
     call->login = ToUint32(env, args[2], "login");
@@ -1480,6 +1490,8 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
     }
     ParseParams(env, args[4], call, context);
     call->callback = CallbackRef(env, args[5]);
+    // Read before admission: once admitted to context->opening, a throw would strand the call.
+    cancellable = ToBool(env, args[6], "cancellable");
     call->session = std::make_shared<Session>();
     call->session->context = context;
     std::string why;
@@ -1493,7 +1505,7 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
     CleanupUnstartedCall(env, call);
     throw;
   }
-  return StartOperation(env, data, call, args[6]);
+  return StartOperation(env, data, call, cancellable);
 }
 
 // Reads invokeFast's flat parameters into call->op: `types` is the paramTypes word, `objects`
@@ -1529,12 +1541,12 @@ napi_value StartInvoke(napi_env env, napi_callback_info info, bool flat) {
     call->command = ToUint32(env, args[1], "command");
     if (flat) {
       ParseFlatParams(env, data, ToUint32(env, args[2], "types"), &args[3], call, session->context);
-      if (!IsNullish(env, args[7])) NAPI_OK(napi_get_value_bool(env, args[7], &cancellable));
-      if (!IsNullish(env, args[8])) NAPI_OK(napi_get_value_bool(env, args[8], &call->unordered));
+      cancellable = ToBool(env, args[7], "cancellable");
+      call->unordered = ToBool(env, args[8], "unordered");
     } else {
       ParseParams(env, args[2], call, session->context);
-      if (!IsNullish(env, args[3])) NAPI_OK(napi_get_value_bool(env, args[3], &cancellable));
-      if (!IsNullish(env, args[4])) NAPI_OK(napi_get_value_bool(env, args[4], &call->unordered));
+      cancellable = ToBool(env, args[3], "cancellable");
+      call->unordered = ToBool(env, args[4], "unordered");
     }
   } catch (...) {
     CleanupUnstartedCall(env, call);
