@@ -7,7 +7,7 @@
 import { Context, partialInout, valueInput, type Session, type SharedMemory } from '../../src/core';
 import { ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
 import { fanoutSize, type InFlight } from '../../src/core/in-flight';
-import { TeecArgumentError } from '../../src/core/errors';
+import { TeecArgumentError, TeecRangeError } from '../../src/core/errors';
 import { CONF, PrivateSim, settled, until } from '../support/simulator';
 
 const sim = new PrivateSim();
@@ -134,6 +134,28 @@ describe('invokeFast (parameters laid out by TypeScript)', () => {
     }
     await other.close();
     await shm.release();
+    await s.close();
+  });
+});
+
+describe('the paramTypes word of invokeFast', () => {
+  it('is a RangeError naming types when it has bits above the four 4-bit types', async () => {
+    const { loadAddon } = await import('../../src/core/native/addon');
+    const addon = loadAddon();
+    const s = await ctx.openSession(CONF.uuid.multi);
+    const before = addon.stats().callsInFlight;
+    for (const types of [0x10000, 0x10001, 0xffffffff]) {
+      let error: unknown;
+      try {
+        addon.invokeFast(s.handle, CONF.CONF_CMD_NOP, types, null, null, null, null, false);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(TeecRangeError);
+      expect((error as TeecRangeError).argument).toBe('types');
+      expect((error as Error).message).toBe(`types must be a GP paramTypes word (0..65535), got ${types}`);
+    }
+    expect(addon.stats().callsInFlight).toBe(before);
     await s.close();
   });
 });

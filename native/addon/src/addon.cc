@@ -1508,6 +1508,14 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
   return StartOperation(env, data, call, cancellable);
 }
 
+// invokeFast's paramTypes word: four 4-bit types. Higher bits would reach the library in
+// op.paramTypes while no parameter read them.
+uint32_t ToParamTypes(napi_env env, napi_value value) {
+  uint32_t types = ToUint32(env, value, "types");
+  if (types > 0xFFFF) ThrowRange(env, "types", "must be a GP paramTypes word (0..65535), got " + std::to_string(types));
+  return types;
+}
+
 // Reads invokeFast's flat parameters into call->op: `types` is the paramTypes word, `objects`
 // the four object arguments; the numbers are in the scratch doubles. Throws like ParseParams.
 void ParseFlatParams(napi_env env, AddonData* data, uint32_t types, const napi_value* objects, Call* call,
@@ -1540,7 +1548,7 @@ napi_value StartInvoke(napi_env env, napi_callback_info info, bool flat) {
   try {
     call->command = ToUint32(env, args[1], "command");
     if (flat) {
-      ParseFlatParams(env, data, ToUint32(env, args[2], "types"), &args[3], call, session->context);
+      ParseFlatParams(env, data, ToParamTypes(env, args[2]), &args[3], call, session->context);
       cancellable = ToBool(env, args[7], "cancellable");
       call->unordered = ToBool(env, args[8], "unordered");
     } else {
