@@ -955,7 +955,8 @@ void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void*
     call->next_ready = nullptr;
     try {
       if (call->kind == CallKind::kInvoke) {  // every invoke has an id and a results array
-        data->poller.OnSettle(woke, woke > call->submitted_ns ? woke - call->submitted_ns : 0);
+        data->poller.OnSettle(woke, woke > call->submitted_ns ? woke - call->submitted_ns : 0,
+                              call->phase.load() != kCancelledBeforeStart);
         ReleaseCallJsRefs(env, data, call);
         WriteInvokeRecord(data, call, records++);
         if (records == kMaxRecords) {

@@ -145,22 +145,17 @@ void LoopPoller::OnSubmit(uint64_t now_ns) {
   }
 }
 
-void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns) {
+void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns, bool ran) {
   bool queued_behind = in_flight_ >= 2;
   if (in_flight_ > 0) --in_flight_;
-  if (queued_behind) {
-    // Calls back to back: the time between completions is what one call takes at the TEE.
-    if (last_settle_ns_ != 0 && now_ns > last_settle_ns_) {
-      uint64_t sample = now_ns - last_settle_ns_;
-      service_avg_ns_ = service_avg_ns_ == 0 ? sample : service_avg_ns_ - service_avg_ns_ / 4 + sample / 4;
-    }
-  } else {
-    // Alone: submit to settle is the round trip (with calls queued it would include the wait).
-    round_trip_avg_ns_ = round_trip_avg_ns_ == 0 ? round_trip_ns : round_trip_avg_ns_ - round_trip_avg_ns_ / 4 + round_trip_ns / 4;
-    if (lone_call_scored_) (lone_call_polled_ ? polled_calls_ : slept_calls_).Add(round_trip_ns);
-  }
+  // A call cancelled before it started says nothing of how long calls take.
+  if (ran) Sample(now_ns, round_trip_ns, queued_behind);
   lone_call_scored_ = false;
-  last_settle_ns_ = in_flight_ > 0 ? now_ns : 0;
+  if (in_flight_ == 0) {
+    last_settle_ns_ = 0;
+  } else if (ran) {
+    last_settle_ns_ = now_ns;
+  }
   // The next completion: one call's time at the TEE away if it was queued behind this one.
   uint64_t expected = queued_behind && service_avg_ns_ != 0 ? service_avg_ns_ : round_trip_avg_ns_;
   // The call left was queued behind this one: no lone call to score, but poll for it only while
@@ -171,6 +166,23 @@ void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns) {
     if (polling_) StopPolling(now_ns);
     Disarm();
   }
+}
+
+// Folds a call that ran into the averages. A call that overlapped another (one queued behind it,
+// or a completion came while it was in flight: the last call of a stream at depth 2 or of a
+// burst) is not alone: its submit-to-settle time includes its wait, while the time since the
+// previous completion is what it took at the TEE. Only a call alone from submit to settle is a
+// round trip (and, if it was eligible, a score sample).
+void LoopPoller::Sample(uint64_t now_ns, uint64_t round_trip_ns, bool queued_behind) {
+  if (queued_behind || last_settle_ns_ != 0) {
+    if (last_settle_ns_ != 0 && now_ns > last_settle_ns_) {
+      uint64_t sample = now_ns - last_settle_ns_;
+      service_avg_ns_ = service_avg_ns_ == 0 ? sample : service_avg_ns_ - service_avg_ns_ / 4 + sample / 4;
+    }
+    return;
+  }
+  round_trip_avg_ns_ = round_trip_avg_ns_ == 0 ? round_trip_ns : round_trip_avg_ns_ - round_trip_avg_ns_ / 4 + round_trip_ns / 4;
+  if (lone_call_scored_) (lone_call_polled_ ? polled_calls_ : slept_calls_).Add(round_trip_ns);
 }
 
 // Aims at a completion expected `expected_ns` from now: polls from kLeadNs before it (at once if
