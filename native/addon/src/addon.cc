@@ -1607,12 +1607,14 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
     CleanupUnstartedCall(env, call);
     throw;
   }
-  // From here on a worker may already run the call; only JS-thread fields are touched, and the
-  // call cannot settle before this function returns.
+  // Handed off first, the clock read once for the pool and the poller. From here on a worker may
+  // already run the call, but it settles (and drops its last reference) only in OnCompletion,
+  // on this thread, after this function returns; only JS-thread fields are written below.
+  uint64_t now = NowNanos();
+  if (run_now) WorkerPool::Instance().Submit(call, now);
+  call->submitted_ns = now;
   KeepLoopAlive(data, call);
-  call->submitted_ns = NowNanos();
-  data->poller.OnSubmit(call->submitted_ns);
-  if (run_now) WorkerPool::Instance().Submit(call);
+  data->poller.OnSubmit(now);
   return MakeNumber(env, call->invoke_id);
 }
 

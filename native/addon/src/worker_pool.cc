@@ -36,8 +36,10 @@ WorkerPool& WorkerPool::Instance() {
   return *pool;
 }
 
-void WorkerPool::Submit(Job* job) {
-  if (spin_micros_.load(std::memory_order_relaxed) != 0) last_submit_ns_.store(NowNanos(), std::memory_order_relaxed);
+void WorkerPool::Submit(Job* job, uint64_t now_ns) {
+  if (spin_micros_.load(std::memory_order_relaxed) != 0) {
+    last_submit_ns_.store(now_ns != 0 ? now_ns : NowNanos(), std::memory_order_relaxed);
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   // A thread spinning for work takes the job without a wake-up: prefer it to a sleeper.
   if (queue_.size() < spinners_.load(std::memory_order_acquire)) {
