@@ -33,6 +33,7 @@
 #include <cstdio>
 #include <cstring>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -420,17 +421,21 @@ void CancelCallsInFlight(Context& context, const std::vector<Call*>& calls) {
     for (Call* call : snapshot) {
       if (CancelQueuedLocked(call)) {
         unstarted.push_back(call);
-      } else if (call->phase.load() == kRunning) {  // not a block's second use in one call
+      } else if (call->phase.load() == kRunning) {  // else done, or settled at its first listing
         call->Ref();
         started.push_back(call);
       }
     }
   }
   for (Call* call : unstarted) call->env->Post(call);
-  std::sort(started.begin(), started.end(), [](const Call* a, const Call* b) { return a->invoke_id > b->invoke_id; });
-  for (Call* call : started) {
-    RequestCancel(call);
-    call->Unref();
+  // Newest first; ties (opens have no invoke id) by address, so a call listed twice (a block's
+  // users list a call once per parameter using it) ends up adjacent and is asked once.
+  std::sort(started.begin(), started.end(), [](const Call* a, const Call* b) {
+    return a->invoke_id != b->invoke_id ? a->invoke_id > b->invoke_id : std::less<const Call*>()(a, b);
+  });
+  for (size_t i = 0; i < started.size(); ++i) {
+    if (i == 0 || started[i] != started[i - 1]) RequestCancel(started[i]);
+    started[i]->Unref();
   }
 }
 
