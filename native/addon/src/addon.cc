@@ -610,6 +610,28 @@ Call* NextInStrandLocked(Session* session) {
   return next;
 }
 
+// The call this thread runs after `call`: the next of its session's strand, or none for an
+// unordered call (it is on no strand). Context mutex held.
+Call* NextAfterLocked(Call* call) {
+  return call->unordered ? nullptr : NextInStrandLocked(call->session.get());
+}
+
+// Puts an admitted invoke on its session's strand; true if the strand was idle and the caller
+// hands it to the pool, false if it waits in the FIFO. Context mutex held.
+bool EnterStrandLocked(Session* session, Call* call) {
+  if (!session->strand_busy) {
+    session->strand_busy = true;
+    return true;
+  }
+  if (session->strand_tail != nullptr) {
+    session->strand_tail->strand_next = call;
+  } else {
+    session->strand_head = call;
+  }
+  session->strand_tail = call;
+  return false;
+}
+
 // Runs an open or invoke call; for an invoke, returns the next call of its session's strand
 // (taken in the same critical section that retires this one), which this thread runs next.
 Call* RunOperation(Call* call) {
@@ -652,8 +674,7 @@ Call* RunOperation(Call* call) {
     MaybeFinalizeOrphanLocked(context);
     return nullptr;
   }
-  if (call->unordered) return nullptr;  // not on the strand
-  return NextInStrandLocked(call->session.get());
+  return NextAfterLocked(call);
 }
 
 }  // namespace
@@ -676,14 +697,14 @@ void Call::Run() {
       // uses) was settled by its canceller and is only dropped here.
       Call* call = this;
       while (call != nullptr) {
-        Call* next;
+        Call* next = nullptr;
         int expected = kQueued;
         if (call->phase.compare_exchange_strong(expected, kRunning)) {
           next = RunOperation(call);
           call->env->Post(call);  // the travelling reference
-        } else {
+        } else if (!call->unordered) {  // an unordered call has no strand to move on
           std::lock_guard<std::mutex> lock(call->context->mutex);
-          next = call->unordered ? nullptr : NextInStrandLocked(call->session.get());
+          next = NextAfterLocked(call);
         }
         call->Unref();  // the queue's (or strand's) reference
         call = next;
@@ -1586,24 +1607,12 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
         why = "the session is closed";
       } else if (!AdmitOperationLocked(call, &mem_why)) {
         why = mem_why.c_str();
-      } else if (call->unordered) {
-        // Not on the strand: a call of its own, concurrent with the session's others (GP lets
-        // several threads invoke on one session; the TEE queues them), so the next request can
-        // wait in the TEE while the current one runs. The queue's reference.
-        call->Ref();
-        run_now = true;
       } else {
-        // Enter the session's strand; the queue's (or strand's) reference.
-        call->Ref();
-        if (!session->strand_busy) {
-          session->strand_busy = true;
-          run_now = true;
-        } else if (session->strand_tail != nullptr) {
-          session->strand_tail->strand_next = call;
-          session->strand_tail = call;
-        } else {
-          session->strand_head = session->strand_tail = call;
-        }
+        call->Ref();  // the queue's (or strand's) reference
+        // An unordered call skips the strand: a call of its own, concurrent with the session's
+        // others (GP lets several threads invoke on one session; the TEE queues them), so the
+        // next request can wait in the TEE while the current one runs.
+        run_now = call->unordered || EnterStrandLocked(session.get(), call);
       }
     }
     if (why != nullptr) ThrowState(env, why, "invokeCommand");
