@@ -832,6 +832,14 @@ void ReleaseCallJsRefs(napi_env env, AddonData* data, Call* call) {
   ReleaseLoop(data, call);
 }
 
+// Drops a call that failed before it was queued: what a settled call releases, its callback,
+// and its only reference.
+void CleanupUnstartedCall(napi_env env, AddonData* data, Call* call) {
+  ReleaseCallJsRefs(env, data, call);
+  DeleteRef(env, &call->callback);
+  call->Unref();
+}
+
 // What the TA returned through parameter i: a value's a and b, or a memref's size (after
 // SHORT_BUFFER, the size it needs). Read for openSession's outputs (MakeOutputs) and for an
 // invoke's record (WriteInvokeRecord).
@@ -1198,8 +1206,7 @@ napi_value InitializeContext(napi_env env, napi_callback_info info) {
     }
     call->callback = CallbackRef(env, args[2]);
   } catch (...) {
-    DeleteRef(env, &call->callback);
-    call->Unref();
+    CleanupUnstartedCall(env, data, call);
     throw;
   }
   auto context = std::make_shared<Context>();
@@ -1480,12 +1487,6 @@ bool AdmitOperationLocked(Call* call, std::string* why) {
   return true;
 }
 
-void CleanupUnstartedCall(napi_env env, Call* call) {
-  for (auto& ref : call->buffer_refs) DeleteRef(env, &ref);
-  DeleteRef(env, &call->callback);
-  call->Unref();
-}
-
 napi_value StartOperation(napi_env env, AddonData* data, Call* call, bool cancellable) {
   napi_value result = Undefined(env);
   if (cancellable) {
@@ -1529,7 +1530,7 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
     }
     if (!why.empty()) ThrowState(env, why, "openSession");
   } catch (...) {
-    CleanupUnstartedCall(env, call);
+    CleanupUnstartedCall(env, data, call);
     throw;
   }
   return StartOperation(env, data, call, cancellable);
@@ -1584,7 +1585,7 @@ napi_value StartInvoke(napi_env env, napi_callback_info info, bool flat) {
       call->unordered = ToBool(env, args[4], "unordered");
     }
   } catch (...) {
-    CleanupUnstartedCall(env, call);
+    CleanupUnstartedCall(env, data, call);
     throw;
   }
   return QueueInvoke(env, data, call, cancellable);
@@ -1617,8 +1618,7 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
     }
     if (why != nullptr) ThrowState(env, why, "invokeCommand");
   } catch (...) {
-    if (call->cancel_id != 0) data->cancellable.erase(call->cancel_id);
-    CleanupUnstartedCall(env, call);
+    CleanupUnstartedCall(env, data, call);
     throw;
   }
   // Handed off first, the clock read once for the pool and the poller. From here on a worker may
