@@ -267,11 +267,13 @@ size_t CheckSize(napi_env env, double number, const ArgName& name) {
   return static_cast<size_t>(checked);
 }
 
+// One N-API call for a number; the value is looked at only when it is not one.
 double NumberOf(napi_env env, napi_value value, const ArgName& name) {
-  if (TypeOf(env, value) != napi_number) ThrowArgument(env, name.str(), "must be a number, got " + Describe(env, value));
   double number = 0;
-  NAPI_OK(napi_get_value_double(env, value, &number));
-  return number;
+  napi_status status = napi_get_value_double(env, value, &number);
+  if (status == napi_ok) return number;
+  if (status != napi_number_expected) throw JsException{};
+  ThrowArgument(env, name.str(), "must be a number, got " + Describe(env, value));
 }
 
 uint32_t ToUint32(napi_env env, napi_value value, const ArgName& name) {
@@ -1370,13 +1372,13 @@ class FlatParamFields {
 void ReadTempMemref(napi_env env, uint32_t i, napi_value buffer, Call* call, TEEC_Parameter& out) {
   out.tmpref.buffer = nullptr;
   out.tmpref.size = 0;
-  if (IsNullish(env, buffer)) return;
-  bool is_typed = false;
-  NAPI_OK(napi_is_typedarray(env, buffer, &is_typed));
+  // One N-API call for a typed array (it fails, with no JS exception, for anything else); the
+  // value is looked at only then.
   napi_typedarray_type array_type = napi_int8_array;
   size_t length = 0;
   void* bytes = nullptr;
-  if (is_typed) NAPI_OK(napi_get_typedarray_info(env, buffer, &array_type, &length, &bytes, nullptr, nullptr));
+  bool is_typed = napi_get_typedarray_info(env, buffer, &array_type, &length, &bytes, nullptr, nullptr) == napi_ok;
+  if (!is_typed && IsNullish(env, buffer)) return;
   if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
     ThrowArgument(env, ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(env, buffer));
   }
