@@ -80,11 +80,12 @@ class LoopPoller {
   static void OnTimer(uv_poll_t* handle, int status, int events);
   static void OnCleanup(napi_async_cleanup_hook_handle hook, void* arg);
   static void OnHandleClosed(uv_handle_t* handle);
-  void Sample(uint64_t now_ns, uint64_t round_trip_ns, bool queued_behind);
+  void Sample(uint64_t now_ns, uint64_t round_trip_ns);
   void Plan(uint64_t now_ns, uint64_t expected_ns);
   void StartPolling(uint64_t now_ns);
   void StopPolling(uint64_t now_ns);
   void Disarm();
+  void StopWaiting(uint64_t now_ns);
   bool Eligible(uint64_t expected_ns) const;
   bool PollingWins() const;
   bool ChoosePolling();

@@ -2,6 +2,7 @@
 
 #include "busy_wait_budget.h"
 #include "monotonic_clock.h"
+#include "moving_average.h"
 
 #include <pthread.h>
 
@@ -105,7 +106,7 @@ void WorkerPool::RecordGap(uint64_t idle_since, uint64_t submitted) {
   if (gap > cap) gap = cap;
   uint64_t avg = gap_avg_ns_.load(std::memory_order_relaxed);
   if (avg > cap) avg = cap;
-  gap_avg_ns_.store(avg - avg / 4 + gap / 4, std::memory_order_relaxed);
+  gap_avg_ns_.store(MovingAverage(avg, gap, 4), std::memory_order_relaxed);
 }
 
 Job* WorkerPool::SpinForJob(uint64_t idle_since) {
