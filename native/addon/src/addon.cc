@@ -16,7 +16,8 @@
 //                                                 as a record under the id (see OnCompletion)
 //   invokeFast(session, command, types, o0, o1, o2, o3, cancellable, unordered) -> call id
 //                                                 invokeCommand with the parameters laid out flat
-//                                                 (see ParseFlatParams)
+//                                                 (see ParseFlatParams; types: 0..0xFFFF)
+//   (cancellable, unordered: booleans; null or undefined mean false, anything else is a TypeError)
 //   cancel(callId)
 //   allocateSharedMemory(context, size, flags) -> shm   (synchronous, local to the client)
 //   registerSharedMemory(context, buffer, flags) -> shm
