@@ -7,6 +7,7 @@
 import { Context, partialInout, valueInput, type Session, type SharedMemory } from '../../src/core';
 import { ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
 import { fanoutSize, type InFlight } from '../../src/core/in-flight';
+import { TeecArgumentError, TeecRangeError } from '../../src/core/errors';
 import { CONF, PrivateSim, settled, until } from '../support/simulator';
 
 const sim = new PrivateSim();
@@ -134,5 +135,71 @@ describe('invokeFast (parameters laid out by TypeScript)', () => {
     await other.close();
     await shm.release();
     await s.close();
+  });
+});
+
+describe('the paramTypes word of invokeFast', () => {
+  it('is a RangeError naming types when it has bits above the four 4-bit types', async () => {
+    const { loadAddon } = await import('../../src/core/native/addon');
+    const addon = loadAddon();
+    const s = await ctx.openSession(CONF.uuid.multi);
+    const before = addon.stats().callsInFlight;
+    for (const types of [0x10000, 0x10001, 0xffffffff]) {
+      let error: unknown;
+      try {
+        addon.invokeFast(s.handle, CONF.CONF_CMD_NOP, types, null, null, null, null, false);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(TeecRangeError);
+      expect((error as TeecRangeError).argument).toBe('types');
+      expect((error as Error).message).toBe(`types must be a GP paramTypes word (0..65535), got ${types}`);
+    }
+    expect(addon.stats().callsInFlight).toBe(before);
+    await s.close();
+  });
+});
+
+describe('flag arguments of the raw addon', () => {
+  const thrown = (f: () => unknown): unknown => {
+    try {
+      f();
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  };
+  const expectFlagError = (e: unknown, argument: string): void => {
+    expect(e).toBeInstanceOf(TeecArgumentError);
+    expect(e).toBeInstanceOf(TypeError);
+    expect((e as TeecArgumentError).argument).toBe(argument);
+    expect((e as Error).message).toMatch(new RegExp(`^${argument} must be a boolean, got `));
+  };
+
+  it('invokeCommand and invokeFast throw a TypeError naming a non-boolean cancellable or unordered', async () => {
+    const { loadAddon } = await import('../../src/core/native/addon');
+    const addon = loadAddon();
+    const s = await ctx.openSession(CONF.uuid.multi);
+    const before = addon.stats().callsInFlight;
+    expectFlagError(thrown(() => addon.invokeCommand(s.handle, CONF.CONF_CMD_NOP, null, 'yes' as never)), 'cancellable');
+    expectFlagError(thrown(() => addon.invokeCommand(s.handle, CONF.CONF_CMD_NOP, null, false, 1 as never)), 'unordered');
+    expectFlagError(thrown(() => addon.invokeFast(s.handle, CONF.CONF_CMD_NOP, 0, null, null, null, null, {} as never)), 'cancellable');
+    expectFlagError(thrown(() => addon.invokeFast(s.handle, CONF.CONF_CMD_NOP, 0, null, null, null, null, false, 'no' as never)), 'unordered');
+    expect(addon.stats().callsInFlight).toBe(before);
+    // null and undefined still mean false.
+    expect(typeof addon.invokeCommand(s.handle, CONF.CONF_CMD_NOP, null, null as never, undefined)).toBe('number');
+    expect(typeof addon.invokeFast(s.handle, CONF.CONF_CMD_NOP, 0, null, null, null, null, undefined as never, null as never)).toBe('number');
+    await s.close();
+  });
+
+  it('openSession throws a TypeError naming a non-boolean cancellable, and admits no call', async () => {
+    const { loadAddon } = await import('../../src/core/native/addon');
+    const addon = loadAddon();
+    const before = addon.stats().callsInFlight;
+    const callback = jest.fn();
+    expectFlagError(thrown(() => addon.openSession(ctx.handle, CONF.uuid.multi, 0, null, null, callback, 'yes' as never)), 'cancellable');
+    expect(addon.stats().callsInFlight).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(callback).not.toHaveBeenCalled();
   });
 });

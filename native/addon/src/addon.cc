@@ -16,7 +16,8 @@
 //                                                 as a record under the id (see OnCompletion)
 //   invokeFast(session, command, types, o0, o1, o2, o3, cancellable, unordered) -> call id
 //                                                 invokeCommand with the parameters laid out flat
-//                                                 (see ParseFlatParams)
+//                                                 (see ParseFlatParams; types: 0..0xFFFF)
+//   (cancellable, unordered: booleans; null or undefined mean false, anything else is a TypeError)
 //   cancel(callId)
 //   allocateSharedMemory(context, size, flags) -> shm   (synchronous, local to the client)
 //   registerSharedMemory(context, buffer, flags) -> shm
@@ -33,6 +34,7 @@
 #include <cstdio>
 #include <cstring>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -266,11 +268,13 @@ size_t CheckSize(napi_env env, double number, const ArgName& name) {
   return static_cast<size_t>(checked);
 }
 
+// One N-API call for a number; the value is looked at only when it is not one.
 double NumberOf(napi_env env, napi_value value, const ArgName& name) {
-  if (TypeOf(env, value) != napi_number) ThrowArgument(env, name.str(), "must be a number, got " + Describe(env, value));
   double number = 0;
-  NAPI_OK(napi_get_value_double(env, value, &number));
-  return number;
+  napi_status status = napi_get_value_double(env, value, &number);
+  if (status == napi_ok) return number;
+  if (status != napi_number_expected) throw JsException{};
+  ThrowArgument(env, name.str(), "must be a number, got " + Describe(env, value));
 }
 
 uint32_t ToUint32(napi_env env, napi_value value, const ArgName& name) {
@@ -279,6 +283,17 @@ uint32_t ToUint32(napi_env env, napi_value value, const ArgName& name) {
 
 size_t ToSize(napi_env env, napi_value value, const ArgName& name) {
   return CheckSize(env, NumberOf(env, value, name), name);
+}
+
+// A flag argument: a boolean, or null/undefined for false. Anything else is a TypeError naming
+// it (napi_get_value_bool alone fails without a JS exception, and JS would see undefined).
+bool ToBool(napi_env env, napi_value value, const ArgName& name) {
+  bool flag = false;
+  napi_status status = napi_get_value_bool(env, value, &flag);
+  if (status == napi_ok) return flag;
+  if (status != napi_boolean_expected) throw JsException{};
+  if (IsNullish(env, value)) return false;
+  ThrowArgument(env, name.str(), "must be a boolean, got " + Describe(env, value));
 }
 
 napi_value GetProperty(napi_env env, napi_value object, const char* key) {
@@ -409,17 +424,21 @@ void CancelCallsInFlight(Context& context, const std::vector<Call*>& calls) {
     for (Call* call : snapshot) {
       if (CancelQueuedLocked(call)) {
         unstarted.push_back(call);
-      } else if (call->phase.load() == kRunning) {  // not a block's second use in one call
+      } else if (call->phase.load() == kRunning) {  // else done, or settled at its first listing
         call->Ref();
         started.push_back(call);
       }
     }
   }
   for (Call* call : unstarted) call->env->Post(call);
-  std::sort(started.begin(), started.end(), [](const Call* a, const Call* b) { return a->invoke_id > b->invoke_id; });
-  for (Call* call : started) {
-    RequestCancel(call);
-    call->Unref();
+  // Newest first; ties (opens have no invoke id) by address, so a call listed twice (a block's
+  // users list a call once per parameter using it) ends up adjacent and is asked once.
+  std::sort(started.begin(), started.end(), [](const Call* a, const Call* b) {
+    return a->invoke_id != b->invoke_id ? a->invoke_id > b->invoke_id : std::less<const Call*>()(a, b);
+  });
+  for (size_t i = 0; i < started.size(); ++i) {
+    if (i == 0 || started[i] != started[i - 1]) RequestCancel(started[i]);
+    started[i]->Unref();
   }
 }
 
@@ -594,6 +613,28 @@ Call* NextInStrandLocked(Session* session) {
   return next;
 }
 
+// The call this thread runs after `call`: the next of its session's strand, or none for an
+// unordered call (it is on no strand). Context mutex held.
+Call* NextAfterLocked(Call* call) {
+  return call->unordered ? nullptr : NextInStrandLocked(call->session.get());
+}
+
+// Puts an admitted invoke on its session's strand; true if the strand was idle and the caller
+// hands it to the pool, false if it waits in the FIFO. Context mutex held.
+bool EnterStrandLocked(Session* session, Call* call) {
+  if (!session->strand_busy) {
+    session->strand_busy = true;
+    return true;
+  }
+  if (session->strand_tail != nullptr) {
+    session->strand_tail->strand_next = call;
+  } else {
+    session->strand_head = call;
+  }
+  session->strand_tail = call;
+  return false;
+}
+
 // Runs an open or invoke call; for an invoke, returns the next call of its session's strand
 // (taken in the same critical section that retires this one), which this thread runs next.
 Call* RunOperation(Call* call) {
@@ -636,8 +677,7 @@ Call* RunOperation(Call* call) {
     MaybeFinalizeOrphanLocked(context);
     return nullptr;
   }
-  if (call->unordered) return nullptr;  // not on the strand
-  return NextInStrandLocked(call->session.get());
+  return NextAfterLocked(call);
 }
 
 }  // namespace
@@ -660,14 +700,14 @@ void Call::Run() {
       // uses) was settled by its canceller and is only dropped here.
       Call* call = this;
       while (call != nullptr) {
-        Call* next;
+        Call* next = nullptr;
         int expected = kQueued;
         if (call->phase.compare_exchange_strong(expected, kRunning)) {
           next = RunOperation(call);
           call->env->Post(call);  // the travelling reference
-        } else {
+        } else if (!call->unordered) {  // an unordered call has no strand to move on
           std::lock_guard<std::mutex> lock(call->context->mutex);
-          next = call->unordered ? nullptr : NextInStrandLocked(call->session.get());
+          next = NextAfterLocked(call);
         }
         call->Unref();  // the queue's (or strand's) reference
         call = next;
@@ -793,6 +833,14 @@ void ReleaseCallJsRefs(napi_env env, AddonData* data, Call* call) {
     call->cancel_id = 0;
   }
   ReleaseLoop(data, call);
+}
+
+// Drops a call that failed before it was queued: what a settled call releases, its callback,
+// and its only reference.
+void CleanupUnstartedCall(napi_env env, AddonData* data, Call* call) {
+  ReleaseCallJsRefs(env, data, call);
+  DeleteRef(env, &call->callback);
+  call->Unref();
 }
 
 // What the TA returned through parameter i: a value's a and b, or a memref's size (after
@@ -944,7 +992,8 @@ void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void*
     call->next_ready = nullptr;
     try {
       if (call->kind == CallKind::kInvoke) {  // every invoke has an id and a results array
-        data->poller.OnSettle(woke, woke > call->submitted_ns ? woke - call->submitted_ns : 0);
+        data->poller.OnSettle(woke, woke > call->submitted_ns ? woke - call->submitted_ns : 0,
+                              call->phase.load() != kCancelledBeforeStart);
         ReleaseCallJsRefs(env, data, call);
         WriteInvokeRecord(data, call, records++);
         if (records == kMaxRecords) {
@@ -1160,8 +1209,7 @@ napi_value InitializeContext(napi_env env, napi_callback_info info) {
     }
     call->callback = CallbackRef(env, args[2]);
   } catch (...) {
-    DeleteRef(env, &call->callback);
-    call->Unref();
+    CleanupUnstartedCall(env, data, call);
     throw;
   }
   auto context = std::make_shared<Context>();
@@ -1325,13 +1373,13 @@ class FlatParamFields {
 void ReadTempMemref(napi_env env, uint32_t i, napi_value buffer, Call* call, TEEC_Parameter& out) {
   out.tmpref.buffer = nullptr;
   out.tmpref.size = 0;
-  if (IsNullish(env, buffer)) return;
-  bool is_typed = false;
-  NAPI_OK(napi_is_typedarray(env, buffer, &is_typed));
+  // One N-API call for a typed array (it fails, with no JS exception, for anything else); the
+  // value is looked at only then.
   napi_typedarray_type array_type = napi_int8_array;
   size_t length = 0;
   void* bytes = nullptr;
-  if (is_typed) NAPI_OK(napi_get_typedarray_info(env, buffer, &array_type, &length, &bytes, nullptr, nullptr));
+  bool is_typed = napi_get_typedarray_info(env, buffer, &array_type, &length, &bytes, nullptr, nullptr) == napi_ok;
+  if (!is_typed && IsNullish(env, buffer)) return;
   if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
     ThrowArgument(env, ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(env, buffer));
   }
@@ -1442,17 +1490,9 @@ bool AdmitOperationLocked(Call* call, std::string* why) {
   return true;
 }
 
-void CleanupUnstartedCall(napi_env env, Call* call) {
-  for (auto& ref : call->buffer_refs) DeleteRef(env, &ref);
-  DeleteRef(env, &call->callback);
-  call->Unref();
-}
-
-napi_value StartOperation(napi_env env, AddonData* data, Call* call, napi_value cancellable) {
-  bool wants_id = false;
-  if (!IsNullish(env, cancellable)) NAPI_OK(napi_get_value_bool(env, cancellable, &wants_id));
+napi_value StartOperation(napi_env env, AddonData* data, Call* call, bool cancellable) {
   napi_value result = Undefined(env);
-  if (wants_id) {
+  if (cancellable) {
     call->cancel_id = data->next_call_id++;
     data->cancellable.emplace(call->cancel_id, call);
     result = MakeNumber(env, call->cancel_id);
@@ -1471,6 +1511,7 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
   Call* call = new Call(CallKind::kOpen);
   call->env = data->shared;
   call->context = context;
+  bool cancellable = false;
   try {
     call->uuid = ParseUuid(env, args[1]);
     call->login = ToUint32(env, args[2], "login");
@@ -1480,6 +1521,8 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
     }
     ParseParams(env, args[4], call, context);
     call->callback = CallbackRef(env, args[5]);
+    // Read before admission: once admitted to context->opening, a throw would strand the call.
+    cancellable = ToBool(env, args[6], "cancellable");
     call->session = std::make_shared<Session>();
     call->session->context = context;
     std::string why;
@@ -1490,10 +1533,18 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
     }
     if (!why.empty()) ThrowState(env, why, "openSession");
   } catch (...) {
-    CleanupUnstartedCall(env, call);
+    CleanupUnstartedCall(env, data, call);
     throw;
   }
-  return StartOperation(env, data, call, args[6]);
+  return StartOperation(env, data, call, cancellable);
+}
+
+// invokeFast's paramTypes word: four 4-bit types. Higher bits would reach the library in
+// op.paramTypes while no parameter read them.
+uint32_t ToParamTypes(napi_env env, napi_value value) {
+  uint32_t types = ToUint32(env, value, "types");
+  if (types > 0xFFFF) ThrowRange(env, "types", "must be a GP paramTypes word (0..65535), got " + std::to_string(types));
+  return types;
 }
 
 // Reads invokeFast's flat parameters into call->op: `types` is the paramTypes word, `objects`
@@ -1528,16 +1579,16 @@ napi_value StartInvoke(napi_env env, napi_callback_info info, bool flat) {
   try {
     call->command = ToUint32(env, args[1], "command");
     if (flat) {
-      ParseFlatParams(env, data, ToUint32(env, args[2], "types"), &args[3], call, session->context);
-      if (!IsNullish(env, args[7])) NAPI_OK(napi_get_value_bool(env, args[7], &cancellable));
-      if (!IsNullish(env, args[8])) NAPI_OK(napi_get_value_bool(env, args[8], &call->unordered));
+      ParseFlatParams(env, data, ToParamTypes(env, args[2]), &args[3], call, session->context);
+      cancellable = ToBool(env, args[7], "cancellable");
+      call->unordered = ToBool(env, args[8], "unordered");
     } else {
       ParseParams(env, args[2], call, session->context);
-      if (!IsNullish(env, args[3])) NAPI_OK(napi_get_value_bool(env, args[3], &cancellable));
-      if (!IsNullish(env, args[4])) NAPI_OK(napi_get_value_bool(env, args[4], &call->unordered));
+      cancellable = ToBool(env, args[3], "cancellable");
+      call->unordered = ToBool(env, args[4], "unordered");
     }
   } catch (...) {
-    CleanupUnstartedCall(env, call);
+    CleanupUnstartedCall(env, data, call);
     throw;
   }
   return QueueInvoke(env, data, call, cancellable);
@@ -1560,38 +1611,27 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
         why = "the session is closed";
       } else if (!AdmitOperationLocked(call, &mem_why)) {
         why = mem_why.c_str();
-      } else if (call->unordered) {
-        // Not on the strand: a call of its own, concurrent with the session's others (GP lets
-        // several threads invoke on one session; the TEE queues them), so the next request can
-        // wait in the TEE while the current one runs. The queue's reference.
-        call->Ref();
-        run_now = true;
       } else {
-        // Enter the session's strand; the queue's (or strand's) reference.
-        call->Ref();
-        if (!session->strand_busy) {
-          session->strand_busy = true;
-          run_now = true;
-        } else if (session->strand_tail != nullptr) {
-          session->strand_tail->strand_next = call;
-          session->strand_tail = call;
-        } else {
-          session->strand_head = session->strand_tail = call;
-        }
+        call->Ref();  // the queue's (or strand's) reference
+        // An unordered call skips the strand: a call of its own, concurrent with the session's
+        // others (GP lets several threads invoke on one session; the TEE queues them), so the
+        // next request can wait in the TEE while the current one runs.
+        run_now = call->unordered || EnterStrandLocked(session.get(), call);
       }
     }
     if (why != nullptr) ThrowState(env, why, "invokeCommand");
   } catch (...) {
-    if (call->cancel_id != 0) data->cancellable.erase(call->cancel_id);
-    CleanupUnstartedCall(env, call);
+    CleanupUnstartedCall(env, data, call);
     throw;
   }
-  // From here on a worker may already run the call; only JS-thread fields are touched, and the
-  // call cannot settle before this function returns.
+  // Handed off first, the clock read once for the pool and the poller. From here on a worker may
+  // already run the call, but it settles (and drops its last reference) only in OnCompletion,
+  // on this thread, after this function returns; only JS-thread fields are written below.
+  uint64_t now = NowNanos();
+  if (run_now) WorkerPool::Instance().Submit(call, now);
+  call->submitted_ns = now;
   KeepLoopAlive(data, call);
-  call->submitted_ns = NowNanos();
-  data->poller.OnSubmit(call->submitted_ns);
-  if (run_now) WorkerPool::Instance().Submit(call);
+  data->poller.OnSubmit(now);
   return MakeNumber(env, call->invoke_id);
 }
 

@@ -2,6 +2,7 @@
 
 #include "busy_wait_budget.h"
 #include "monotonic_clock.h"
+#include "moving_average.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,9 @@ constexpr uint64_t kTailNs = 60000;
 constexpr uint32_t kExploreEvery = 64;
 // Each way needs this many samples before the scores are compared (until then: poll).
 constexpr uint32_t kMinSamples = 4;
+
+// Folds a sample into a timing average (0: none yet, the first sample sets it).
+void Follow(uint64_t* avg_ns, uint64_t sample_ns) { *avg_ns = *avg_ns == 0 ? sample_ns : MovingAverage(*avg_ns, sample_ns, 4); }
 
 }  // namespace
 
@@ -97,10 +101,7 @@ void LoopPoller::OnHandleClosed(uv_handle_t* handle) {
 
 void LoopPoller::SetBudgetMicros(uint32_t micros) {
   budget_ns_ = static_cast<uint64_t>(micros) * 1000u;
-  if (budget_ns_ == 0) {
-    if (polling_) StopPolling(NowNanos());
-    Disarm();
-  }
+  if (budget_ns_ == 0) StopWaiting(NowNanos());
 }
 
 // Only calls known to be short: the first ones, and any after a long one, wait asleep.
@@ -112,7 +113,7 @@ bool LoopPoller::Eligible(uint64_t expected_ns) const {
 // outweigh hundreds (a real change still moves the average, by up to 1/8 per call).
 void LoopPoller::WaitScore::Add(uint64_t round_trip_ns) {
   if (samples > 0 && round_trip_ns > 2 * avg_ns) round_trip_ns = 2 * avg_ns;
-  avg_ns = samples == 0 ? round_trip_ns : avg_ns - avg_ns / 8 + round_trip_ns / 8;
+  avg_ns = samples == 0 ? round_trip_ns : MovingAverage(avg_ns, round_trip_ns, 8);
   if (samples < kMinSamples) ++samples;
 }
 
@@ -140,37 +141,44 @@ void LoopPoller::OnSubmit(uint64_t now_ns) {
     if (lone_call_polled_) Plan(now_ns, round_trip_avg_ns_);
   } else {
     lone_call_scored_ = false;  // queued calls are not lone calls
-    if (polling_) StopPolling(now_ns);
-    Disarm();
+    StopWaiting(now_ns);
   }
 }
 
-void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns) {
-  bool queued_behind = in_flight_ >= 2;
+void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns, bool ran) {
   if (in_flight_ > 0) --in_flight_;
-  if (queued_behind) {
-    // Calls back to back: the time between completions is what one call takes at the TEE.
-    if (last_settle_ns_ != 0 && now_ns > last_settle_ns_) {
-      uint64_t sample = now_ns - last_settle_ns_;
-      service_avg_ns_ = service_avg_ns_ == 0 ? sample : service_avg_ns_ - service_avg_ns_ / 4 + sample / 4;
-    }
-  } else {
-    // Alone: submit to settle is the round trip (with calls queued it would include the wait).
-    round_trip_avg_ns_ = round_trip_avg_ns_ == 0 ? round_trip_ns : round_trip_avg_ns_ - round_trip_avg_ns_ / 4 + round_trip_ns / 4;
-    if (lone_call_scored_) (lone_call_polled_ ? polled_calls_ : slept_calls_).Add(round_trip_ns);
-  }
+  // A call cancelled before it started says nothing of how long calls take.
+  if (ran) Sample(now_ns, round_trip_ns);
   lone_call_scored_ = false;
-  last_settle_ns_ = in_flight_ > 0 ? now_ns : 0;
-  // The next completion: one call's time at the TEE away if it was queued behind this one.
-  uint64_t expected = queued_behind && service_avg_ns_ != 0 ? service_avg_ns_ : round_trip_avg_ns_;
-  // The call left was queued behind this one: no lone call to score, but poll for it only while
-  // polling wins for lone calls.
-  if (in_flight_ == 1 && Eligible(expected) && PollingWins()) {
-    Plan(now_ns, expected);
-  } else {
-    if (polling_) StopPolling(now_ns);
-    Disarm();
+  if (in_flight_ == 0) {
+    last_settle_ns_ = 0;
+  } else if (ran) {
+    last_settle_ns_ = now_ns;
   }
+  // One call left, queued behind this one: its completion is one call's time at the TEE away. No
+  // lone call to score, but poll for it only while polling wins for lone calls.
+  if (in_flight_ == 1) {
+    uint64_t expected = service_avg_ns_ != 0 ? service_avg_ns_ : round_trip_avg_ns_;
+    if (Eligible(expected) && PollingWins()) {
+      Plan(now_ns, expected);
+      return;
+    }
+  }
+  StopWaiting(now_ns);
+}
+
+// Folds a call that ran, just settled (in_flight_ counts the others), into the averages. A call
+// that overlapped another (one is still in flight, or a completion came while it was: the last
+// call of a stream at depth 2 or of a burst) is not alone: its submit-to-settle time includes its
+// wait, while the time since the previous completion is what it took at the TEE. Only a call
+// alone from submit to settle is a round trip (and, if it was eligible, a score sample).
+void LoopPoller::Sample(uint64_t now_ns, uint64_t round_trip_ns) {
+  if (in_flight_ > 0 || last_settle_ns_ != 0) {
+    if (last_settle_ns_ != 0 && now_ns > last_settle_ns_) Follow(&service_avg_ns_, now_ns - last_settle_ns_);
+    return;
+  }
+  Follow(&round_trip_avg_ns_, round_trip_ns);
+  if (lone_call_scored_) (lone_call_polled_ ? polled_calls_ : slept_calls_).Add(round_trip_ns);
 }
 
 // Aims at a completion expected `expected_ns` from now: polls from kLeadNs before it (at once if
@@ -206,6 +214,12 @@ void LoopPoller::Disarm() {
   itimerspec off{};
   timerfd_settime(handles_->timer_fd, 0, &off, nullptr);
 #endif
+}
+
+// No completion worth waiting awake for: the loop neither polls nor has a pre-wake armed.
+void LoopPoller::StopWaiting(uint64_t now_ns) {
+  if (polling_) StopPolling(now_ns);
+  Disarm();
 }
 
 void LoopPoller::StartPolling(uint64_t now_ns) {

@@ -46,9 +46,10 @@ class LoopPoller {
   // The handles are closed by Node's async cleanup at environment teardown.
   bool Init(napi_env env);
 
-  // JS thread: a call was submitted / settled after `round_trip_ns`.
+  // JS thread: a call was submitted / settled after `round_trip_ns` (`ran`: false for a call
+  // cancelled before it started, which feeds no average).
   void OnSubmit(uint64_t now_ns);
-  void OnSettle(uint64_t now_ns, uint64_t round_trip_ns);
+  void OnSettle(uint64_t now_ns, uint64_t round_trip_ns, bool ran);
 
   // The longest round trip worth polling for, in microseconds (0 disables polling).
   void SetBudgetMicros(uint32_t micros);
@@ -79,10 +80,12 @@ class LoopPoller {
   static void OnTimer(uv_poll_t* handle, int status, int events);
   static void OnCleanup(napi_async_cleanup_hook_handle hook, void* arg);
   static void OnHandleClosed(uv_handle_t* handle);
+  void Sample(uint64_t now_ns, uint64_t round_trip_ns);
   void Plan(uint64_t now_ns, uint64_t expected_ns);
   void StartPolling(uint64_t now_ns);
   void StopPolling(uint64_t now_ns);
   void Disarm();
+  void StopWaiting(uint64_t now_ns);
   bool Eligible(uint64_t expected_ns) const;
   bool PollingWins() const;
   bool ChoosePolling();
@@ -97,7 +100,8 @@ class LoopPoller {
   uint64_t polled_ns_ = 0;                   // total time spent polling (stats)
   uint64_t round_trip_avg_ns_ = 0;  // moving average of round trips of calls alone (0: none yet)
   uint64_t service_avg_ns_ = 0;     // ... of the time between back-to-back completions
-  uint64_t last_settle_ns_ = 0;     // the previous completion while calls stayed in flight
+  // The previous completion (of a call that ran) while calls stayed in flight; 0 once none is.
+  uint64_t last_settle_ns_ = 0;
   // The score of the two ways a lone call can wait (see the header).
   struct WaitScore {
     uint64_t avg_ns = 0;

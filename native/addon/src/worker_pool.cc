@@ -2,6 +2,7 @@
 
 #include "busy_wait_budget.h"
 #include "monotonic_clock.h"
+#include "moving_average.h"
 
 #include <pthread.h>
 
@@ -36,8 +37,10 @@ WorkerPool& WorkerPool::Instance() {
   return *pool;
 }
 
-void WorkerPool::Submit(Job* job) {
-  if (spin_micros_.load(std::memory_order_relaxed) != 0) last_submit_ns_.store(NowNanos(), std::memory_order_relaxed);
+void WorkerPool::Submit(Job* job, uint64_t now_ns) {
+  if (spin_micros_.load(std::memory_order_relaxed) != 0) {
+    last_submit_ns_.store(now_ns != 0 ? now_ns : NowNanos(), std::memory_order_relaxed);
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   // A thread spinning for work takes the job without a wake-up: prefer it to a sleeper.
   if (queue_.size() < spinners_.load(std::memory_order_acquire)) {
@@ -103,7 +106,7 @@ void WorkerPool::RecordGap(uint64_t idle_since, uint64_t submitted) {
   if (gap > cap) gap = cap;
   uint64_t avg = gap_avg_ns_.load(std::memory_order_relaxed);
   if (avg > cap) avg = cap;
-  gap_avg_ns_.store(avg - avg / 4 + gap / 4, std::memory_order_relaxed);
+  gap_avg_ns_.store(MovingAverage(avg, gap, 4), std::memory_order_relaxed);
 }
 
 Job* WorkerPool::SpinForJob(uint64_t idle_since) {

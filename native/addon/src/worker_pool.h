@@ -35,7 +35,9 @@ class WorkerPool {
   static WorkerPool& Instance();
 
   // Queues `job`; wakes a sleeping thread, or starts one when none is idle and the cap allows.
-  void Submit(Job* job);
+  // `now_ns`: the caller's NowNanos() if it just read it (the hot path reads the clock once),
+  // 0 to have it read here when the spin needs it.
+  void Submit(Job* job, uint64_t now_ns = 0);
 
   // Threads allowed at once (>= 1). Jobs beyond it wait in the queue.
   void SetMaxThreads(size_t max_threads);
