@@ -516,7 +516,7 @@ void t_pipeline_copy_outside_send_lock(void)
 	pthread_t tb, ts;
 	TEEC_Context ctx;
 	TEEC_Session s;
-	bool waiting, side_done = false;
+	bool waiting, side_started, side_done = false;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	if (!held_buf_open(&h, HELD_LEN)) {
@@ -539,13 +539,15 @@ void t_pipeline_copy_outside_send_lock(void)
 	waiting = held_buf_wait_reader(&h, 10000); /* the big call is copying */
 	CHECK(waiting);
 	side = (struct side_calls){ .ctx = &ctx, .s = &s };
-	if (waiting && pthread_create(&ts, NULL, side_calls_main, &side) == 0) {
+	/* A failed start leaves ts unset: only a started thread is joined. */
+	side_started = waiting && pthread_create(&ts, NULL, side_calls_main, &side) == 0;
+	if (side_started) {
 		side_done = join_within(ts, 10000);
 		CHECK(side_done); /* not held back by the copy */
 	}
 	CHECK(held_buf_fill(&h, HELD_FILL));
 	pthread_join(tb, NULL);
-	if (waiting && !side_done)
+	if (side_started && !side_done)
 		pthread_join(ts, NULL);
 	CHECK_HEX(side.nop, TEEC_SUCCESS);
 	CHECK_HEX(side.touch, TEEC_SUCCESS);
