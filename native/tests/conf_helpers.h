@@ -16,6 +16,7 @@ static const TEEC_UUID conf_si_uuid = CONF_SI_TA_UUID;
 static const TEEC_UUID conf_sims_uuid = CONF_SIMS_TA_UUID;
 static const TEEC_UUID conf_ka_uuid = CONF_KA_TA_UUID;
 static const TEEC_UUID conf_hang_uuid = CONF_HANG_TA_UUID;
+static const TEEC_UUID conf_hang_mi_uuid = CONF_HANG_MI_TA_UUID;
 
 /* What the TA saw at the session's last invoke. */
 TEEC_Result conf_get_record(TEEC_Session *s, struct conf_record *rec);

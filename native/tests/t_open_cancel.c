@@ -25,8 +25,6 @@
 /* Iterations of the race between a cancellation and an open completing. */
 #define RACE_ROUNDS 300u
 
-static const TEEC_UUID conf_hang_mi_uuid = CONF_HANG_MI_TA_UUID;
-
 /* TEEC_OpenSession with an operation (so it can be cancelled) on a thread of its own. */
 struct bg_open {
 	TEEC_Context *ctx;
