@@ -7,6 +7,15 @@
 #include "conf_helpers.h"
 #include "harness.h"
 
+TEEC_Result conf_alloc_shm(TEEC_Context *ctx, TEEC_SharedMemory *shm, size_t size,
+			   uint32_t flags)
+{
+	memset(shm, 0, sizeof(*shm));
+	shm->size = size;
+	shm->flags = flags;
+	return TEEC_AllocateSharedMemory(ctx, shm);
+}
+
 bool conf_transform_ok(TEEC_Session *s, uint32_t a, uint8_t fill, uint8_t *buf, size_t n)
 {
 	const uint8_t want = (uint8_t)(255 - fill); /* TRANSFORM inverts every byte */
@@ -51,6 +60,15 @@ bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint3
 	c->op.params[0].value.a = ms;
 	c->op.params[1].value.a = 0xA5A5A5A5u;
 	return pthread_create(th, NULL, bg_call_main, c) == 0;
+}
+
+bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm)
+{
+	if (conf_alloc_shm(ctx, shm, 4096, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) != TEEC_SUCCESS)
+		return false;
+	/* conf_touched sees the TA's touch as the 0 changing. */
+	memset(shm->buffer, 0, shm->size);
+	return true;
 }
 
 static void *bg_touch_main(void *arg)
@@ -157,10 +175,7 @@ static void doomed_client(int report_fd, void *arg)
 	    h_open(&ctx, &s, call->uuid, NULL) != TEEC_SUCCESS)
 		_exit(3);
 	/* Shared memory the TA has mapped, to see it released with the host. */
-	memset(&shm, 0, sizeof(shm));
-	shm.size = 64 * 1024;
-	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
-	if (TEEC_AllocateSharedMemory(&ctx, &shm) != TEEC_SUCCESS)
+	if (conf_alloc_shm(&ctx, &shm, 64 * 1024, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) != TEEC_SUCCESS)
 		_exit(4);
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE);

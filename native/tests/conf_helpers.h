@@ -28,6 +28,11 @@ TEEC_Result conf_instance_info(TEEC_Session *s, uint32_t *token, uint32_t *open_
 /* Invokes a command with no parameters; returns the result, origin in *origin. */
 TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin);
 
+/* Allocates size bytes of shared memory with flags into *shm (cleared first);
+ * returns TEEC_AllocateSharedMemory's result. */
+TEEC_Result conf_alloc_shm(TEEC_Context *ctx, TEEC_SharedMemory *shm, size_t size,
+			   uint32_t flags);
+
 /* TRANSFORM(a) over n bytes of `fill` in buf (a temporary memref): true if the
  * TA answered a + 1, a + 2 and inverted every byte. */
 bool conf_transform_ok(TEEC_Session *s, uint32_t a, uint8_t fill, uint8_t *buf, size_t n);
@@ -56,6 +61,8 @@ struct conf_bg_touch {
 	uint32_t origin;
 };
 
+/* A block for it: 4 KiB of allocated shared memory, its bytes 0. */
+bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm);
 /* Starts it on shm (at least one byte), whose first byte must not change
  * otherwise. */
 bool conf_bg_touch_start(pthread_t *th, struct conf_bg_touch *c, TEEC_Session *s,

@@ -420,10 +420,7 @@ static void *bg_use_main(void *arg)
 		ok = conf_invoke_none(&s, CONF_CMD_NOP, NULL) == TEEC_SUCCESS;
 		TEEC_CloseSession(&s);
 	}
-	memset(&shm, 0, sizeof(shm));
-	shm.size = 4096;
-	shm.flags = TEEC_MEM_INPUT;
-	if (ok && TEEC_AllocateSharedMemory(u->ctx, &shm) == TEEC_SUCCESS)
+	if (ok && conf_alloc_shm(u->ctx, &shm, 4096, TEEC_MEM_INPUT) == TEEC_SUCCESS)
 		TEEC_ReleaseSharedMemory(&shm);
 	else
 		ok = false;

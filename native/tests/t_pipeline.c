@@ -48,11 +48,12 @@ static void *transform_worker(void *arg)
 static void *touch_worker(void *arg)
 {
 	struct pipe_worker *w = arg;
-	TEEC_SharedMemory shm = { .size = BLOCK_SIZE, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
+	TEEC_SharedMemory shm;
 	TEEC_Operation op;
 	uint32_t origin;
 
-	if (TEEC_AllocateSharedMemory(w->ctx, &shm) != TEEC_SUCCESS) {
+	if (conf_alloc_shm(w->ctx, &shm, BLOCK_SIZE,
+			   TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) != TEEC_SUCCESS) {
 		w->failures++;
 		return NULL;
 	}
@@ -165,18 +166,6 @@ void t_pipeline_cancel_queued_in_tee(void)
 	h_close_context_session(&ctx, &s);
 }
 
-/* A block of allocated shared memory for conf_bg_touch_start, its bytes 0. */
-static bool touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm)
-{
-	memset(shm, 0, sizeof(*shm));
-	shm->size = 4096;
-	shm->flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
-	if (TEEC_AllocateSharedMemory(ctx, shm) != TEEC_SUCCESS)
-		return false;
-	memset(shm->buffer, 0, shm->size);
-	return true;
-}
-
 /* The TA dies under the running call: the calls queued behind it learn it too. */
 void t_pipeline_dead_ta_fails_queued(void)
 {
@@ -189,7 +178,7 @@ void t_pipeline_dead_ta_fails_queued(void)
 	bool ok;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(touch_block(&ctx, &shm));
+	REQUIRE(conf_touch_block(&ctx, &shm));
 	REQUIRE(conf_bg_touch_start(&t1, &first, &s, &shm, 1000));
 	ok = conf_touched(&shm, 0, 10000); /* the first runs in the TA: the rest queue */
 	CHECK(ok);
@@ -228,7 +217,7 @@ void t_pipeline_dead_wakes_all(void)
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(conf_instance_info(&s, NULL, NULL, NULL, &ta_pid) == TEEC_SUCCESS && ta_pid);
-	REQUIRE(touch_block(&ctx, &shm));
+	REQUIRE(conf_touch_block(&ctx, &shm));
 	REQUIRE(conf_bg_touch_start(&t0, &running, &s, &shm, 20000));
 	in_ta = conf_touched(&shm, 0, 10000); /* the calls below queue behind it */
 	CHECK(in_ta);
@@ -469,12 +458,12 @@ struct side_calls {
 static void *side_calls_main(void *arg)
 {
 	struct side_calls *c = arg;
-	TEEC_SharedMemory shm = { .size = 4096, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
+	TEEC_SharedMemory shm;
 	TEEC_Operation op;
 	uint32_t origin;
 
 	c->nop = conf_invoke_none(c->s, CONF_CMD_NOP, NULL);
-	c->touch = TEEC_AllocateSharedMemory(c->ctx, &shm);
+	c->touch = conf_alloc_shm(c->ctx, &shm, 4096, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT);
 	if (c->touch != TEEC_SUCCESS)
 		return NULL;
 	memset(&op, 0, sizeof(op));
