@@ -49,6 +49,11 @@ static void *bg_call_main(void *arg)
 	return NULL;
 }
 
+bool conf_bg_run(pthread_t *th, struct conf_bg_call *c)
+{
+	return pthread_create(th, NULL, bg_call_main, c) == 0;
+}
+
 bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
 		   uint32_t ms)
 {
@@ -59,7 +64,7 @@ bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint3
 					    TEEC_NONE);
 	c->op.params[0].value.a = ms;
 	c->op.params[1].value.a = 0xA5A5A5A5u;
-	return pthread_create(th, NULL, bg_call_main, c) == 0;
+	return conf_bg_run(th, c);
 }
 
 bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm)
@@ -71,33 +76,28 @@ bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm)
 	return true;
 }
 
-static void *bg_touch_main(void *arg)
-{
-	struct conf_bg_touch *c = arg;
-
-	c->res = TEEC_InvokeCommand(c->s, CONF_CMD_TOUCH, &c->op, &c->origin);
-	return NULL;
-}
-
-bool conf_bg_touch_start(pthread_t *th, struct conf_bg_touch *c, TEEC_Session *s,
-			 TEEC_SharedMemory *shm, uint32_t ms)
+bool conf_bg_touch_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s,
+			 TEEC_SharedMemory *shm, uint32_t type, uint32_t ms)
 {
 	memset(c, 0, sizeof(*c));
 	c->s = s;
-	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_INPUT, TEEC_NONE,
-					    TEEC_NONE);
+	c->cmd = CONF_CMD_TOUCH;
+	c->op.paramTypes = TEEC_PARAM_TYPES(type, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE);
 	c->op.params[0].memref.parent = shm;
+	if (type != TEEC_MEMREF_WHOLE)
+		c->op.params[0].memref.size = shm->size; /* offset 0: all of it */
 	c->op.params[1].value.a = ms;
-	return pthread_create(th, NULL, bg_touch_main, c) == 0;
+	return conf_bg_run(th, c);
 }
 
 bool conf_touched(const TEEC_SharedMemory *shm, uint8_t was, unsigned ms)
 {
-	/* The TA host writes it: a volatile read sees its store. */
+	/* The TA host writes them: volatile reads see its stores. */
 	const volatile uint8_t *b = shm->buffer;
 	uint64_t end = h_now_ms() + ms;
 
-	while (b[0] == was) {
+	/* TOUCH goes through the block in order: the last byte changes last. */
+	while (b[0] == was || b[shm->size - 1] == was) {
 		if (h_now_ms() >= end)
 			return false;
 		h_sleep_ms(2);

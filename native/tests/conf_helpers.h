@@ -37,38 +37,35 @@ TEEC_Result conf_alloc_shm(TEEC_Context *ctx, TEEC_SharedMemory *shm, size_t siz
  * TA answered a + 1, a + 2 and inverted every byte. */
 bool conf_transform_ok(TEEC_Session *s, uint32_t a, uint8_t fill, uint8_t *buf, size_t n);
 
-/* A conformance wait (or any command taking p0 VALUE_INPUT a = ms, p1
- * VALUE_OUTPUT) invoked on a thread of its own. */
+/* One invoke on a thread of its own: s, cmd and op as the caller (or a
+ * starter below) built them; res, origin and took_ms once it returned. */
 struct conf_bg_call {
 	TEEC_Session *s;
-	TEEC_Operation op; /* started = 0: cancellable */
 	uint32_t cmd;
+	TEEC_Operation op; /* started = 0: cancellable */
 	TEEC_Result res;
 	uint32_t origin;
 	uint64_t took_ms;
 };
 
-/* Starts cmd(ms) on a new thread; p1.a reads 0xA5A5A5A5 unless the TA writes it. */
+/* Starts c's invoke on a new thread; false if the thread did not start. */
+bool conf_bg_run(pthread_t *th, struct conf_bg_call *c);
+
+/* Starts cmd(ms), a conformance wait (or any command taking p0 VALUE_INPUT
+ * a = ms, p1 VALUE_OUTPUT); p1.a reads 0xA5A5A5A5 unless the TA writes it. */
 bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
 		   uint32_t ms);
 
-/* TOUCH on a block of allocated shared memory (zero copy: every byte + 1),
- * then a masked TEE_Wait(ms), on a thread of its own. */
-struct conf_bg_touch {
-	TEEC_Operation op;
-	TEEC_Session *s;
-	TEEC_Result res;
-	uint32_t origin;
-};
-
-/* A block for it: 4 KiB of allocated shared memory, its bytes 0. */
+/* A block for conf_bg_touch_start: 4 KiB of allocated shared memory, its bytes 0. */
 bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm);
-/* Starts it on shm (at least one byte), whose first byte must not change
- * otherwise. */
-bool conf_bg_touch_start(pthread_t *th, struct conf_bg_touch *c, TEEC_Session *s,
-			 TEEC_SharedMemory *shm, uint32_t ms);
-/* Waits up to ms for the TA to touch the block's first byte (it was `was`):
- * then that call runs in the TA, and calls sent from now on queue behind it. */
+/* Starts TOUCH on all of shm (allocated: zero copy, every byte + 1), then a
+ * masked TEE_Wait(ms). type is TEEC_MEMREF_WHOLE or TEEC_MEMREF_PARTIAL_INOUT.
+ * The first and last bytes of shm must not change otherwise. */
+bool conf_bg_touch_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s,
+			 TEEC_SharedMemory *shm, uint32_t type, uint32_t ms);
+/* Waits up to ms for the TA to touch the block's first and last bytes (both
+ * were `was`): then that call runs in the TA (its wait), and calls sent from
+ * now on queue behind it. */
 bool conf_touched(const TEEC_SharedMemory *shm, uint8_t was, unsigned ms);
 
 /*

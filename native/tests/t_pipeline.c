@@ -169,8 +169,7 @@ void t_pipeline_cancel_queued_in_tee(void)
 /* The TA dies under the running call: the calls queued behind it learn it too. */
 void t_pipeline_dead_ta_fails_queued(void)
 {
-	struct conf_bg_call doomed, last;
-	struct conf_bg_touch first;
+	struct conf_bg_call first, doomed, last;
 	TEEC_SharedMemory shm;
 	pthread_t t1, t2, t3;
 	TEEC_Context ctx;
@@ -179,7 +178,7 @@ void t_pipeline_dead_ta_fails_queued(void)
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(conf_touch_block(&ctx, &shm));
-	REQUIRE(conf_bg_touch_start(&t1, &first, &s, &shm, 1000));
+	REQUIRE(conf_bg_touch_start(&t1, &first, &s, &shm, TEEC_MEMREF_WHOLE, 1000));
 	ok = conf_touched(&shm, 0, 10000); /* the first runs in the TA: the rest queue */
 	CHECK(ok);
 	ok = ok && conf_bg_start(&t2, &doomed, &s, CONF_CMD_PANIC, 0); /* TEE_Panic(0) */
@@ -205,8 +204,7 @@ void t_pipeline_dead_ta_fails_queued(void)
  * more calls waiting for a slot: every waiting call is woken and fails. */
 void t_pipeline_dead_wakes_all(void)
 {
-	struct conf_bg_call queued[N_QUEUED];
-	struct conf_bg_touch running;
+	struct conf_bg_call queued[N_QUEUED], running;
 	TEEC_SharedMemory shm;
 	pthread_t t0, th[N_QUEUED];
 	TEEC_Context ctx;
@@ -218,7 +216,7 @@ void t_pipeline_dead_wakes_all(void)
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(conf_instance_info(&s, NULL, NULL, NULL, &ta_pid) == TEEC_SUCCESS && ta_pid);
 	REQUIRE(conf_touch_block(&ctx, &shm));
-	REQUIRE(conf_bg_touch_start(&t0, &running, &s, &shm, 20000));
+	REQUIRE(conf_bg_touch_start(&t0, &running, &s, &shm, TEEC_MEMREF_WHOLE, 20000));
 	in_ta = conf_touched(&shm, 0, 10000); /* the calls below queue behind it */
 	CHECK(in_ta);
 	for (int i = 0; in_ta && i < N_QUEUED; i++) {
@@ -428,23 +426,6 @@ static bool join_within(pthread_t th, unsigned ms)
 #define HELD_LEN (1024u * 1024u)
 #define HELD_FILL 0x3C
 
-/* One invoke on a thread of its own, with an operation the test built. */
-struct op_call {
-	TEEC_Session *s;
-	uint32_t cmd;
-	TEEC_Operation op;
-	TEEC_Result res;
-	uint32_t origin;
-};
-
-static void *op_call_main(void *arg)
-{
-	struct op_call *c = arg;
-
-	c->res = TEEC_InvokeCommand(c->s, c->cmd, &c->op, &c->origin);
-	return NULL;
-}
-
 /* What another thread does on the session while a copy waits: a call without
  * parameters, a call on shared memory (the session learns the block) and that
  * block's release (its FORGET goes over the session's channel). */
@@ -499,7 +480,7 @@ static void note_no_uffd(void)
  * session knows: marshalling copies outside the send lock. */
 void t_pipeline_copy_outside_send_lock(void)
 {
-	struct op_call big = { .cmd = CONF_CMD_TRANSFORM };
+	struct conf_bg_call big = { .cmd = CONF_CMD_TRANSFORM };
 	struct side_calls side;
 	struct held_buf h;
 	pthread_t tb, ts;
@@ -520,7 +501,7 @@ void t_pipeline_copy_outside_send_lock(void)
 	big.op.params[0].value.b = 7;
 	big.op.params[1].tmpref.buffer = h.buf;
 	big.op.params[1].tmpref.size = HELD_LEN;
-	if (pthread_create(&tb, NULL, op_call_main, &big) != 0) {
+	if (!conf_bg_run(&tb, &big)) {
 		held_buf_close(&h);
 		h_close_context_session(&ctx, &s);
 		REQUIRE(false);
@@ -560,7 +541,7 @@ void t_pipeline_copy_outside_send_lock(void)
  * host never maps a block whose release has passed; the session works on. */
 void t_pipeline_release_while_copying(void)
 {
-	struct op_call c = { .cmd = CONF_CMD_TOUCH };
+	struct conf_bg_call c = { .cmd = CONF_CMD_TOUCH };
 	struct conf_record before, after;
 	TEEC_SharedMemory shm;
 	struct held_buf h;
@@ -591,7 +572,7 @@ void t_pipeline_release_while_copying(void)
 					   TEEC_NONE);
 	c.op.params[0].memref.parent = &shm;
 	c.op.params[0].memref.size = HELD_LEN;
-	if (pthread_create(&tc, NULL, op_call_main, &c) != 0) {
+	if (!conf_bg_run(&tc, &c)) {
 		TEEC_ReleaseSharedMemory(&shm);
 		held_buf_close(&h);
 		h_close_context_session(&ctx, &s);

@@ -339,58 +339,25 @@ void t_short_buffer_registered(void)
 	h_close_context_session(&ctx, &s);
 }
 
-struct touch_call {
-	TEEC_Session *s;
-	TEEC_SharedMemory *shm;
-	TEEC_Result res;
-};
-
-static void *touch_and_wait(void *arg)
-{
-	struct touch_call *c = arg;
-	TEEC_Operation op;
-	uint32_t origin;
-
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
-					 TEEC_NONE);
-	op.params[0].memref.parent = c->shm;
-	op.params[0].memref.offset = 0;
-	op.params[0].memref.size = c->shm->size;
-	op.params[1].value.a = 1500; /* the TA waits after touching */
-	c->res = TEEC_InvokeCommand(c->s, CONF_CMD_TOUCH, &op, &origin);
-	return NULL;
-}
-
 void t_zero_copy_allocated(void)
 {
 	TEEC_Context ctx;
 	TEEC_Session s;
 	TEEC_SharedMemory shm;
-	struct touch_call call;
+	struct conf_bg_call call;
 	pthread_t th;
 	volatile uint8_t *b;
-	uint64_t start;
-	bool seen = false;
+	bool seen;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(conf_alloc_shm(&ctx, &shm, 64 * 1024, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) ==
 		TEEC_SUCCESS);
 	b = shm.buffer;
 	memset(shm.buffer, 0x10, shm.size);
-	call.s = &s;
-	call.shm = &shm;
-	call.res = TEEC_ERROR_GENERIC;
-	REQUIRE(pthread_create(&th, NULL, touch_and_wait, &call) == 0);
+	/* The TA waits 1.5 s after touching. */
+	REQUIRE(conf_bg_touch_start(&th, &call, &s, &shm, TEEC_MEMREF_PARTIAL_INOUT, 1500));
 	/* The TA's writes show up while the command is still running: no copy. */
-	start = h_now_ms();
-	while (h_now_ms() - start < 1200) {
-		if (b[0] == 0x11 && b[shm.size - 1] == 0x11) {
-			seen = true;
-			break;
-		}
-		h_sleep_ms(2);
-	}
+	seen = conf_touched(&shm, 0x10, 1200) && b[0] == 0x11 && b[shm.size - 1] == 0x11;
 	CHECK(seen); /* within 1.2 s, while the TA still waits (1.5 s) */
 	pthread_join(th, NULL);
 	CHECK_HEX(call.res, TEEC_SUCCESS);
