@@ -1,5 +1,6 @@
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -103,6 +104,36 @@ bool conf_touched(const TEEC_SharedMemory *shm, uint8_t was, unsigned ms)
 		h_sleep_ms(2);
 	}
 	return true;
+}
+
+void conf_run_workers(TEEC_Context *ctx, TEEC_Session *s, void *(*const mains[])(void *),
+		      size_t n_mains, int n, int first_id)
+{
+	/* On the heap: a flood runs hundreds. */
+	struct conf_worker *w = calloc((size_t)n, sizeof(*w));
+	pthread_t *th = calloc((size_t)n, sizeof(*th));
+	int started = 0, failures = 0;
+
+	if (!w || !th) {
+		h_fail(__FILE__, __LINE__, "no memory for %d workers", n);
+		free(th);
+		free(w);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		w[i] = (struct conf_worker){ .ctx = ctx, .s = s, .id = first_id + i };
+		if (pthread_create(&th[i], NULL, mains[(size_t)i % n_mains], &w[i]) != 0)
+			break;
+		started++;
+	}
+	for (int i = 0; i < started; i++) {
+		pthread_join(th[i], NULL);
+		failures += w[i].failures;
+	}
+	CHECK_HEX(started, n);
+	CHECK_HEX(failures, 0);
+	free(th);
+	free(w);
 }
 
 /* Head start for the doomed call to reach the TA after the child reports. */

@@ -68,6 +68,22 @@ bool conf_bg_touch_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s,
  * now on queue behind it. */
 bool conf_touched(const TEEC_SharedMemory *shm, uint8_t was, unsigned ms);
 
+/* One of the threads of conf_run_workers: what it works on, and its failures. */
+struct conf_worker {
+	TEEC_Context *ctx;
+	TEEC_Session *s;
+	int id;
+	int failures; /* the worker counts what went wrong here */
+};
+
+/*
+ * Runs n workers at once in ctx and s (either may be NULL if the workers do
+ * not use it): worker i, with id first_id + i, on mains[i % n_mains]. Joins
+ * them, then CHECKs that all n started and that no worker counted a failure.
+ */
+void conf_run_workers(TEEC_Context *ctx, TEEC_Session *s, void *(*const mains[])(void *),
+		      size_t n_mains, int n, int first_id);
+
 /*
  * Forks a client that opens a session on uuid, has 64 KiB of shared memory
  * mapped in the TA (TOUCH), then runs cmd (a conformance wait) for ms and is

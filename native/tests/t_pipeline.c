@@ -24,17 +24,10 @@
 #define N_CALLS 150
 #define BLOCK_SIZE 4096
 
-struct pipe_worker {
-	TEEC_Context *ctx;
-	TEEC_Session *s;
-	int id;
-	int failures;
-};
-
 /* TRANSFORM through a temporary memref: values and bytes must be this call's. */
 static void *transform_worker(void *arg)
 {
-	struct pipe_worker *w = arg;
+	struct conf_worker *w = arg;
 	uint8_t buf[300];
 
 	for (int i = 0; i < N_CALLS; i++)
@@ -47,7 +40,7 @@ static void *transform_worker(void *arg)
 /* TOUCH on a block of its own (zero copy): every byte goes up by one per call. */
 static void *touch_worker(void *arg)
 {
-	struct pipe_worker *w = arg;
+	struct conf_worker *w = arg;
 	TEEC_SharedMemory shm;
 	TEEC_Operation op;
 	uint32_t origin;
@@ -81,7 +74,7 @@ static void *touch_worker(void *arg)
  * learns with the call and forgets (TA_FORGET) between other threads' calls. */
 static void *churn_worker(void *arg)
 {
-	struct pipe_worker *w = arg;
+	struct conf_worker *w = arg;
 	uint8_t buf[512];
 	TEEC_Operation op;
 	uint32_t origin;
@@ -111,25 +104,11 @@ void t_pipeline_threads_one_session(void)
 	void *(*const mains[])(void *) = { transform_worker, transform_worker, touch_worker,
 					   touch_worker, churn_worker };
 	enum { N = sizeof(mains) / sizeof(mains[0]) };
-	struct pipe_worker w[N];
-	pthread_t th[N];
 	TEEC_Context ctx;
 	TEEC_Session s;
-	int started = 0, failures = 0;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	for (int i = 0; i < N; i++) {
-		w[i] = (struct pipe_worker){ .ctx = &ctx, .s = &s, .id = i + 1 };
-		if (pthread_create(&th[i], NULL, mains[i], &w[i]) != 0)
-			break;
-		started++;
-	}
-	CHECK_HEX(started, N);
-	for (int i = 0; i < started; i++) {
-		pthread_join(th[i], NULL);
-		failures += w[i].failures;
-	}
-	CHECK_HEX(failures, 0);
+	conf_run_workers(&ctx, &s, mains, N, N, 1);
 	/* The session is still in order afterwards. */
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
 	h_close_context_session(&ctx, &s);
@@ -274,7 +253,7 @@ void t_pipeline_cancel_all(void)
 
 static void *nop_worker(void *arg)
 {
-	struct pipe_worker *w = arg;
+	struct conf_worker *w = arg;
 
 	for (int i = 0; i < N_FLOOD_CALLS; i++)
 		if (conf_invoke_none(w->s, CONF_CMD_NOP, NULL) != TEEC_SUCCESS)
@@ -286,25 +265,12 @@ static void *nop_worker(void *arg)
  * client keeps the pipeline shallow and the session lives. */
 void t_pipeline_flood(void)
 {
-	struct pipe_worker w[N_FLOOD_THREADS];
-	pthread_t th[N_FLOOD_THREADS];
+	void *(*const mains[])(void *) = { nop_worker };
 	TEEC_Context ctx;
 	TEEC_Session s;
-	int started = 0, failures = 0;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	for (int i = 0; i < N_FLOOD_THREADS; i++) {
-		w[i] = (struct pipe_worker){ .ctx = &ctx, .s = &s, .id = i };
-		if (pthread_create(&th[i], NULL, nop_worker, &w[i]) != 0)
-			break;
-		started++;
-	}
-	for (int i = 0; i < started; i++) {
-		pthread_join(th[i], NULL);
-		failures += w[i].failures;
-	}
-	CHECK_HEX(started, N_FLOOD_THREADS);
-	CHECK_HEX(failures, 0);
+	conf_run_workers(&ctx, &s, mains, 1, N_FLOOD_THREADS, 0);
 	h_close_context_session(&ctx, &s);
 }
 
