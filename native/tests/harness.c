@@ -142,6 +142,21 @@ bool h_wait_pid_gone(pid_t pid, unsigned ms)
 	return true;
 }
 
+bool h_join_within(pthread_t th, unsigned ms)
+{
+	struct timespec end;
+
+	/* pthread_timedjoin_np takes an absolute CLOCK_REALTIME time. */
+	clock_gettime(CLOCK_REALTIME, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	return pthread_timedjoin_np(th, NULL, &end) == 0;
+}
+
 size_t h_ta_host_pids(pid_t *out, size_t cap)
 {
 	DIR *d = opendir("/proc");

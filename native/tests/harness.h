@@ -6,6 +6,7 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,6 +73,8 @@ size_t h_ta_host_pids(pid_t *out, size_t cap);
 bool h_pid_alive(pid_t pid);
 /* Waits up to ms for pid to be gone; true if it went. */
 bool h_wait_pid_gone(pid_t pid, unsigned ms);
+/* Joins th if it ends within ms; false (still running, not joined) otherwise. */
+bool h_join_within(pthread_t th, unsigned ms);
 /*
  * Forks a child that runs body(report_fd, arg), which must end in _exit, and
  * reads the len bytes the child writes to report_fd into out. Returns the

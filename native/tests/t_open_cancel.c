@@ -73,15 +73,7 @@ static bool bg_done(struct bg_open *b)
  * may outlive the test function's frame. */
 static bool bg_open_join(struct bg_open *b, unsigned ms)
 {
-	uint64_t end = h_now_ms() + ms;
-
-	while (!bg_done(b)) {
-		if (h_now_ms() >= end)
-			return false;
-		h_sleep_ms(2);
-	}
-	pthread_join(b->th, NULL);
-	return true;
+	return h_join_within(b->th, ms);
 }
 
 /* How many instances of `uuid` (a string) are starting; -1 if the status failed. */
@@ -401,7 +393,6 @@ void t_open_cancel_race_fresh(void)
 struct bg_use {
 	TEEC_Context *ctx;
 	bool ok;
-	bool done; /* atomic */
 	pthread_t th;
 };
 
@@ -425,7 +416,6 @@ static void *bg_use_main(void *arg)
 	else
 		ok = false;
 	u->ok = ok;
-	__atomic_store_n(&u->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -440,7 +430,6 @@ void t_open_hung_context_shared(void)
 	static struct bg_use use;
 	static TEEC_Context ctx;
 	uint32_t host = 0;
-	uint64_t end;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
 	REQUIRE(bg_open_start(&hung, &ctx, &conf_hang_uuid, 0, 0, 0));
@@ -448,12 +437,8 @@ void t_open_hung_context_shared(void)
 	h_sleep_ms(SETTLE_MS);
 	use.ctx = &ctx;
 	REQUIRE(pthread_create(&use.th, NULL, bg_use_main, &use) == 0);
-	end = h_now_ms() + 5000;
-	while (!__atomic_load_n(&use.done, __ATOMIC_ACQUIRE) && h_now_ms() < end)
-		h_sleep_ms(5);
 	/* Without it the test cannot clean up: its process ends with the threads. */
-	REQUIRE(__atomic_load_n(&use.done, __ATOMIC_ACQUIRE));
-	pthread_join(use.th, NULL);
+	REQUIRE(h_join_within(use.th, 5000));
 	CHECK(use.ok);
 	CHECK(!bg_done(&hung));
 	REQUIRE(cancel_open(&hung, TEEC_ORIGIN_TEE));

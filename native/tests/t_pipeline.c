@@ -15,7 +15,6 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "conf_helpers.h"
@@ -374,21 +373,6 @@ static void held_buf_close(struct held_buf *h)
 	munmap(h->buf, h->len);
 }
 
-/* Joins th if it ends within ms; false (still running) otherwise. */
-static bool join_within(pthread_t th, unsigned ms)
-{
-	struct timespec end;
-
-	clock_gettime(CLOCK_REALTIME, &end);
-	end.tv_sec += ms / 1000;
-	end.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (end.tv_nsec >= 1000000000L) {
-		end.tv_sec++;
-		end.tv_nsec -= 1000000000L;
-	}
-	return pthread_timedjoin_np(th, NULL, &end) == 0;
-}
-
 #define HELD_LEN (1024u * 1024u)
 #define HELD_FILL 0x3C
 
@@ -478,7 +462,7 @@ void t_pipeline_copy_outside_send_lock(void)
 	/* A failed start leaves ts unset: only a started thread is joined. */
 	side_started = waiting && pthread_create(&ts, NULL, side_calls_main, &side) == 0;
 	if (side_started) {
-		side_done = join_within(ts, 10000);
+		side_done = h_join_within(ts, 10000);
 		CHECK(side_done); /* not held back by the copy */
 	}
 	CHECK(held_buf_fill(&h, HELD_FILL));
@@ -549,7 +533,7 @@ void t_pipeline_release_while_copying(void)
 	rel_started = pthread_create(&tr, NULL, release_main, &shm) == 0;
 	CHECK(rel_started);
 	if (rel_started) {
-		rel_done = join_within(tr, 10000);
+		rel_done = h_join_within(tr, 10000);
 		CHECK(rel_done); /* not held back by the copy */
 	}
 	CHECK(held_buf_fill(&h, HELD_FILL));
