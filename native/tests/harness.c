@@ -312,6 +312,25 @@ int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t 
 	return n;
 }
 
+bool h_wait_ta_pids(const char *uuid, const char *state, int n, uint32_t *out, size_t cap,
+		    unsigned ms)
+{
+	uint64_t end = h_now_ms() + ms;
+
+	do {
+		uint32_t pids[64];
+		int k = h_status_ta_pids(uuid, state, pids, 64);
+
+		if (k == n) {
+			for (size_t i = 0; i < cap && i < (size_t)k && i < 64; i++)
+				out[i] = pids[i];
+			return true;
+		}
+		h_sleep_ms(20);
+	} while (h_now_ms() < end);
+	return false;
+}
+
 /* ---- daemon ---- */
 
 static bool start_daemon(const char *bin_dir, const char *ta_dir)

@@ -98,6 +98,13 @@ bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid);
  * query failed.
  */
 int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t cap);
+/*
+ * Polls the status for up to ms until it lists exactly n TA hosts for `uuid`
+ * in `state`; then the first cap of them are in out (NULL if cap is 0) and it
+ * returns true. out is left alone if it returns false.
+ */
+bool h_wait_ta_pids(const char *uuid, const char *state, int n, uint32_t *out, size_t cap,
+		    unsigned ms);
 
 /* Opens a session on a TA with PUBLIC login; returns the TEEC result. */
 TEEC_Result h_open(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid, uint32_t *origin);

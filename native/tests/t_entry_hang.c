@@ -45,30 +45,6 @@ static pid_t start_opener(void)
 	return child;
 }
 
-/* How many instances of the hang TA the daemon lists as starting. */
-static int count_starting(void)
-{
-	return h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0);
-}
-
-/* Waits up to 5 s for a starting instance of the hang TA whose host is not
- * `other`; returns its host's pid, or 0. */
-static uint32_t wait_starting_host(uint32_t other)
-{
-	uint64_t end = h_now_ms() + 5000;
-
-	do {
-		uint32_t pids[8];
-		int n = h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", pids, 8);
-
-		for (int i = 0; i < n && i < 8; i++)
-			if (pids[i] != other)
-				return pids[i];
-		h_sleep_ms(20);
-	} while (h_now_ms() < end);
-	return 0;
-}
-
 /* The host nobody needs since `since` (ms) gets its grace, then is killed. */
 static void check_killed_after_grace(uint32_t host, uint64_t since)
 {
@@ -91,12 +67,12 @@ static void check_killed_after_grace(uint32_t host, uint64_t since)
  */
 void t_hung_create_opener_dead(void)
 {
-	uint32_t host, fresh;
+	uint32_t host = 0, fresh = 0;
 	pid_t a, b;
 
 	a = start_opener();
 	REQUIRE(a > 0);
-	host = wait_starting_host(0);
+	h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000);
 	if (!host) {
 		conf_kill_client(a);
 		REQUIRE(host != 0);
@@ -106,8 +82,9 @@ void t_hung_create_opener_dead(void)
 
 	b = start_opener();
 	REQUIRE(b > 0);
-	fresh = wait_starting_host(host);
-	CHECK(fresh != 0);
+	/* The old host is gone (checked above): the one starting is fresh. */
+	h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &fresh, 1, 5000);
+	CHECK(fresh != 0 && fresh != host);
 	conf_kill_client(b);
 	/* Nobody needs the fresh host either: it goes the same way. */
 	if (fresh)
@@ -121,13 +98,13 @@ void t_hung_create_opener_dead(void)
  */
 void t_hung_create_live_opener_waits(void)
 {
-	uint32_t host;
+	uint32_t host = 0;
 	pid_t a, b = 0;
 	int status;
 
 	a = start_opener();
 	REQUIRE(a > 0);
-	host = wait_starting_host(0);
+	h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000);
 	if (host)
 		b = start_opener();
 	if (!host || b <= 0) {
@@ -138,7 +115,8 @@ void t_hung_create_live_opener_waits(void)
 			conf_kill_client(b);
 		return;
 	}
-	CHECK(count_starting() == 1); /* b waits for the same instance */
+	/* b waits for the same instance. */
+	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 	conf_kill_client(a);
 	h_sleep_ms(GRACE_MS + 1000);
 	CHECK(h_pid_alive((pid_t)host));

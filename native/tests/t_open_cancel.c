@@ -76,30 +76,6 @@ static bool bg_open_join(struct bg_open *b, unsigned ms)
 	return h_join_within(b->th, ms);
 }
 
-/* How many instances of `uuid` (a string) are starting; -1 if the status failed. */
-static int count_starting(const char *uuid)
-{
-	return h_status_ta_pids(uuid, "starting", NULL, 0);
-}
-
-/* Waits up to 5 s until `n` instances of `uuid` are starting; the first host in *pid. */
-static bool wait_starting(const char *uuid, int n, uint32_t *pid)
-{
-	uint64_t end = h_now_ms() + 5000;
-
-	do {
-		uint32_t pids[8] = { 0 };
-
-		if (h_status_ta_pids(uuid, "starting", pids, 8) == n) {
-			if (pid)
-				*pid = pids[0];
-			return true;
-		}
-		h_sleep_ms(20);
-	} while (h_now_ms() < end);
-	return false;
-}
-
 static uint64_t now_us(void)
 {
 	struct timespec ts;
@@ -140,16 +116,17 @@ void t_open_cancel_hung_create(void)
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
 	REQUIRE(bg_open_start(&first, &ctx, &conf_hang_uuid, 0, 0, 0));
-	REQUIRE(wait_starting(CONF_HANG_TA_UUID_STR, 1, &host));
+	REQUIRE(h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000));
 	REQUIRE(bg_open_start(&queued, &ctx, &conf_hang_uuid, 0, 0, 0));
 	h_sleep_ms(SETTLE_MS);
 	CHECK(!bg_done(&queued));
 
 	REQUIRE(cancel_open(&queued, TEEC_ORIGIN_TEE));
 	CHECK(!bg_done(&first)); /* the other open still waits */
-	CHECK(count_starting(CONF_HANG_TA_UUID_STR) == 1);
+	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 	REQUIRE(cancel_open(&first, TEEC_ORIGIN_TEE));
-	CHECK(count_starting(CONF_HANG_TA_UUID_STR) == 1); /* no create started for either */
+	/* No create started for either. */
+	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 
 	/* The daemon dropped both opens: the host is nobody's and goes. */
 	CHECK(h_wait_pid_gone((pid_t)host, GRACE_MS + 3000));
@@ -433,7 +410,7 @@ void t_open_hung_context_shared(void)
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
 	REQUIRE(bg_open_start(&hung, &ctx, &conf_hang_uuid, 0, 0, 0));
-	REQUIRE(wait_starting(CONF_HANG_TA_UUID_STR, 1, &host));
+	REQUIRE(h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000));
 	h_sleep_ms(SETTLE_MS);
 	use.ctx = &ctx;
 	REQUIRE(pthread_create(&use.th, NULL, bg_use_main, &use) == 0);
@@ -466,10 +443,12 @@ void t_open_hung_create_multi_instance(void)
 	for (; started < 2; started++)
 		if (!bg_open_start(&o[started], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
 			break;
-	CHECK(started == 2 && wait_starting(CONF_HANG_MI_TA_UUID_STR, 2, NULL));
+	CHECK(started == 2 &&
+	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 2, NULL, 0, 5000));
 	if (started == 2 && bg_open_start(&o[2], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
 		started++;
-	CHECK(started == 3 && wait_starting(CONF_HANG_MI_TA_UUID_STR, 3, NULL));
+	CHECK(started == 3 &&
+	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 3, NULL, 0, 5000));
 	CHECK(h_status_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", pids, 3) == 3);
 	for (int i = 0; i < started; i++)
 		cancelled = cancel_open(&o[i], TEEC_ORIGIN_TEE) && cancelled;
