@@ -17,7 +17,8 @@
 
 /* The daemon's default (RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here). */
 #define GRACE_MS 2000u
-/* Head start for a child's open request to reach the daemon. */
+/* Head start for a child's open request to reach the daemon, where nothing
+ * shows that it has. */
 #define OPEN_SENT_MS 300u
 
 /* Child: opens a session on the hang TA, whose create never returns. */
@@ -34,15 +35,12 @@ static void hung_opener(int report_fd, void *unused)
 	_exit(5); /* an answer: the open should have waited for ever */
 }
 
-/* Forks a hung opener; returns its pid once its open is on its way, or 0. */
+/* Forks a hung opener; returns its pid once it is about to open, or 0. */
 static pid_t start_opener(void)
 {
 	char c;
-	pid_t child = h_fork_reporting(hung_opener, NULL, &c, 1);
 
-	if (child)
-		h_sleep_ms(OPEN_SENT_MS);
-	return child;
+	return h_fork_reporting(hung_opener, NULL, &c, 1);
 }
 
 /* The host nobody needs since `since` (ms) gets its grace, then is killed. */
@@ -115,7 +113,8 @@ void t_hung_create_live_opener_waits(void)
 			conf_kill_client(b);
 		return;
 	}
-	/* b waits for the same instance. */
+	/* b waits for the same instance (a second one would be listed by now). */
+	h_sleep_ms(OPEN_SENT_MS);
 	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 	conf_kill_client(a);
 	h_sleep_ms(GRACE_MS + 1000);
