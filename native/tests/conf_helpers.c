@@ -136,9 +136,6 @@ void conf_run_workers(TEEC_Context *ctx, TEEC_Session *s, void *(*const mains[])
 	free(w);
 }
 
-/* Head start for the doomed call to reach the TA after the child reports. */
-#define IN_TA_MS 500u
-
 TEEC_Result conf_get_record(TEEC_Session *s, struct conf_record *rec)
 {
 	TEEC_Operation op;
@@ -235,7 +232,7 @@ pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
 		return 0;
 	}
 	if (child)
-		h_sleep_ms(IN_TA_MS); /* let the wait reach the TA */
+		h_sleep_ms(CONF_IN_TA_MS); /* let the wait reach the TA */
 	return child;
 }
 
@@ -247,4 +244,18 @@ uint64_t conf_kill_client(pid_t child)
 	waitpid(child, &status, 0);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	return h_now_ms();
+}
+
+void conf_check_killed_after_grace(uint32_t host, uint64_t since)
+{
+	uint64_t took;
+
+	h_sleep_ms(CONF_GRACE_MS / 2);
+	CHECK(h_pid_alive((pid_t)host));
+	CHECK(h_wait_pid_gone((pid_t)host, 10000));
+	took = h_now_ms() - since;
+	if (took < CONF_GRACE_MS - 100 || took >= CONF_GRACE_MS + 3000)
+		h_fail(__FILE__, __LINE__, "TA host %u ended %llu ms after nobody needed it",
+		       (unsigned)host, (unsigned long long)took);
+	CHECK(h_status_lacks_pid(0, host));
 }

@@ -18,6 +18,12 @@ static const TEEC_UUID conf_ka_uuid = CONF_KA_TA_UUID;
 static const TEEC_UUID conf_hang_uuid = CONF_HANG_TA_UUID;
 static const TEEC_UUID conf_hang_mi_uuid = CONF_HANG_MI_TA_UUID;
 
+/* The daemon's grace before it kills an instance only dead clients (or no
+ * one) need: its default, RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here. */
+#define CONF_GRACE_MS 2000u
+/* How long conf_start_doomed_client gives the doomed call to reach the TA. */
+#define CONF_IN_TA_MS 500u
+
 /* What the TA saw at the session's last invoke. */
 TEEC_Result conf_get_record(TEEC_Session *s, struct conf_record *rec);
 
@@ -94,5 +100,10 @@ pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
 			       uint32_t *ta_pid);
 /* SIGKILLs such a client and reaps it (CHECKs it died of it); returns the time of death (ms). */
 uint64_t conf_kill_client(pid_t child);
+
+/* CHECKs that the TA host `host`, which nobody has needed since `since` (ms),
+ * lives through most of the grace, is killed after it (not much later) and is
+ * no longer in the daemon's status. */
+void conf_check_killed_after_grace(uint32_t host, uint64_t since);
 
 #endif

@@ -15,8 +15,6 @@
 #include "conf_helpers.h"
 #include "tests.h"
 
-/* The daemon's default (RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here). */
-#define GRACE_MS 2000u
 /* Head start for a child's open request to reach the daemon, where nothing
  * shows that it has. */
 #define OPEN_SENT_MS 300u
@@ -43,21 +41,6 @@ static pid_t start_opener(void)
 	return h_fork_reporting(hung_opener, NULL, &c, 1);
 }
 
-/* The host nobody needs since `since` (ms) gets its grace, then is killed. */
-static void check_killed_after_grace(uint32_t host, uint64_t since)
-{
-	uint64_t took;
-
-	h_sleep_ms(GRACE_MS / 2);
-	CHECK(h_pid_alive((pid_t)host));
-	CHECK(h_wait_pid_gone((pid_t)host, 10000));
-	took = h_now_ms() - since;
-	if (took < GRACE_MS - 100 || took >= GRACE_MS + 3000)
-		h_fail(__FILE__, __LINE__, "TA host %u ended %llu ms after nobody needed it",
-		       (unsigned)host, (unsigned long long)took);
-	CHECK(h_status_lacks_pid(0, host));
-}
-
 /*
  * The only opener dies while TA_CreateEntryPoint hangs: the host is killed
  * after the grace period, and a later open starts a fresh instance instead
@@ -75,7 +58,7 @@ void t_hung_create_opener_dead(void)
 		conf_kill_client(a);
 		REQUIRE(host != 0);
 	}
-	check_killed_after_grace(host, conf_kill_client(a));
+	conf_check_killed_after_grace(host, conf_kill_client(a));
 	CHECK(h_status_lacks_pid(a, 0));
 
 	b = start_opener();
@@ -86,7 +69,7 @@ void t_hung_create_opener_dead(void)
 	conf_kill_client(b);
 	/* Nobody needs the fresh host either: it goes the same way. */
 	if (fresh)
-		CHECK(h_wait_pid_gone((pid_t)fresh, GRACE_MS + 3000));
+		CHECK(h_wait_pid_gone((pid_t)fresh, CONF_GRACE_MS + 3000));
 }
 
 /*
@@ -117,10 +100,10 @@ void t_hung_create_live_opener_waits(void)
 	h_sleep_ms(OPEN_SENT_MS);
 	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 	conf_kill_client(a);
-	h_sleep_ms(GRACE_MS + 1000);
+	h_sleep_ms(CONF_GRACE_MS + 1000);
 	CHECK(h_pid_alive((pid_t)host));
 	CHECK(waitpid(b, &status, WNOHANG) == 0); /* b's open has not returned */
-	check_killed_after_grace(host, conf_kill_client(b));
+	conf_check_killed_after_grace(host, conf_kill_client(b));
 }
 
 /*
@@ -146,11 +129,11 @@ void t_hung_destroy_fresh_instance(void)
 	closed = h_now_ms();
 
 	CHECK_HEX(h_open(&ctx, &s, &conf_si_uuid, NULL), TEEC_SUCCESS);
-	CHECK(h_now_ms() - closed < GRACE_MS / 2);
+	CHECK(h_now_ms() - closed < CONF_GRACE_MS / 2);
 	CHECK_HEX(conf_instance_info(&s, &token2, NULL, NULL, &pid2), TEEC_SUCCESS);
 	CHECK(pid2 != pid);
 	CHECK(token2 != token);
-	check_killed_after_grace(pid, closed);
+	conf_check_killed_after_grace(pid, closed);
 	/* The fresh instance is unaffected, and ends normally with its session. */
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
 	h_close_context_session(&ctx, &s);

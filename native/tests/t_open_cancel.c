@@ -16,8 +16,6 @@
 #include "conf_helpers.h"
 #include "tests.h"
 
-/* The daemon's watchdog grace (RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here). */
-#define GRACE_MS 2000u
 /* Head start for an open request to reach the daemon, or a call the TA. */
 #define SETTLE_MS 300u
 /* A cancelled open that does not wait for the TA returns within this. */
@@ -129,7 +127,7 @@ void t_open_cancel_hung_create(void)
 	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 
 	/* The daemon dropped both opens: the host is nobody's and goes. */
-	CHECK(h_wait_pid_gone((pid_t)host, GRACE_MS + 3000));
+	CHECK(h_wait_pid_gone((pid_t)host, CONF_GRACE_MS + 3000));
 	TEEC_FinalizeContext(&ctx);
 }
 
@@ -420,7 +418,7 @@ void t_open_hung_context_shared(void)
 	CHECK(!bg_done(&hung));
 	REQUIRE(cancel_open(&hung, TEEC_ORIGIN_TEE));
 	TEEC_FinalizeContext(&ctx);
-	CHECK(h_wait_pid_gone((pid_t)host, GRACE_MS + 3000));
+	CHECK(h_wait_pid_gone((pid_t)host, CONF_GRACE_MS + 3000));
 }
 
 /*
@@ -457,5 +455,5 @@ void t_open_hung_create_multi_instance(void)
 	TEEC_FinalizeContext(&ctx);
 	for (int i = 0; i < 3; i++)
 		if (pids[i])
-			CHECK(h_wait_pid_gone((pid_t)pids[i], GRACE_MS + 3000));
+			CHECK(h_wait_pid_gone((pid_t)pids[i], CONF_GRACE_MS + 3000));
 }
