@@ -16,7 +16,8 @@
 #include "conf_helpers.h"
 #include "tests.h"
 
-/* Head start for an open request to reach the daemon, or a call the TA. */
+/* Head start for an open request to reach the daemon, the TA host or the TA,
+ * where nothing shows that it has. */
 #define SETTLE_MS 300u
 /* A cancelled open that does not wait for the TA returns within this. */
 #define PROMPT_MS 1000u
@@ -142,20 +143,29 @@ void t_open_cancel_queued_in_host(void)
 	static struct bg_open o;
 	static TEEC_Context ctx;
 	static TEEC_Session holder;
+	static TEEC_SharedMemory shm;
 	uint32_t ever0 = 0, ever1 = 0, open_now = 0;
 	pthread_t th;
 
 	REQUIRE(h_open_context_session(&ctx, &holder, &conf_sims_uuid));
-	if (conf_instance_info(&holder, NULL, NULL, &ever0, NULL) != TEEC_SUCCESS ||
-	    !conf_bg_start(&th, &wait, &holder, CONF_CMD_WAIT_MASKED, 1500)) {
-		h_fail(__FILE__, __LINE__, "cannot start the holder's wait");
+	if (!conf_touch_block(&ctx, &shm)) {
+		h_fail(__FILE__, __LINE__, "cannot allocate the holder's block");
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
-	h_sleep_ms(SETTLE_MS);
+	/* The holder's call touches the block, then waits masked. */
+	if (conf_instance_info(&holder, NULL, NULL, &ever0, NULL) != TEEC_SUCCESS ||
+	    !conf_bg_touch_start(&th, &wait, &holder, &shm, TEEC_MEMREF_WHOLE, 1500)) {
+		h_fail(__FILE__, __LINE__, "cannot start the holder's wait");
+		TEEC_ReleaseSharedMemory(&shm);
+		h_close_context_session(&ctx, &holder);
+		return;
+	}
+	CHECK(conf_touched(&shm, 0, 10000)); /* it runs in the TA: the open queues behind it */
 	if (!bg_open_start(&o, &ctx, &conf_sims_uuid, 0, 0, 0)) {
 		h_fail(__FILE__, __LINE__, "cannot start the open");
 		pthread_join(th, NULL);
+		TEEC_ReleaseSharedMemory(&shm);
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
@@ -168,6 +178,7 @@ void t_open_cancel_queued_in_host(void)
 	CHECK_HEX(conf_instance_info(&holder, NULL, &open_now, &ever1, NULL), TEEC_SUCCESS);
 	CHECK(ever1 == ever0); /* the TA never saw the cancelled open */
 	CHECK(open_now == 1);
+	TEEC_ReleaseSharedMemory(&shm);
 	h_close_context_session(&ctx, &holder);
 }
 

@@ -119,16 +119,21 @@ void t_pipeline_threads_one_session(void)
 void t_pipeline_cancel_queued_in_tee(void)
 {
 	struct conf_bg_call first, second;
+	TEEC_SharedMemory shm;
 	pthread_t t1, t2;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	uint64_t t0;
+	bool in_ta;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
+	REQUIRE(conf_touch_block(&ctx, &shm));
 	t0 = h_now_ms();
-	REQUIRE(conf_bg_start(&t1, &first, &s, CONF_CMD_WAIT_MASKED, 800));
-	h_sleep_ms(150); /* the first is in the TA */
-	if (!conf_bg_start(&t2, &second, &s, CONF_CMD_WAIT_UNMASKED, 20000)) {
+	/* The first touches the block, then waits masked. */
+	REQUIRE(conf_bg_touch_start(&t1, &first, &s, &shm, TEEC_MEMREF_WHOLE, 800));
+	in_ta = conf_touched(&shm, 0, 10000); /* the first is in the TA */
+	CHECK(in_ta);
+	if (!in_ta || !conf_bg_start(&t2, &second, &s, CONF_CMD_WAIT_UNMASKED, 20000)) {
 		pthread_join(t1, NULL);
 		REQUIRE(false);
 	}
@@ -141,6 +146,7 @@ void t_pipeline_cancel_queued_in_tee(void)
 	CHECK_HEX(second.op.params[1].value.a, 0xA5A5A5A5u); /* the TA never ran it */
 	CHECK(h_now_ms() - t0 < 10000);
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
+	TEEC_ReleaseSharedMemory(&shm);
 	h_close_context_session(&ctx, &s);
 }
 
