@@ -11,11 +11,6 @@ bool aes_open(TEEC_Context *ctx, TEEC_Session *s)
 	return h_open_context_session(ctx, s, &aes_uuid);
 }
 
-void aes_close(TEEC_Context *ctx, TEEC_Session *s)
-{
-	h_close_context_session(ctx, s);
-}
-
 size_t aes_unhex(const char *hex, uint8_t *out, size_t cap)
 {
 	size_t n = strlen(hex) / 2;

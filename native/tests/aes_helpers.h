@@ -9,9 +9,9 @@
 
 static const TEEC_UUID aes_uuid = AES_STREAM_TA_UUID;
 
-/* A context and a session on the aes_stream TA; false on failure. */
+/* A context and a session on the aes_stream TA; false on failure (nothing
+ * left open). h_close_context_session closes them. */
 bool aes_open(TEEC_Context *ctx, TEEC_Session *s);
-void aes_close(TEEC_Context *ctx, TEEC_Session *s);
 
 /* Decodes hex into out (at most cap bytes); returns the length. */
 size_t aes_unhex(const char *hex, uint8_t *out, size_t cap);

@@ -1,11 +1,21 @@
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "conf_helpers.h"
 #include "harness.h"
+
+TEEC_Result conf_alloc_shm(TEEC_Context *ctx, TEEC_SharedMemory *shm, size_t size,
+			   uint32_t flags)
+{
+	memset(shm, 0, sizeof(*shm));
+	shm->size = size;
+	shm->flags = flags;
+	return TEEC_AllocateSharedMemory(ctx, shm);
+}
 
 bool conf_transform_ok(TEEC_Session *s, uint32_t a, uint8_t fill, uint8_t *buf, size_t n)
 {
@@ -40,6 +50,11 @@ static void *bg_call_main(void *arg)
 	return NULL;
 }
 
+bool conf_bg_run(pthread_t *th, struct conf_bg_call *c)
+{
+	return pthread_create(th, NULL, bg_call_main, c) == 0;
+}
+
 bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
 		   uint32_t ms)
 {
@@ -50,36 +65,40 @@ bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint3
 					    TEEC_NONE);
 	c->op.params[0].value.a = ms;
 	c->op.params[1].value.a = 0xA5A5A5A5u;
-	return pthread_create(th, NULL, bg_call_main, c) == 0;
+	return conf_bg_run(th, c);
 }
 
-static void *bg_touch_main(void *arg)
+bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm)
 {
-	struct conf_bg_touch *c = arg;
-
-	c->res = TEEC_InvokeCommand(c->s, CONF_CMD_TOUCH, &c->op, &c->origin);
-	return NULL;
+	if (conf_alloc_shm(ctx, shm, 4096, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) != TEEC_SUCCESS)
+		return false;
+	/* conf_touched sees the TA's touch as the 0 changing. */
+	memset(shm->buffer, 0, shm->size);
+	return true;
 }
 
-bool conf_bg_touch_start(pthread_t *th, struct conf_bg_touch *c, TEEC_Session *s,
-			 TEEC_SharedMemory *shm, uint32_t ms)
+bool conf_bg_touch_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s,
+			 TEEC_SharedMemory *shm, uint32_t type, uint32_t ms)
 {
 	memset(c, 0, sizeof(*c));
 	c->s = s;
-	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_INPUT, TEEC_NONE,
-					    TEEC_NONE);
+	c->cmd = CONF_CMD_TOUCH;
+	c->op.paramTypes = TEEC_PARAM_TYPES(type, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE);
 	c->op.params[0].memref.parent = shm;
+	if (type != TEEC_MEMREF_WHOLE)
+		c->op.params[0].memref.size = shm->size; /* offset 0: all of it */
 	c->op.params[1].value.a = ms;
-	return pthread_create(th, NULL, bg_touch_main, c) == 0;
+	return conf_bg_run(th, c);
 }
 
 bool conf_touched(const TEEC_SharedMemory *shm, uint8_t was, unsigned ms)
 {
-	/* The TA host writes it: a volatile read sees its store. */
+	/* The TA host writes them: volatile reads see its stores. */
 	const volatile uint8_t *b = shm->buffer;
 	uint64_t end = h_now_ms() + ms;
 
-	while (b[0] == was) {
+	/* TOUCH goes through the block in order: the last byte changes last. */
+	while (b[0] == was || b[shm->size - 1] == was) {
 		if (h_now_ms() >= end)
 			return false;
 		h_sleep_ms(2);
@@ -87,8 +106,35 @@ bool conf_touched(const TEEC_SharedMemory *shm, uint8_t was, unsigned ms)
 	return true;
 }
 
-/* Head start for the doomed call to reach the TA after the child reports. */
-#define IN_TA_MS 500u
+void conf_run_workers(TEEC_Context *ctx, TEEC_Session *s, void *(*const mains[])(void *),
+		      size_t n_mains, int n, int first_id)
+{
+	/* On the heap: a flood runs hundreds. */
+	struct conf_worker *w = calloc((size_t)n, sizeof(*w));
+	pthread_t *th = calloc((size_t)n, sizeof(*th));
+	int started = 0, failures = 0;
+
+	if (!w || !th) {
+		h_fail(__FILE__, __LINE__, "no memory for %d workers", n);
+		free(th);
+		free(w);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		w[i] = (struct conf_worker){ .ctx = ctx, .s = s, .id = first_id + i };
+		if (pthread_create(&th[i], NULL, mains[(size_t)i % n_mains], &w[i]) != 0)
+			break;
+		started++;
+	}
+	for (int i = 0; i < started; i++) {
+		pthread_join(th[i], NULL);
+		failures += w[i].failures;
+	}
+	CHECK_HEX(started, n);
+	CHECK_HEX(failures, 0);
+	free(th);
+	free(w);
+}
 
 TEEC_Result conf_get_record(TEEC_Session *s, struct conf_record *rec)
 {
@@ -157,10 +203,7 @@ static void doomed_client(int report_fd, void *arg)
 	    h_open(&ctx, &s, call->uuid, NULL) != TEEC_SUCCESS)
 		_exit(3);
 	/* Shared memory the TA has mapped, to see it released with the host. */
-	memset(&shm, 0, sizeof(shm));
-	shm.size = 64 * 1024;
-	shm.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
-	if (TEEC_AllocateSharedMemory(&ctx, &shm) != TEEC_SUCCESS)
+	if (conf_alloc_shm(&ctx, &shm, 64 * 1024, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) != TEEC_SUCCESS)
 		_exit(4);
 	memset(&op, 0, sizeof(op));
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
@@ -189,7 +232,7 @@ pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
 		return 0;
 	}
 	if (child)
-		h_sleep_ms(IN_TA_MS); /* let the wait reach the TA */
+		h_sleep_ms(CONF_IN_TA_MS); /* let the wait reach the TA */
 	return child;
 }
 
@@ -201,4 +244,18 @@ uint64_t conf_kill_client(pid_t child)
 	waitpid(child, &status, 0);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	return h_now_ms();
+}
+
+void conf_check_killed_after_grace(uint32_t host, uint64_t since)
+{
+	uint64_t took;
+
+	h_sleep_ms(CONF_GRACE_MS / 2);
+	CHECK(h_pid_alive((pid_t)host));
+	CHECK(h_wait_pid_gone((pid_t)host, 10000));
+	took = h_now_ms() - since;
+	if (took < CONF_GRACE_MS - 100 || took >= CONF_GRACE_MS + 3000)
+		h_fail(__FILE__, __LINE__, "TA host %u ended %llu ms after nobody needed it",
+		       (unsigned)host, (unsigned long long)took);
+	CHECK(h_status_lacks_pid(0, host));
 }

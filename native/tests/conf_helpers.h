@@ -16,6 +16,13 @@ static const TEEC_UUID conf_si_uuid = CONF_SI_TA_UUID;
 static const TEEC_UUID conf_sims_uuid = CONF_SIMS_TA_UUID;
 static const TEEC_UUID conf_ka_uuid = CONF_KA_TA_UUID;
 static const TEEC_UUID conf_hang_uuid = CONF_HANG_TA_UUID;
+static const TEEC_UUID conf_hang_mi_uuid = CONF_HANG_MI_TA_UUID;
+
+/* The daemon's grace before it kills an instance only dead clients (or no
+ * one) need: its default, RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here. */
+#define CONF_GRACE_MS 2000u
+/* How long conf_start_doomed_client gives the doomed call to reach the TA. */
+#define CONF_IN_TA_MS 500u
 
 /* What the TA saw at the session's last invoke. */
 TEEC_Result conf_get_record(TEEC_Session *s, struct conf_record *rec);
@@ -27,41 +34,61 @@ TEEC_Result conf_instance_info(TEEC_Session *s, uint32_t *token, uint32_t *open_
 /* Invokes a command with no parameters; returns the result, origin in *origin. */
 TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin);
 
+/* Allocates size bytes of shared memory with flags into *shm (cleared first);
+ * returns TEEC_AllocateSharedMemory's result. */
+TEEC_Result conf_alloc_shm(TEEC_Context *ctx, TEEC_SharedMemory *shm, size_t size,
+			   uint32_t flags);
+
 /* TRANSFORM(a) over n bytes of `fill` in buf (a temporary memref): true if the
  * TA answered a + 1, a + 2 and inverted every byte. */
 bool conf_transform_ok(TEEC_Session *s, uint32_t a, uint8_t fill, uint8_t *buf, size_t n);
 
-/* A conformance wait (or any command taking p0 VALUE_INPUT a = ms, p1
- * VALUE_OUTPUT) invoked on a thread of its own. */
+/* One invoke on a thread of its own: s, cmd and op as the caller (or a
+ * starter below) built them; res, origin and took_ms once it returned. */
 struct conf_bg_call {
 	TEEC_Session *s;
-	TEEC_Operation op; /* started = 0: cancellable */
 	uint32_t cmd;
+	TEEC_Operation op; /* started = 0: cancellable */
 	TEEC_Result res;
 	uint32_t origin;
 	uint64_t took_ms;
 };
 
-/* Starts cmd(ms) on a new thread; p1.a reads 0xA5A5A5A5 unless the TA writes it. */
+/* Starts c's invoke on a new thread; false if the thread did not start. */
+bool conf_bg_run(pthread_t *th, struct conf_bg_call *c);
+
+/* Starts cmd(ms), a conformance wait (or any command taking p0 VALUE_INPUT
+ * a = ms, p1 VALUE_OUTPUT); p1.a reads 0xA5A5A5A5 unless the TA writes it. */
 bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
 		   uint32_t ms);
 
-/* TOUCH on a block of allocated shared memory (zero copy: every byte + 1),
- * then a masked TEE_Wait(ms), on a thread of its own. */
-struct conf_bg_touch {
-	TEEC_Operation op;
+/* A block for conf_bg_touch_start: 4 KiB of allocated shared memory, its bytes 0. */
+bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm);
+/* Starts TOUCH on all of shm (allocated: zero copy, every byte + 1), then a
+ * masked TEE_Wait(ms). type is TEEC_MEMREF_WHOLE or TEEC_MEMREF_PARTIAL_INOUT.
+ * The first and last bytes of shm must not change otherwise. */
+bool conf_bg_touch_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s,
+			 TEEC_SharedMemory *shm, uint32_t type, uint32_t ms);
+/* Waits up to ms for the TA to touch the block's first and last bytes (both
+ * were `was`): then that call runs in the TA (its wait), and calls sent from
+ * now on queue behind it. */
+bool conf_touched(const TEEC_SharedMemory *shm, uint8_t was, unsigned ms);
+
+/* One of the threads of conf_run_workers: what it works on, and its failures. */
+struct conf_worker {
+	TEEC_Context *ctx;
 	TEEC_Session *s;
-	TEEC_Result res;
-	uint32_t origin;
+	int id;
+	int failures; /* the worker counts what went wrong here */
 };
 
-/* Starts it on shm (at least one byte), whose first byte must not change
- * otherwise. */
-bool conf_bg_touch_start(pthread_t *th, struct conf_bg_touch *c, TEEC_Session *s,
-			 TEEC_SharedMemory *shm, uint32_t ms);
-/* Waits up to ms for the TA to touch the block's first byte (it was `was`):
- * then that call runs in the TA, and calls sent from now on queue behind it. */
-bool conf_touched(const TEEC_SharedMemory *shm, uint8_t was, unsigned ms);
+/*
+ * Runs n workers at once in ctx and s (either may be NULL if the workers do
+ * not use it): worker i, with id first_id + i, on mains[i % n_mains]. Joins
+ * them, then CHECKs that all n started and that no worker counted a failure.
+ */
+void conf_run_workers(TEEC_Context *ctx, TEEC_Session *s, void *(*const mains[])(void *),
+		      size_t n_mains, int n, int first_id);
 
 /*
  * Forks a client that opens a session on uuid, has 64 KiB of shared memory
@@ -73,5 +100,10 @@ pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
 			       uint32_t *ta_pid);
 /* SIGKILLs such a client and reaps it (CHECKs it died of it); returns the time of death (ms). */
 uint64_t conf_kill_client(pid_t child);
+
+/* CHECKs that the TA host `host`, which nobody has needed since `since` (ms),
+ * lives through most of the grace, is killed after it (not much later) and is
+ * no longer in the daemon's status. */
+void conf_check_killed_after_grace(uint32_t host, uint64_t since);
 
 #endif

@@ -142,6 +142,21 @@ bool h_wait_pid_gone(pid_t pid, unsigned ms)
 	return true;
 }
 
+bool h_join_within(pthread_t th, unsigned ms)
+{
+	struct timespec end;
+
+	/* pthread_timedjoin_np takes an absolute CLOCK_REALTIME time. */
+	clock_gettime(CLOCK_REALTIME, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	return pthread_timedjoin_np(th, NULL, &end) == 0;
+}
+
 size_t h_ta_host_pids(pid_t *out, size_t cap)
 {
 	DIR *d = opendir("/proc");
@@ -295,6 +310,25 @@ int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t 
 		q++;
 	}
 	return n;
+}
+
+bool h_wait_ta_pids(const char *uuid, const char *state, int n, uint32_t *out, size_t cap,
+		    unsigned ms)
+{
+	uint64_t end = h_now_ms() + ms;
+
+	do {
+		uint32_t pids[64];
+		int k = h_status_ta_pids(uuid, state, pids, 64);
+
+		if (k == n) {
+			for (size_t i = 0; i < cap && i < (size_t)k && i < 64; i++)
+				out[i] = pids[i];
+			return true;
+		}
+		h_sleep_ms(20);
+	} while (h_now_ms() < end);
+	return false;
 }
 
 /* ---- daemon ---- */

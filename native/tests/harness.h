@@ -6,6 +6,7 @@
 #ifndef HARNESS_H
 #define HARNESS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,6 +73,8 @@ size_t h_ta_host_pids(pid_t *out, size_t cap);
 bool h_pid_alive(pid_t pid);
 /* Waits up to ms for pid to be gone; true if it went. */
 bool h_wait_pid_gone(pid_t pid, unsigned ms);
+/* Joins th if it ends within ms; false (still running, not joined) otherwise. */
+bool h_join_within(pthread_t th, unsigned ms);
 /*
  * Forks a child that runs body(report_fd, arg), which must end in _exit, and
  * reads the len bytes the child writes to report_fd into out. Returns the
@@ -95,6 +98,13 @@ bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid);
  * query failed.
  */
 int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t cap);
+/*
+ * Polls the status for up to ms until it lists exactly n TA hosts for `uuid`
+ * in `state`; then the first cap of them are in out (NULL if cap is 0) and it
+ * returns true. out is left alone if it returns false.
+ */
+bool h_wait_ta_pids(const char *uuid, const char *state, int n, uint32_t *out, size_t cap,
+		    unsigned ms);
 
 /* Opens a session on a TA with PUBLIC login; returns the TEEC result. */
 TEEC_Result h_open(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid, uint32_t *origin);

@@ -55,7 +55,7 @@ void t_aes_ctr_kat(void)
 		CHECK_HEX(aes_ctr(&s, buf + 31, 16, 31), TEEC_SUCCESS);
 		if (memcmp(buf, pt, n) != 0)
 			h_fail(__FILE__, __LINE__, "%s: plaintext differs", v->name);
-		aes_close(&ctx, &s);
+		h_close_context_session(&ctx, &s);
 	}
 }
 
@@ -114,7 +114,7 @@ void t_aes_gcm_kat(void)
 		CHECK(size == n);
 		if (memcmp(buf, pt, n) != 0)
 			h_fail(__FILE__, __LINE__, "%s: plaintext differs", v->name);
-		aes_close(&ctx, &s);
+		h_close_context_session(&ctx, &s);
 	}
 }
 
@@ -158,5 +158,5 @@ void t_aes_gcm_encrypt_matches_openssl(void)
 		CHECK(memcmp(buf, ct, sizeof(ct)) == 0 && memcmp(buf + sizeof(ct), tag, 16) == 0);
 	}
 	EVP_CIPHER_CTX_free(c);
-	aes_close(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }

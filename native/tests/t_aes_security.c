@@ -101,7 +101,7 @@ void t_aes_gcm_tampered(void)
 	/* Another stream AAD than the one the stream was made with. */
 	CHECK_HEX(aes_start_decrypt(&g.s, g.iv, sizeof(g.iv), "x", 1), TEEC_SUCCESS);
 	CHECK_HEX(try_chunk(&g, g.frame[0], 0, 0, buf), AES_STREAM_ERROR_MAC_INVALID);
-	aes_close(&g.ctx, &g.s);
+	h_close_context_session(&g.ctx, &g.s);
 }
 
 void t_aes_wrong_key(void)
@@ -147,7 +147,7 @@ void t_aes_wrong_key(void)
 		CHECK(memcmp(buf, g.pt[0], CHUNK) == 0);
 	}
 	TEEC_CloseSession(&s2);
-	aes_close(&g.ctx, &g.s);
+	h_close_context_session(&g.ctx, &g.s);
 }
 
 /* True if any 8-byte window of key appears in p[0..n). */
@@ -214,7 +214,7 @@ void t_aes_key_not_readable(void)
 	CHECK_HEX(TEEC_InvokeCommand(&s, AES_STREAM_CMD_KEY_INFO, &op, &origin), TEEC_SUCCESS);
 	CHECK(op.params[0].value.a == 256 && op.params[0].value.b == AES_STREAM_MODE_GCM);
 	CHECK(op.params[1].value.a == AES_STREAM_KEY_FLAG_TEST);
-	aes_close(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 /* Hostile or wrong parameters: an error, never a crash; the TA goes on. */
@@ -297,5 +297,5 @@ void t_aes_bad_parameters(void)
 	/* Still alive and working. */
 	len = sizeof(iv);
 	CHECK_HEX(aes_start_encrypt(&s, iv, &len, NULL, 0), TEEC_SUCCESS);
-	aes_close(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }

@@ -58,7 +58,7 @@ void t_aes_ctr_roundtrip(void)
 		free(pt);
 		free(buf);
 	}
-	aes_close(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 /*
@@ -120,7 +120,7 @@ void t_aes_gcm_roundtrip(void)
 		free(frames);
 	}
 	TEEC_CloseSession(&dec);
-	aes_close(&ctx, &enc);
+	h_close_context_session(&ctx, &enc);
 }
 
 /*
@@ -159,7 +159,7 @@ void t_aes_ctr_shared_memory(void)
 	}
 	EVP_CIPHER_CTX_free(c);
 	free(want);
-	aes_close(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }
 
 /*
@@ -216,5 +216,5 @@ void t_aes_gcm_shared_memory(void)
 		TEEC_ReleaseSharedMemory(&shm);
 	}
 	free(pt);
-	aes_close(&ctx, &s);
+	h_close_context_session(&ctx, &s);
 }

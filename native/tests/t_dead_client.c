@@ -11,8 +11,6 @@
 #include "tests.h"
 
 #define LONG_WAIT_MS 30000u
-/* The daemon's default (RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here). */
-#define GRACE_MS 2000u
 
 /* The dead client's instance is gone, from the daemon's view and /proc's. */
 static void check_reclaimed(pid_t child, uint32_t ta_pid, int shm_before)
@@ -40,7 +38,7 @@ void t_dead_client_unmasked_wait(void)
 	took = h_now_ms() - died;
 	/* Well before the 30 s wait would end, and before the watchdog's grace:
 	 * the cancellation ended it, not a kill. */
-	if (took >= GRACE_MS)
+	if (took >= CONF_GRACE_MS)
 		h_fail(__FILE__, __LINE__, "TA host lived %llu ms after its client died",
 		       (unsigned long long)took);
 	check_reclaimed(child, ta_pid, shm_before);
@@ -52,19 +50,11 @@ void t_dead_client_masked_wait(void)
 	int shm_before = h_shm_fd_count(h_daemon_pid);
 	uint32_t ta_pid;
 	pid_t child = conf_start_doomed_client(&conf_uuid, CONF_CMD_WAIT_MASKED, LONG_WAIT_MS, &ta_pid);
-	uint64_t died, took;
 
 	REQUIRE(child > 0);
-	died = conf_kill_client(child);
-	/* Masked: still running (the call was in the TA, and is not cancelled)... */
-	h_sleep_ms(GRACE_MS / 2);
-	CHECK(h_pid_alive((pid_t)ta_pid));
-	/* ...until the grace period is over. */
-	CHECK(h_wait_pid_gone((pid_t)ta_pid, 10000));
-	took = h_now_ms() - died;
-	if (took < GRACE_MS - 100 || took >= GRACE_MS + 3000)
-		h_fail(__FILE__, __LINE__, "TA host ended %llu ms after its client died",
-		       (unsigned long long)took);
+	/* Masked: still running (the call was in the TA, and is not cancelled)
+	 * until the grace period is over. */
+	conf_check_killed_after_grace(ta_pid, conf_kill_client(child));
 	check_reclaimed(child, ta_pid, shm_before);
 }
 
@@ -126,7 +116,7 @@ static void check_live_alone(TEEC_Session *s, uint32_t token, uint32_t pid)
  */
 void t_dead_client_shared_instance_survives(void)
 {
-	const uint32_t wait_ms = GRACE_MS + 1500;
+	const uint32_t wait_ms = CONF_GRACE_MS + 1500;
 	TEEC_Context ctx;
 	TEEC_Session live;
 	uint32_t token = 0, pid = 0;
@@ -137,14 +127,14 @@ void t_dead_client_shared_instance_survives(void)
 	REQUIRE(child > 0);
 	died = conf_kill_client(child);
 	/* Past the grace period, the call still runs and the host lives. */
-	h_sleep_ms(GRACE_MS + 500);
+	h_sleep_ms(CONF_GRACE_MS + 500);
 	CHECK(h_pid_alive((pid_t)pid));
 	/* This invoke waits for the dead client's call to return, then works. */
 	check_live_alone(&live, token, pid);
 	/* It came back only once that call ended: wait_ms after it began, which
-	 * was IN_TA_MS (500 ms, conf_helpers.c) before the kill; not right after
-	 * the sleep above (GRACE_MS + 500 after the kill). */
-	CHECK(h_now_ms() - died >= wait_ms - 500 - 250);
+	 * was CONF_IN_TA_MS before the kill; not right after the sleep above
+	 * (CONF_GRACE_MS + 500 after the kill). */
+	CHECK(h_now_ms() - died >= wait_ms - CONF_IN_TA_MS - 250);
 	CHECK(h_status_lacks_pid(child, 0));
 	h_close_context_session(&ctx, &live);
 	CHECK(h_wait_pid_gone((pid_t)pid, 5000)); /* ends with its last session */
@@ -166,7 +156,7 @@ void t_dead_client_shared_instance_cancel(void)
 	REQUIRE(child > 0);
 	died = conf_kill_client(child);
 	check_live_alone(&live, token, pid);
-	CHECK(h_now_ms() - died < GRACE_MS); /* cancelled, not waited out */
+	CHECK(h_now_ms() - died < CONF_GRACE_MS); /* cancelled, not waited out */
 	CHECK(h_pid_alive((pid_t)pid));
 	CHECK(h_status_lacks_pid(child, 0));
 	h_close_context_session(&ctx, &live);

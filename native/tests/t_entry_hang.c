@@ -15,9 +15,8 @@
 #include "conf_helpers.h"
 #include "tests.h"
 
-/* The daemon's default (RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here). */
-#define GRACE_MS 2000u
-/* Head start for a child's open request to reach the daemon. */
+/* Head start for a child's open request to reach the daemon, where nothing
+ * shows that it has. */
 #define OPEN_SENT_MS 300u
 
 /* Child: opens a session on the hang TA, whose create never returns. */
@@ -34,54 +33,12 @@ static void hung_opener(int report_fd, void *unused)
 	_exit(5); /* an answer: the open should have waited for ever */
 }
 
-/* Forks a hung opener; returns its pid once its open is on its way, or 0. */
+/* Forks a hung opener; returns its pid once it is about to open, or 0. */
 static pid_t start_opener(void)
 {
 	char c;
-	pid_t child = h_fork_reporting(hung_opener, NULL, &c, 1);
 
-	if (child)
-		h_sleep_ms(OPEN_SENT_MS);
-	return child;
-}
-
-/* How many instances of the hang TA the daemon lists as starting. */
-static int count_starting(void)
-{
-	return h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0);
-}
-
-/* Waits up to 5 s for a starting instance of the hang TA whose host is not
- * `other`; returns its host's pid, or 0. */
-static uint32_t wait_starting_host(uint32_t other)
-{
-	uint64_t end = h_now_ms() + 5000;
-
-	do {
-		uint32_t pids[8];
-		int n = h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", pids, 8);
-
-		for (int i = 0; i < n && i < 8; i++)
-			if (pids[i] != other)
-				return pids[i];
-		h_sleep_ms(20);
-	} while (h_now_ms() < end);
-	return 0;
-}
-
-/* The host nobody needs since `since` (ms) gets its grace, then is killed. */
-static void check_killed_after_grace(uint32_t host, uint64_t since)
-{
-	uint64_t took;
-
-	h_sleep_ms(GRACE_MS / 2);
-	CHECK(h_pid_alive((pid_t)host));
-	CHECK(h_wait_pid_gone((pid_t)host, 10000));
-	took = h_now_ms() - since;
-	if (took < GRACE_MS - 100 || took >= GRACE_MS + 3000)
-		h_fail(__FILE__, __LINE__, "TA host %u ended %llu ms after nobody needed it",
-		       (unsigned)host, (unsigned long long)took);
-	CHECK(h_status_lacks_pid(0, host));
+	return h_fork_reporting(hung_opener, NULL, &c, 1);
 }
 
 /*
@@ -91,27 +48,28 @@ static void check_killed_after_grace(uint32_t host, uint64_t since)
  */
 void t_hung_create_opener_dead(void)
 {
-	uint32_t host, fresh;
+	uint32_t host = 0, fresh = 0;
 	pid_t a, b;
 
 	a = start_opener();
 	REQUIRE(a > 0);
-	host = wait_starting_host(0);
+	h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000);
 	if (!host) {
 		conf_kill_client(a);
 		REQUIRE(host != 0);
 	}
-	check_killed_after_grace(host, conf_kill_client(a));
+	conf_check_killed_after_grace(host, conf_kill_client(a));
 	CHECK(h_status_lacks_pid(a, 0));
 
 	b = start_opener();
 	REQUIRE(b > 0);
-	fresh = wait_starting_host(host);
-	CHECK(fresh != 0);
+	/* The old host is gone (checked above): the one starting is fresh. */
+	h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &fresh, 1, 5000);
+	CHECK(fresh != 0 && fresh != host);
 	conf_kill_client(b);
 	/* Nobody needs the fresh host either: it goes the same way. */
 	if (fresh)
-		CHECK(h_wait_pid_gone((pid_t)fresh, GRACE_MS + 3000));
+		CHECK(h_wait_pid_gone((pid_t)fresh, CONF_GRACE_MS + 3000));
 }
 
 /*
@@ -121,13 +79,13 @@ void t_hung_create_opener_dead(void)
  */
 void t_hung_create_live_opener_waits(void)
 {
-	uint32_t host;
+	uint32_t host = 0;
 	pid_t a, b = 0;
 	int status;
 
 	a = start_opener();
 	REQUIRE(a > 0);
-	host = wait_starting_host(0);
+	h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000);
 	if (host)
 		b = start_opener();
 	if (!host || b <= 0) {
@@ -138,12 +96,14 @@ void t_hung_create_live_opener_waits(void)
 			conf_kill_client(b);
 		return;
 	}
-	CHECK(count_starting() == 1); /* b waits for the same instance */
+	/* b waits for the same instance (a second one would be listed by now). */
+	h_sleep_ms(OPEN_SENT_MS);
+	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 	conf_kill_client(a);
-	h_sleep_ms(GRACE_MS + 1000);
+	h_sleep_ms(CONF_GRACE_MS + 1000);
 	CHECK(h_pid_alive((pid_t)host));
 	CHECK(waitpid(b, &status, WNOHANG) == 0); /* b's open has not returned */
-	check_killed_after_grace(host, conf_kill_client(b));
+	conf_check_killed_after_grace(host, conf_kill_client(b));
 }
 
 /*
@@ -169,11 +129,11 @@ void t_hung_destroy_fresh_instance(void)
 	closed = h_now_ms();
 
 	CHECK_HEX(h_open(&ctx, &s, &conf_si_uuid, NULL), TEEC_SUCCESS);
-	CHECK(h_now_ms() - closed < GRACE_MS / 2);
+	CHECK(h_now_ms() - closed < CONF_GRACE_MS / 2);
 	CHECK_HEX(conf_instance_info(&s, &token2, NULL, NULL, &pid2), TEEC_SUCCESS);
 	CHECK(pid2 != pid);
 	CHECK(token2 != token);
-	check_killed_after_grace(pid, closed);
+	conf_check_killed_after_grace(pid, closed);
 	/* The fresh instance is unaffected, and ends normally with its session. */
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
 	h_close_context_session(&ctx, &s);

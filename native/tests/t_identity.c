@@ -149,7 +149,8 @@ void t_identity_group_refused(void)
 	r = TEEC_OpenSession(&ctx, &s, &conf_uuid, TEEC_LOGIN_GROUP, NULL, NULL, &origin);
 	CHECK_RES(r, origin, TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_API);
 	if (r == TEEC_SUCCESS)
-		h_close_context_session(&ctx, &s);
+		TEEC_CloseSession(&s);
+	TEEC_FinalizeContext(&ctx);
 }
 
 /* ---- properties ---- */

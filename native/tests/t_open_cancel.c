@@ -16,16 +16,13 @@
 #include "conf_helpers.h"
 #include "tests.h"
 
-/* The daemon's watchdog grace (RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here). */
-#define GRACE_MS 2000u
-/* Head start for an open request to reach the daemon, or a call the TA. */
+/* Head start for an open request to reach the daemon, the TA host or the TA,
+ * where nothing shows that it has. */
 #define SETTLE_MS 300u
 /* A cancelled open that does not wait for the TA returns within this. */
 #define PROMPT_MS 1000u
 /* Iterations of the race between a cancellation and an open completing. */
 #define RACE_ROUNDS 300u
-
-static const TEEC_UUID conf_hang_mi_uuid = CONF_HANG_MI_TA_UUID;
 
 /* TEEC_OpenSession with an operation (so it can be cancelled) on a thread of its own. */
 struct bg_open {
@@ -75,39 +72,7 @@ static bool bg_done(struct bg_open *b)
  * may outlive the test function's frame. */
 static bool bg_open_join(struct bg_open *b, unsigned ms)
 {
-	uint64_t end = h_now_ms() + ms;
-
-	while (!bg_done(b)) {
-		if (h_now_ms() >= end)
-			return false;
-		h_sleep_ms(2);
-	}
-	pthread_join(b->th, NULL);
-	return true;
-}
-
-/* How many instances of `uuid` (a string) are starting; -1 if the status failed. */
-static int count_starting(const char *uuid)
-{
-	return h_status_ta_pids(uuid, "starting", NULL, 0);
-}
-
-/* Waits up to 5 s until `n` instances of `uuid` are starting; the first host in *pid. */
-static bool wait_starting(const char *uuid, int n, uint32_t *pid)
-{
-	uint64_t end = h_now_ms() + 5000;
-
-	do {
-		uint32_t pids[8] = { 0 };
-
-		if (h_status_ta_pids(uuid, "starting", pids, 8) == n) {
-			if (pid)
-				*pid = pids[0];
-			return true;
-		}
-		h_sleep_ms(20);
-	} while (h_now_ms() < end);
-	return false;
+	return h_join_within(b->th, ms);
 }
 
 static uint64_t now_us(void)
@@ -150,19 +115,20 @@ void t_open_cancel_hung_create(void)
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
 	REQUIRE(bg_open_start(&first, &ctx, &conf_hang_uuid, 0, 0, 0));
-	REQUIRE(wait_starting(CONF_HANG_TA_UUID_STR, 1, &host));
+	REQUIRE(h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000));
 	REQUIRE(bg_open_start(&queued, &ctx, &conf_hang_uuid, 0, 0, 0));
 	h_sleep_ms(SETTLE_MS);
 	CHECK(!bg_done(&queued));
 
 	REQUIRE(cancel_open(&queued, TEEC_ORIGIN_TEE));
 	CHECK(!bg_done(&first)); /* the other open still waits */
-	CHECK(count_starting(CONF_HANG_TA_UUID_STR) == 1);
+	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 	REQUIRE(cancel_open(&first, TEEC_ORIGIN_TEE));
-	CHECK(count_starting(CONF_HANG_TA_UUID_STR) == 1); /* no create started for either */
+	/* No create started for either. */
+	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 
 	/* The daemon dropped both opens: the host is nobody's and goes. */
-	CHECK(h_wait_pid_gone((pid_t)host, GRACE_MS + 3000));
+	CHECK(h_wait_pid_gone((pid_t)host, CONF_GRACE_MS + 3000));
 	TEEC_FinalizeContext(&ctx);
 }
 
@@ -177,20 +143,29 @@ void t_open_cancel_queued_in_host(void)
 	static struct bg_open o;
 	static TEEC_Context ctx;
 	static TEEC_Session holder;
+	static TEEC_SharedMemory shm;
 	uint32_t ever0 = 0, ever1 = 0, open_now = 0;
 	pthread_t th;
 
 	REQUIRE(h_open_context_session(&ctx, &holder, &conf_sims_uuid));
-	if (conf_instance_info(&holder, NULL, NULL, &ever0, NULL) != TEEC_SUCCESS ||
-	    !conf_bg_start(&th, &wait, &holder, CONF_CMD_WAIT_MASKED, 1500)) {
-		h_fail(__FILE__, __LINE__, "cannot start the holder's wait");
+	if (!conf_touch_block(&ctx, &shm)) {
+		h_fail(__FILE__, __LINE__, "cannot allocate the holder's block");
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
-	h_sleep_ms(SETTLE_MS);
+	/* The holder's call touches the block, then waits masked. */
+	if (conf_instance_info(&holder, NULL, NULL, &ever0, NULL) != TEEC_SUCCESS ||
+	    !conf_bg_touch_start(&th, &wait, &holder, &shm, TEEC_MEMREF_WHOLE, 1500)) {
+		h_fail(__FILE__, __LINE__, "cannot start the holder's wait");
+		TEEC_ReleaseSharedMemory(&shm);
+		h_close_context_session(&ctx, &holder);
+		return;
+	}
+	CHECK(conf_touched(&shm, 0, 10000)); /* it runs in the TA: the open queues behind it */
 	if (!bg_open_start(&o, &ctx, &conf_sims_uuid, 0, 0, 0)) {
 		h_fail(__FILE__, __LINE__, "cannot start the open");
 		pthread_join(th, NULL);
+		TEEC_ReleaseSharedMemory(&shm);
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
@@ -203,6 +178,7 @@ void t_open_cancel_queued_in_host(void)
 	CHECK_HEX(conf_instance_info(&holder, NULL, &open_now, &ever1, NULL), TEEC_SUCCESS);
 	CHECK(ever1 == ever0); /* the TA never saw the cancelled open */
 	CHECK(open_now == 1);
+	TEEC_ReleaseSharedMemory(&shm);
 	h_close_context_session(&ctx, &holder);
 }
 
@@ -403,7 +379,6 @@ void t_open_cancel_race_fresh(void)
 struct bg_use {
 	TEEC_Context *ctx;
 	bool ok;
-	bool done; /* atomic */
 	pthread_t th;
 };
 
@@ -422,15 +397,11 @@ static void *bg_use_main(void *arg)
 		ok = conf_invoke_none(&s, CONF_CMD_NOP, NULL) == TEEC_SUCCESS;
 		TEEC_CloseSession(&s);
 	}
-	memset(&shm, 0, sizeof(shm));
-	shm.size = 4096;
-	shm.flags = TEEC_MEM_INPUT;
-	if (ok && TEEC_AllocateSharedMemory(u->ctx, &shm) == TEEC_SUCCESS)
+	if (ok && conf_alloc_shm(u->ctx, &shm, 4096, TEEC_MEM_INPUT) == TEEC_SUCCESS)
 		TEEC_ReleaseSharedMemory(&shm);
 	else
 		ok = false;
 	u->ok = ok;
-	__atomic_store_n(&u->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -445,25 +416,20 @@ void t_open_hung_context_shared(void)
 	static struct bg_use use;
 	static TEEC_Context ctx;
 	uint32_t host = 0;
-	uint64_t end;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
 	REQUIRE(bg_open_start(&hung, &ctx, &conf_hang_uuid, 0, 0, 0));
-	REQUIRE(wait_starting(CONF_HANG_TA_UUID_STR, 1, &host));
+	REQUIRE(h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000));
 	h_sleep_ms(SETTLE_MS);
 	use.ctx = &ctx;
 	REQUIRE(pthread_create(&use.th, NULL, bg_use_main, &use) == 0);
-	end = h_now_ms() + 5000;
-	while (!__atomic_load_n(&use.done, __ATOMIC_ACQUIRE) && h_now_ms() < end)
-		h_sleep_ms(5);
 	/* Without it the test cannot clean up: its process ends with the threads. */
-	REQUIRE(__atomic_load_n(&use.done, __ATOMIC_ACQUIRE));
-	pthread_join(use.th, NULL);
+	REQUIRE(h_join_within(use.th, 5000));
 	CHECK(use.ok);
 	CHECK(!bg_done(&hung));
 	REQUIRE(cancel_open(&hung, TEEC_ORIGIN_TEE));
 	TEEC_FinalizeContext(&ctx);
-	CHECK(h_wait_pid_gone((pid_t)host, GRACE_MS + 3000));
+	CHECK(h_wait_pid_gone((pid_t)host, CONF_GRACE_MS + 3000));
 }
 
 /*
@@ -486,10 +452,12 @@ void t_open_hung_create_multi_instance(void)
 	for (; started < 2; started++)
 		if (!bg_open_start(&o[started], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
 			break;
-	CHECK(started == 2 && wait_starting(CONF_HANG_MI_TA_UUID_STR, 2, NULL));
+	CHECK(started == 2 &&
+	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 2, NULL, 0, 5000));
 	if (started == 2 && bg_open_start(&o[2], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
 		started++;
-	CHECK(started == 3 && wait_starting(CONF_HANG_MI_TA_UUID_STR, 3, NULL));
+	CHECK(started == 3 &&
+	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 3, NULL, 0, 5000));
 	CHECK(h_status_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", pids, 3) == 3);
 	for (int i = 0; i < started; i++)
 		cancelled = cancel_open(&o[i], TEEC_ORIGIN_TEE) && cancelled;
@@ -498,5 +466,5 @@ void t_open_hung_create_multi_instance(void)
 	TEEC_FinalizeContext(&ctx);
 	for (int i = 0; i < 3; i++)
 		if (pids[i])
-			CHECK(h_wait_pid_gone((pid_t)pids[i], GRACE_MS + 3000));
+			CHECK(h_wait_pid_gone((pid_t)pids[i], CONF_GRACE_MS + 3000));
 }

@@ -15,7 +15,6 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "conf_helpers.h"
@@ -24,17 +23,10 @@
 #define N_CALLS 150
 #define BLOCK_SIZE 4096
 
-struct pipe_worker {
-	TEEC_Context *ctx;
-	TEEC_Session *s;
-	int id;
-	int failures;
-};
-
 /* TRANSFORM through a temporary memref: values and bytes must be this call's. */
 static void *transform_worker(void *arg)
 {
-	struct pipe_worker *w = arg;
+	struct conf_worker *w = arg;
 	uint8_t buf[300];
 
 	for (int i = 0; i < N_CALLS; i++)
@@ -47,12 +39,13 @@ static void *transform_worker(void *arg)
 /* TOUCH on a block of its own (zero copy): every byte goes up by one per call. */
 static void *touch_worker(void *arg)
 {
-	struct pipe_worker *w = arg;
-	TEEC_SharedMemory shm = { .size = BLOCK_SIZE, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
+	struct conf_worker *w = arg;
+	TEEC_SharedMemory shm;
 	TEEC_Operation op;
 	uint32_t origin;
 
-	if (TEEC_AllocateSharedMemory(w->ctx, &shm) != TEEC_SUCCESS) {
+	if (conf_alloc_shm(w->ctx, &shm, BLOCK_SIZE,
+			   TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) != TEEC_SUCCESS) {
 		w->failures++;
 		return NULL;
 	}
@@ -80,7 +73,7 @@ static void *touch_worker(void *arg)
  * learns with the call and forgets (TA_FORGET) between other threads' calls. */
 static void *churn_worker(void *arg)
 {
-	struct pipe_worker *w = arg;
+	struct conf_worker *w = arg;
 	uint8_t buf[512];
 	TEEC_Operation op;
 	uint32_t origin;
@@ -110,25 +103,11 @@ void t_pipeline_threads_one_session(void)
 	void *(*const mains[])(void *) = { transform_worker, transform_worker, touch_worker,
 					   touch_worker, churn_worker };
 	enum { N = sizeof(mains) / sizeof(mains[0]) };
-	struct pipe_worker w[N];
-	pthread_t th[N];
 	TEEC_Context ctx;
 	TEEC_Session s;
-	int started = 0, failures = 0;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	for (int i = 0; i < N; i++) {
-		w[i] = (struct pipe_worker){ .ctx = &ctx, .s = &s, .id = i + 1 };
-		if (pthread_create(&th[i], NULL, mains[i], &w[i]) != 0)
-			break;
-		started++;
-	}
-	CHECK_HEX(started, N);
-	for (int i = 0; i < started; i++) {
-		pthread_join(th[i], NULL);
-		failures += w[i].failures;
-	}
-	CHECK_HEX(failures, 0);
+	conf_run_workers(&ctx, &s, mains, N, N, 1);
 	/* The session is still in order afterwards. */
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
 	h_close_context_session(&ctx, &s);
@@ -140,16 +119,21 @@ void t_pipeline_threads_one_session(void)
 void t_pipeline_cancel_queued_in_tee(void)
 {
 	struct conf_bg_call first, second;
+	TEEC_SharedMemory shm;
 	pthread_t t1, t2;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	uint64_t t0;
+	bool in_ta;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
+	REQUIRE(conf_touch_block(&ctx, &shm));
 	t0 = h_now_ms();
-	REQUIRE(conf_bg_start(&t1, &first, &s, CONF_CMD_WAIT_MASKED, 800));
-	h_sleep_ms(150); /* the first is in the TA */
-	if (!conf_bg_start(&t2, &second, &s, CONF_CMD_WAIT_UNMASKED, 20000)) {
+	/* The first touches the block, then waits masked. */
+	REQUIRE(conf_bg_touch_start(&t1, &first, &s, &shm, TEEC_MEMREF_WHOLE, 800));
+	in_ta = conf_touched(&shm, 0, 10000); /* the first is in the TA */
+	CHECK(in_ta);
+	if (!in_ta || !conf_bg_start(&t2, &second, &s, CONF_CMD_WAIT_UNMASKED, 20000)) {
 		pthread_join(t1, NULL);
 		REQUIRE(false);
 	}
@@ -162,26 +146,14 @@ void t_pipeline_cancel_queued_in_tee(void)
 	CHECK_HEX(second.op.params[1].value.a, 0xA5A5A5A5u); /* the TA never ran it */
 	CHECK(h_now_ms() - t0 < 10000);
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
+	TEEC_ReleaseSharedMemory(&shm);
 	h_close_context_session(&ctx, &s);
-}
-
-/* A block of allocated shared memory for conf_bg_touch_start, its bytes 0. */
-static bool touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm)
-{
-	memset(shm, 0, sizeof(*shm));
-	shm->size = 4096;
-	shm->flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT;
-	if (TEEC_AllocateSharedMemory(ctx, shm) != TEEC_SUCCESS)
-		return false;
-	memset(shm->buffer, 0, shm->size);
-	return true;
 }
 
 /* The TA dies under the running call: the calls queued behind it learn it too. */
 void t_pipeline_dead_ta_fails_queued(void)
 {
-	struct conf_bg_call doomed, last;
-	struct conf_bg_touch first;
+	struct conf_bg_call first, doomed, last;
 	TEEC_SharedMemory shm;
 	pthread_t t1, t2, t3;
 	TEEC_Context ctx;
@@ -189,8 +161,8 @@ void t_pipeline_dead_ta_fails_queued(void)
 	bool ok;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(touch_block(&ctx, &shm));
-	REQUIRE(conf_bg_touch_start(&t1, &first, &s, &shm, 1000));
+	REQUIRE(conf_touch_block(&ctx, &shm));
+	REQUIRE(conf_bg_touch_start(&t1, &first, &s, &shm, TEEC_MEMREF_WHOLE, 1000));
 	ok = conf_touched(&shm, 0, 10000); /* the first runs in the TA: the rest queue */
 	CHECK(ok);
 	ok = ok && conf_bg_start(&t2, &doomed, &s, CONF_CMD_PANIC, 0); /* TEE_Panic(0) */
@@ -216,8 +188,7 @@ void t_pipeline_dead_ta_fails_queued(void)
  * more calls waiting for a slot: every waiting call is woken and fails. */
 void t_pipeline_dead_wakes_all(void)
 {
-	struct conf_bg_call queued[N_QUEUED];
-	struct conf_bg_touch running;
+	struct conf_bg_call queued[N_QUEUED], running;
 	TEEC_SharedMemory shm;
 	pthread_t t0, th[N_QUEUED];
 	TEEC_Context ctx;
@@ -228,8 +199,8 @@ void t_pipeline_dead_wakes_all(void)
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(conf_instance_info(&s, NULL, NULL, NULL, &ta_pid) == TEEC_SUCCESS && ta_pid);
-	REQUIRE(touch_block(&ctx, &shm));
-	REQUIRE(conf_bg_touch_start(&t0, &running, &s, &shm, 20000));
+	REQUIRE(conf_touch_block(&ctx, &shm));
+	REQUIRE(conf_bg_touch_start(&t0, &running, &s, &shm, TEEC_MEMREF_WHOLE, 20000));
 	in_ta = conf_touched(&shm, 0, 10000); /* the calls below queue behind it */
 	CHECK(in_ta);
 	for (int i = 0; in_ta && i < N_QUEUED; i++) {
@@ -287,7 +258,7 @@ void t_pipeline_cancel_all(void)
 
 static void *nop_worker(void *arg)
 {
-	struct pipe_worker *w = arg;
+	struct conf_worker *w = arg;
 
 	for (int i = 0; i < N_FLOOD_CALLS; i++)
 		if (conf_invoke_none(w->s, CONF_CMD_NOP, NULL) != TEEC_SUCCESS)
@@ -299,25 +270,12 @@ static void *nop_worker(void *arg)
  * client keeps the pipeline shallow and the session lives. */
 void t_pipeline_flood(void)
 {
-	struct pipe_worker w[N_FLOOD_THREADS];
-	pthread_t th[N_FLOOD_THREADS];
+	void *(*const mains[])(void *) = { nop_worker };
 	TEEC_Context ctx;
 	TEEC_Session s;
-	int started = 0, failures = 0;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	for (int i = 0; i < N_FLOOD_THREADS; i++) {
-		w[i] = (struct pipe_worker){ .ctx = &ctx, .s = &s, .id = i };
-		if (pthread_create(&th[i], NULL, nop_worker, &w[i]) != 0)
-			break;
-		started++;
-	}
-	for (int i = 0; i < started; i++) {
-		pthread_join(th[i], NULL);
-		failures += w[i].failures;
-	}
-	CHECK_HEX(started, N_FLOOD_THREADS);
-	CHECK_HEX(failures, 0);
+	conf_run_workers(&ctx, &s, mains, 1, N_FLOOD_THREADS, 0);
 	h_close_context_session(&ctx, &s);
 }
 
@@ -421,40 +379,8 @@ static void held_buf_close(struct held_buf *h)
 	munmap(h->buf, h->len);
 }
 
-/* Joins th if it ends within ms; false (still running) otherwise. */
-static bool join_within(pthread_t th, unsigned ms)
-{
-	struct timespec end;
-
-	clock_gettime(CLOCK_REALTIME, &end);
-	end.tv_sec += ms / 1000;
-	end.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (end.tv_nsec >= 1000000000L) {
-		end.tv_sec++;
-		end.tv_nsec -= 1000000000L;
-	}
-	return pthread_timedjoin_np(th, NULL, &end) == 0;
-}
-
 #define HELD_LEN (1024u * 1024u)
 #define HELD_FILL 0x3C
-
-/* One invoke on a thread of its own, with an operation the test built. */
-struct op_call {
-	TEEC_Session *s;
-	uint32_t cmd;
-	TEEC_Operation op;
-	TEEC_Result res;
-	uint32_t origin;
-};
-
-static void *op_call_main(void *arg)
-{
-	struct op_call *c = arg;
-
-	c->res = TEEC_InvokeCommand(c->s, c->cmd, &c->op, &c->origin);
-	return NULL;
-}
 
 /* What another thread does on the session while a copy waits: a call without
  * parameters, a call on shared memory (the session learns the block) and that
@@ -469,12 +395,12 @@ struct side_calls {
 static void *side_calls_main(void *arg)
 {
 	struct side_calls *c = arg;
-	TEEC_SharedMemory shm = { .size = 4096, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
+	TEEC_SharedMemory shm;
 	TEEC_Operation op;
 	uint32_t origin;
 
 	c->nop = conf_invoke_none(c->s, CONF_CMD_NOP, NULL);
-	c->touch = TEEC_AllocateSharedMemory(c->ctx, &shm);
+	c->touch = conf_alloc_shm(c->ctx, &shm, 4096, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT);
 	if (c->touch != TEEC_SUCCESS)
 		return NULL;
 	memset(&op, 0, sizeof(op));
@@ -510,13 +436,13 @@ static void note_no_uffd(void)
  * session knows: marshalling copies outside the send lock. */
 void t_pipeline_copy_outside_send_lock(void)
 {
-	struct op_call big = { .cmd = CONF_CMD_TRANSFORM };
+	struct conf_bg_call big = { .cmd = CONF_CMD_TRANSFORM };
 	struct side_calls side;
 	struct held_buf h;
 	pthread_t tb, ts;
 	TEEC_Context ctx;
 	TEEC_Session s;
-	bool waiting, side_done = false;
+	bool waiting, side_started, side_done = false;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	if (!held_buf_open(&h, HELD_LEN)) {
@@ -531,7 +457,7 @@ void t_pipeline_copy_outside_send_lock(void)
 	big.op.params[0].value.b = 7;
 	big.op.params[1].tmpref.buffer = h.buf;
 	big.op.params[1].tmpref.size = HELD_LEN;
-	if (pthread_create(&tb, NULL, op_call_main, &big) != 0) {
+	if (!conf_bg_run(&tb, &big)) {
 		held_buf_close(&h);
 		h_close_context_session(&ctx, &s);
 		REQUIRE(false);
@@ -539,13 +465,15 @@ void t_pipeline_copy_outside_send_lock(void)
 	waiting = held_buf_wait_reader(&h, 10000); /* the big call is copying */
 	CHECK(waiting);
 	side = (struct side_calls){ .ctx = &ctx, .s = &s };
-	if (waiting && pthread_create(&ts, NULL, side_calls_main, &side) == 0) {
-		side_done = join_within(ts, 10000);
+	/* A failed start leaves ts unset: only a started thread is joined. */
+	side_started = waiting && pthread_create(&ts, NULL, side_calls_main, &side) == 0;
+	if (side_started) {
+		side_done = h_join_within(ts, 10000);
 		CHECK(side_done); /* not held back by the copy */
 	}
 	CHECK(held_buf_fill(&h, HELD_FILL));
 	pthread_join(tb, NULL);
-	if (waiting && !side_done)
+	if (side_started && !side_done)
 		pthread_join(ts, NULL);
 	CHECK_HEX(side.nop, TEEC_SUCCESS);
 	CHECK_HEX(side.touch, TEEC_SUCCESS);
@@ -569,7 +497,7 @@ void t_pipeline_copy_outside_send_lock(void)
  * host never maps a block whose release has passed; the session works on. */
 void t_pipeline_release_while_copying(void)
 {
-	struct op_call c = { .cmd = CONF_CMD_TOUCH };
+	struct conf_bg_call c = { .cmd = CONF_CMD_TOUCH };
 	struct conf_record before, after;
 	TEEC_SharedMemory shm;
 	struct held_buf h;
@@ -600,7 +528,7 @@ void t_pipeline_release_while_copying(void)
 					   TEEC_NONE);
 	c.op.params[0].memref.parent = &shm;
 	c.op.params[0].memref.size = HELD_LEN;
-	if (pthread_create(&tc, NULL, op_call_main, &c) != 0) {
+	if (!conf_bg_run(&tc, &c)) {
 		TEEC_ReleaseSharedMemory(&shm);
 		held_buf_close(&h);
 		h_close_context_session(&ctx, &s);
@@ -611,7 +539,7 @@ void t_pipeline_release_while_copying(void)
 	rel_started = pthread_create(&tr, NULL, release_main, &shm) == 0;
 	CHECK(rel_started);
 	if (rel_started) {
-		rel_done = join_within(tr, 10000);
+		rel_done = h_join_within(tr, 10000);
 		CHECK(rel_done); /* not held back by the copy */
 	}
 	CHECK(held_buf_fill(&h, HELD_FILL));

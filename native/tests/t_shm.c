@@ -7,15 +7,6 @@
 #include "conf_helpers.h"
 #include "tests.h"
 
-static TEEC_Result alloc_shm(TEEC_Context *ctx, TEEC_SharedMemory *shm, size_t size,
-			     uint32_t flags)
-{
-	memset(shm, 0, sizeof(*shm));
-	shm->size = size;
-	shm->flags = flags;
-	return TEEC_AllocateSharedMemory(ctx, shm);
-}
-
 /* Invokes TRANSFORM with one registered memref; returns the result. */
 static TEEC_Result transform_memref(TEEC_Session *s, uint32_t type, TEEC_SharedMemory *shm,
 				    size_t offset, size_t size, uint32_t *origin)
@@ -37,14 +28,14 @@ void t_register_allocate_bad_args(void)
 	char buf[16];
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	CHECK_HEX(alloc_shm(&ctx, &shm, 64, 0), TEEC_ERROR_BAD_PARAMETERS);
-	CHECK_HEX(alloc_shm(&ctx, &shm, 64, 0x4), TEEC_ERROR_BAD_PARAMETERS);
-	CHECK_HEX(alloc_shm(&ctx, &shm, 64, TEEC_MEM_INPUT | 0x100), TEEC_ERROR_BAD_PARAMETERS);
-	CHECK_HEX(alloc_shm(&ctx, &shm, SIZE_MAX, TEEC_MEM_INPUT), TEEC_ERROR_OUT_OF_MEMORY);
-	CHECK_HEX(alloc_shm(NULL, &shm, 64, TEEC_MEM_INPUT), TEEC_ERROR_BAD_PARAMETERS);
+	CHECK_HEX(conf_alloc_shm(&ctx, &shm, 64, 0), TEEC_ERROR_BAD_PARAMETERS);
+	CHECK_HEX(conf_alloc_shm(&ctx, &shm, 64, 0x4), TEEC_ERROR_BAD_PARAMETERS);
+	CHECK_HEX(conf_alloc_shm(&ctx, &shm, 64, TEEC_MEM_INPUT | 0x100), TEEC_ERROR_BAD_PARAMETERS);
+	CHECK_HEX(conf_alloc_shm(&ctx, &shm, SIZE_MAX, TEEC_MEM_INPUT), TEEC_ERROR_OUT_OF_MEMORY);
+	CHECK_HEX(conf_alloc_shm(NULL, &shm, 64, TEEC_MEM_INPUT), TEEC_ERROR_BAD_PARAMETERS);
 	CHECK_HEX(TEEC_AllocateSharedMemory(&ctx, NULL), TEEC_ERROR_BAD_PARAMETERS);
 	/* Size 0 is allowed. */
-	CHECK_HEX(alloc_shm(&ctx, &shm, 0, TEEC_MEM_INPUT), TEEC_SUCCESS);
+	CHECK_HEX(conf_alloc_shm(&ctx, &shm, 0, TEEC_MEM_INPUT), TEEC_SUCCESS);
 	TEEC_ReleaseSharedMemory(&shm);
 
 	memset(&shm, 0, sizeof(shm));
@@ -75,8 +66,8 @@ void t_partial_flag_mismatch(void)
 	uint32_t origin = 0, count;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(alloc_shm(&ctx, &in, 256, TEEC_MEM_INPUT) == TEEC_SUCCESS);
-	REQUIRE(alloc_shm(&ctx, &out, 256, TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
+	REQUIRE(conf_alloc_shm(&ctx, &in, 256, TEEC_MEM_INPUT) == TEEC_SUCCESS);
+	REQUIRE(conf_alloc_shm(&ctx, &out, 256, TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
 	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
 	REQUIRE(conf_get_record(&s, &rec) == TEEC_SUCCESS);
 	count = rec.invoke_count;
@@ -117,7 +108,7 @@ void t_partial_bounds(void)
 	bool ok = true;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(alloc_shm(&ctx, &shm, 4096, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
+	REQUIRE(conf_alloc_shm(&ctx, &shm, 4096, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
 	b = shm.buffer;
 	for (size_t i = 0; i < 4096; i++)
 		b[i] = (uint8_t)(i * 3);
@@ -173,7 +164,7 @@ static void whole_case(TEEC_Context *ctx, TEEC_Session *s, uint32_t flags, uint3
 	bool changed = false;
 
 	if (allocate) {
-		REQUIRE(alloc_shm(ctx, &shm, 512, flags) == TEEC_SUCCESS);
+		REQUIRE(conf_alloc_shm(ctx, &shm, 512, flags) == TEEC_SUCCESS);
 	} else {
 		mem = malloc(512);
 		REQUIRE(mem != NULL);
@@ -319,7 +310,7 @@ void t_short_buffer_registered(void)
 	bool ok = true;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(alloc_shm(&ctx, &shm, 256, TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
+	REQUIRE(conf_alloc_shm(&ctx, &shm, 256, TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
 	b = shm.buffer;
 	memset(b, 0x44, 256);
 	memset(&op, 0, sizeof(op));
@@ -348,57 +339,25 @@ void t_short_buffer_registered(void)
 	h_close_context_session(&ctx, &s);
 }
 
-struct touch_call {
-	TEEC_Session *s;
-	TEEC_SharedMemory *shm;
-	TEEC_Result res;
-};
-
-static void *touch_and_wait(void *arg)
-{
-	struct touch_call *c = arg;
-	TEEC_Operation op;
-	uint32_t origin;
-
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
-					 TEEC_NONE);
-	op.params[0].memref.parent = c->shm;
-	op.params[0].memref.offset = 0;
-	op.params[0].memref.size = c->shm->size;
-	op.params[1].value.a = 1500; /* the TA waits after touching */
-	c->res = TEEC_InvokeCommand(c->s, CONF_CMD_TOUCH, &op, &origin);
-	return NULL;
-}
-
 void t_zero_copy_allocated(void)
 {
 	TEEC_Context ctx;
 	TEEC_Session s;
 	TEEC_SharedMemory shm;
-	struct touch_call call;
+	struct conf_bg_call call;
 	pthread_t th;
 	volatile uint8_t *b;
-	uint64_t start;
-	bool seen = false;
+	bool seen;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(alloc_shm(&ctx, &shm, 64 * 1024, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) == TEEC_SUCCESS);
+	REQUIRE(conf_alloc_shm(&ctx, &shm, 64 * 1024, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) ==
+		TEEC_SUCCESS);
 	b = shm.buffer;
 	memset(shm.buffer, 0x10, shm.size);
-	call.s = &s;
-	call.shm = &shm;
-	call.res = TEEC_ERROR_GENERIC;
-	REQUIRE(pthread_create(&th, NULL, touch_and_wait, &call) == 0);
+	/* The TA waits 1.5 s after touching. */
+	REQUIRE(conf_bg_touch_start(&th, &call, &s, &shm, TEEC_MEMREF_PARTIAL_INOUT, 1500));
 	/* The TA's writes show up while the command is still running: no copy. */
-	start = h_now_ms();
-	while (h_now_ms() - start < 1200) {
-		if (b[0] == 0x11 && b[shm.size - 1] == 0x11) {
-			seen = true;
-			break;
-		}
-		h_sleep_ms(2);
-	}
+	seen = conf_touched(&shm, 0x10, 1200) && b[0] == 0x11 && b[shm.size - 1] == 0x11;
 	CHECK(seen); /* within 1.2 s, while the TA still waits (1.5 s) */
 	pthread_join(th, NULL);
 	CHECK_HEX(call.res, TEEC_SUCCESS);

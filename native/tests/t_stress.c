@@ -1,6 +1,4 @@
 /* Many threads at once; a client killed in the middle of an invoke. */
-#include <pthread.h>
-#include <string.h>
 
 #include "conf_helpers.h"
 #include "tests.h"
@@ -9,15 +7,10 @@
 #define KILLED_CLIENT_WAIT_MS 1500
 #define N_CALLS 150
 
-struct worker {
-	TEEC_Context *ctx;
-	int id;
-	int failures;
-};
-
+/* A session of its own in the shared context. */
 static void *worker_main(void *arg)
 {
-	struct worker *w = arg;
+	struct conf_worker *w = arg;
 	TEEC_Session s;
 	uint8_t buf[256];
 
@@ -35,26 +28,11 @@ static void *worker_main(void *arg)
 
 void t_threads_own_sessions(void)
 {
+	void *(*const mains[])(void *) = { worker_main };
 	TEEC_Context ctx;
-	pthread_t th[N_THREADS];
-	struct worker w[N_THREADS];
-	int started = 0, failures = 0;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	for (int i = 0; i < N_THREADS; i++) {
-		w[i].ctx = &ctx;
-		w[i].id = i;
-		w[i].failures = 0;
-		if (pthread_create(&th[i], NULL, worker_main, &w[i]) != 0)
-			break;
-		started++;
-	}
-	CHECK_HEX(started, N_THREADS);
-	for (int i = 0; i < started; i++) {
-		pthread_join(th[i], NULL);
-		failures += w[i].failures;
-	}
-	CHECK_HEX(failures, 0);
+	conf_run_workers(&ctx, NULL, mains, 1, N_THREADS, 0);
 	TEEC_FinalizeContext(&ctx);
 }
 
