@@ -20,10 +20,13 @@
  *
  * Locks, in the order they are taken: arena_lock (a call with temporary
  * memrefs, from marshalling to copy-back: the bounce arena is per session),
- * known_lock (attaching regions and sending: the known-region set and the
- * order of messages on the channel; the bulk copies of marshalling run before
- * it, so a large one holds back neither other calls nor a release of shared
- * memory), pipe_lock (tickets and turns; not held while reading the channel).
+ * known_lock (attaching regions and sending: the known-region set, the order
+ * of messages on the channel and so the tickets; the bulk copies of
+ * marshalling run before it, so a large one holds back neither other calls
+ * nor a release of shared memory), pipe_lock (turns, slots and the count of
+ * calls; not held while reading the channel). A call takes pipe_lock four
+ * times: to enter and take a slot, to wait for its turn, to pass the turn on,
+ * and to give the slot back and leave.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -89,9 +92,8 @@ static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marsh
 	for (size_t i = 0; i < m->nnew; i++)
 		if (!cl_sess_learn(s, m->new_ids[i]))
 			cl_sess_mark_dead(s); /* cannot track it: treat the channel as broken */
-	pthread_mutex_lock(&s->pipe_lock);
+	/* Under known_lock: tickets are taken in the order calls are sent. */
 	*ticket = s->sent++;
-	pthread_mutex_unlock(&s->pipe_lock);
 out:
 	pthread_mutex_unlock(&s->known_lock);
 	return res;
@@ -153,12 +155,15 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 	return true;
 }
 
-/* Waits for room in the session's pipeline; false if the channel died meanwhile. */
-static bool take_slot(struct cl_sess *s)
+/* Enters the call (cl_sess_wait_idle waits for it) and waits for room in the
+ * session's pipeline; false if the channel died meanwhile (no slot taken, the
+ * call still counts until leave_call). */
+static bool enter_call(struct cl_sess *s)
 {
 	bool ok;
 
 	pthread_mutex_lock(&s->pipe_lock);
+	s->calls++;
 	while (s->in_tee >= CL_PIPELINE_DEPTH && !cl_sess_is_dead(s))
 		pthread_cond_wait(&s->slot_free, &s->pipe_lock);
 	ok = !cl_sess_is_dead(s);
@@ -168,24 +173,14 @@ static bool take_slot(struct cl_sess *s)
 	return ok;
 }
 
-static void give_slot(struct cl_sess *s)
+/* Gives the call's pipeline slot back (if it took one) and leaves the call. */
+static void leave_call(struct cl_sess *s, bool slot)
 {
 	pthread_mutex_lock(&s->pipe_lock);
-	s->in_tee--;
-	pthread_cond_signal(&s->slot_free);
-	pthread_mutex_unlock(&s->pipe_lock);
-}
-
-static void call_enter(struct cl_sess *s)
-{
-	pthread_mutex_lock(&s->pipe_lock);
-	s->calls++;
-	pthread_mutex_unlock(&s->pipe_lock);
-}
-
-static void call_leave(struct cl_sess *s)
-{
-	pthread_mutex_lock(&s->pipe_lock);
+	if (slot) {
+		s->in_tee--;
+		pthread_cond_signal(&s->slot_free);
+	}
 	if (--s->calls == 0)
 		pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->pipe_lock);
@@ -206,6 +201,7 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	struct sim_rx *rx = malloc(sizeof(*rx));
 	bool arena = cl_params_use_arena(op);
 	uint64_t ticket = 0;
+	bool slot;
 	TEEC_Result res;
 
 	*origin = TEEC_ORIGIN_API;
@@ -216,8 +212,8 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	}
 	if (op)
 		op->imp.session = s->pub;
-	call_enter(s);
-	if (!take_slot(s)) {
+	slot = enter_call(s);
+	if (!slot) {
 		res = dead(s, origin);
 		goto out_left;
 	}
@@ -249,9 +245,8 @@ out:
 	cl_params_release(m);
 	if (arena)
 		pthread_mutex_unlock(&s->arena_lock);
-	give_slot(s);
 out_left:
-	call_leave(s);
+	leave_call(s, slot);
 	free(m);
 	free(rx);
 	return res;

@@ -74,14 +74,14 @@ struct cl_sess {
 	int chan; /* channel to the TA host */
 	/* Calls are pipelined (see call.c). */
 	pthread_mutex_t arena_lock; /* one call with temporary memrefs at a time */
-	pthread_mutex_t known_lock; /* guards known[] and the order of messages sent */
-	pthread_mutex_t pipe_lock;  /* guards sent, replied, in_tee, calls */
+	pthread_mutex_t known_lock; /* guards known[], sent and the order of messages sent */
+	pthread_mutex_t pipe_lock;  /* guards replied, in_tee, calls */
 	/* The turn of ticket t came (replied == t), or the channel died: the call
 	 * holding t waits on turn[t % CL_PIPELINE_DEPTH], alone (see call.c). */
 	pthread_cond_t turn[CL_PIPELINE_DEPTH];
 	pthread_cond_t slot_free;   /* in_tee dropped, or the channel died */
 	pthread_cond_t idle;        /* calls dropped to 0 */
-	uint64_t sent;              /* calls sent: the next call's ticket */
+	uint64_t sent;              /* calls sent: the next call's ticket (known_lock) */
 	uint64_t replied;           /* the ticket whose reply is next on the channel */
 	unsigned in_tee;            /* calls holding a pipeline slot (see call.c) */
 	unsigned calls;             /* calls between entry and return */
