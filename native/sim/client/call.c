@@ -42,6 +42,14 @@ static TEEC_Result dead(struct cl_sess *s, uint32_t *origin)
 	return TEEC_ERROR_TARGET_DEAD;
 }
 
+/* Cancelled before it was sent: the TA is not entered. An open's session
+ * exists in the TEE already (the daemon made it): that is where it stopped. */
+static TEEC_Result cancelled(bool is_open, uint32_t *origin)
+{
+	*origin = is_open ? TEEC_ORIGIN_TEE : TEEC_ORIGIN_API;
+	return TEEC_ERROR_CANCEL;
+}
+
 static uint32_t marshal_origin(TEEC_Result res)
 {
 	return res == TEEC_ERROR_BAD_PARAMETERS ? TEEC_ORIGIN_API : TEEC_ORIGIN_COMMS;
@@ -58,10 +66,7 @@ static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marsh
 
 	pthread_mutex_lock(&s->known_lock);
 	if (o && !cl_op_start(o)) {
-		/* Cancelled while queued: TA not entered. An open's session exists
-		 * in the TEE already (the daemon made it): that is where it stopped. */
-		res = TEEC_ERROR_CANCEL;
-		*origin = is_open ? TEEC_ORIGIN_TEE : TEEC_ORIGIN_API;
+		res = cancelled(is_open, origin);
 		goto out;
 	}
 	if (cl_sess_is_dead(s)) {
@@ -156,21 +161,35 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 }
 
 /* Enters the call (cl_sess_wait_idle waits for it) and waits for room in the
- * session's pipeline; false if the channel died meanwhile (no slot taken, the
- * call still counts until leave_call). */
-static bool enter_call(struct cl_sess *s)
+ * session's pipeline. TEEC_SUCCESS: it holds a slot. TARGET_DEAD: the channel
+ * died; CANCEL: o was cancelled (TEEC_RequestCancellation wakes slot_free);
+ * then no slot is taken, and the call still counts until leave_call. */
+static TEEC_Result enter_call(struct cl_sess *s, struct cl_op *o)
 {
-	bool ok;
+	TEEC_Result res = TEEC_SUCCESS;
 
 	pthread_mutex_lock(&s->pipe_lock);
 	s->calls++;
-	while (s->in_tee >= CL_PIPELINE_DEPTH && !cl_sess_is_dead(s))
+	for (;;) {
+		if (cl_sess_is_dead(s)) {
+			res = TEEC_ERROR_TARGET_DEAD;
+			break;
+		}
+		if (o && cl_op_cancelled(o)) {
+			res = TEEC_ERROR_CANCEL;
+			/* A slot's signal may have woken this call: pass it on. */
+			if (s->in_tee < CL_PIPELINE_DEPTH)
+				pthread_cond_signal(&s->slot_free);
+			break;
+		}
+		if (s->in_tee < CL_PIPELINE_DEPTH) {
+			s->in_tee++;
+			break;
+		}
 		pthread_cond_wait(&s->slot_free, &s->pipe_lock);
-	ok = !cl_sess_is_dead(s);
-	if (ok)
-		s->in_tee++;
+	}
 	pthread_mutex_unlock(&s->pipe_lock);
-	return ok;
+	return res;
 }
 
 /* Gives the call's pipeline slot back (if it took one) and leaves the call. */
@@ -183,6 +202,13 @@ static void leave_call(struct cl_sess *s, bool slot)
 	}
 	if (--s->calls == 0)
 		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->pipe_lock);
+}
+
+void cl_sess_wake_slot_waiters(struct cl_sess *s)
+{
+	pthread_mutex_lock(&s->pipe_lock);
+	pthread_cond_broadcast(&s->slot_free);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
 
@@ -201,7 +227,7 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	struct sim_rx *rx = malloc(sizeof(*rx));
 	bool arena = cl_params_use_arena(op);
 	uint64_t ticket = 0;
-	bool slot;
+	bool slot = false;
 	TEEC_Result res;
 
 	*origin = TEEC_ORIGIN_API;
@@ -212,13 +238,23 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	}
 	if (op)
 		op->imp.session = s->pub;
-	slot = enter_call(s);
-	if (!slot) {
+	res = enter_call(s, o);
+	if (res == TEEC_ERROR_CANCEL) {
+		cancelled(is_open, origin);
+		goto out_left;
+	}
+	if (res) {
 		res = dead(s, origin);
 		goto out_left;
 	}
+	slot = true;
 	if (arena)
 		pthread_mutex_lock(&s->arena_lock);
+	/* Cancelled while it waited for the arena: no copy, nothing sent. */
+	if (o && cl_op_cancelled(o)) {
+		res = cancelled(is_open, origin);
+		goto out;
+	}
 	res = cl_params_marshal(s, op, m);
 	if (res) {
 		*origin = marshal_origin(res);

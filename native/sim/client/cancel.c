@@ -8,8 +8,9 @@
  * answers CANCEL, origin TEE; answered already, the open returns CANCEL,
  * origin TEE, before its TA_OPEN is sent, and closes the session the daemon
  * made for it.
- * A call cancelled before it was sent (waiting for the session's send lock):
- * CANCEL (origin API) without reaching the TEE. Cancelled once sent: its id
+ * A call cancelled before it was sent (waiting for a pipeline slot or the
+ * session's send lock): CANCEL (origin API) without reaching the TEE; one
+ * waiting for a slot is woken for it. Cancelled once sent: its id
  * goes to the session's cancel page and the TA host is futex-woken. Still
  * waiting in the TEE behind an earlier call, it returns TEEC_ERROR_CANCEL
  * (origin TEE) without entering the TA; running, the TA sees it only once it
@@ -114,6 +115,7 @@ static void post_locked(struct cl_op *o)
 API void TEEC_RequestCancellation(TEEC_Operation *operation)
 {
 	struct cl_ctx *c = NULL;
+	struct cl_sess *s = NULL;
 	uint64_t tag = 0;
 
 	if (!operation)
@@ -122,8 +124,16 @@ API void TEEC_RequestCancellation(TEEC_Operation *operation)
 	for (struct cl_op *o = cl_ops; o; o = o->next) {
 		if (o->pub != operation)
 			continue;
-		o->cancelled = true;
+		/* Atomic: a call waiting for a pipeline slot reads it without cl_lock. */
+		__atomic_store_n(&o->cancelled, true, __ATOMIC_RELAXED);
 		post_locked(o);
+		if (o->op_id == 0 && !s) {
+			/* Not sent: it may wait for a pipeline slot. Woken below,
+			 * without cl_lock (lock order); the reference keeps the
+			 * session meanwhile. */
+			s = o->sess;
+			s->refs++;
+		}
 		if (o->ctx && !c) {
 			/* An open waiting for the daemon: told below, without cl_lock
 			 * (lock order); the reference keeps the context meanwhile. */
@@ -136,5 +146,9 @@ API void TEEC_RequestCancellation(TEEC_Operation *operation)
 	if (c) {
 		cl_ctx_cancel(c, tag);
 		cl_ctx_put(c);
+	}
+	if (s) {
+		cl_sess_wake_slot_waiters(s);
+		cl_sess_put(s);
 	}
 }

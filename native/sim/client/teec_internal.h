@@ -107,7 +107,7 @@ struct cl_op {
 	TEEC_Operation *pub;
 	struct cl_sess *sess;
 	uint32_t op_id; /* 0 while queued */
-	bool cancelled;
+	bool cancelled; /* set under cl_lock, atomically: see cl_op_cancelled */
 	bool posted; /* its id is in the session's cancel page */
 	/* An open's request to the daemon, while it is outstanding: */
 	struct cl_ctx *ctx; /* NULL when there is none */
@@ -154,6 +154,8 @@ static inline bool cl_sess_is_dead(struct cl_sess *s)
 }
 /* Waits until no call of the session is between entry and return. */
 void cl_sess_wait_idle(struct cl_sess *s);
+/* Wakes the calls waiting for a pipeline slot, so a cancelled one returns. */
+void cl_sess_wake_slot_waiters(struct cl_sess *s);
 
 /* shm.c */
 struct cl_shm *cl_shm_get(const TEEC_SharedMemory *pub);
@@ -204,6 +206,12 @@ bool cl_op_to_daemon(struct cl_op *o, struct cl_ctx *c, uint64_t tag);
 /* The daemon answered it (or it was never sent). */
 void cl_op_from_daemon(struct cl_op *o);
 bool cl_op_start(struct cl_op *o); /* false if cancelled while queued */
+/* Whether o was cancelled, without cl_lock (a call waiting for a pipeline
+ * slot checks it under pipe_lock; the canceller wakes it after setting it). */
+static inline bool cl_op_cancelled(const struct cl_op *o)
+{
+	return __atomic_load_n(&o->cancelled, __ATOMIC_RELAXED);
+}
 void cl_op_end(struct cl_op *o);
 
 #endif
