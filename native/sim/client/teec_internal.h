@@ -63,7 +63,7 @@ struct cl_shm {
 	void *user_buf;  /* registered: the client's memory; allocated: NULL */
 	uint32_t flags;
 	unsigned refs;
-	bool released; /* out of the table (guarded by cl_lock) */
+	bool released; /* out of the table (set under cl_lock; read atomically: shm.c) */
 	struct cl_shm *next;
 };
 
