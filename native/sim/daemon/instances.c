@@ -382,15 +382,13 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 		return;
 	}
 	in->state = SIM_INST_READY;
-	/* The first open gets this instance; the others share it (single
-	 * instance) or go through dispatch again (one instance per session). */
+	/* Only a single-instance host has more than one open queued: a
+	 * multi-instance one keeps its first opener (on_loaded), and no open
+	 * queues on it after LOADED (d_open_dispatch). */
 	while (q) {
 		struct d_pending_open *next = q->next;
 
-		if (in->nsessions == 0 || is_single(in))
-			attach(in, q);
-		else
-			d_open_dispatch(q);
+		attach(in, q);
 		q = next;
 	}
 	maybe_retire(in);
