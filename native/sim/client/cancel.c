@@ -95,18 +95,18 @@ void cl_op_end(struct cl_op *o)
 	free(o);
 }
 
-/* Posts a sent operation's id on its session's cancel page (cl_lock held). */
+/* Posts a sent operation's id on its session's cancel page (cl_lock held).
+ * Every session has its page from sess_new on. */
 static void post_locked(struct cl_op *o)
 {
 	struct sim_cancel_page *pg = o->sess->cancel;
 	uint32_t slot;
 
-	if (o->op_id == 0 || !pg || o->posted)
+	if (o->op_id == 0)
 		return;
 	/* Slots are written under cl_lock: one writer at a time. */
 	slot = pg->next_slot++ % SIM_CANCEL_SLOTS;
 	__atomic_store_n(&pg->cancelled[slot], o->op_id, __ATOMIC_RELEASE);
-	o->posted = true;
 	__atomic_add_fetch(&pg->seq, 1, __ATOMIC_RELEASE);
 	/* Shared futex: the waiter is the TA host process. */
 	syscall(SYS_futex, &pg->seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
@@ -122,7 +122,9 @@ API void TEEC_RequestCancellation(TEEC_Operation *operation)
 		return;
 	pthread_mutex_lock(&cl_lock);
 	for (struct cl_op *o = cl_ops; o; o = o->next) {
-		if (o->pub != operation)
+		/* Cancelled already: posted then if it was sent, and if it was
+		 * not, cl_op_start keeps it from ever being sent. */
+		if (o->pub != operation || o->cancelled)
 			continue;
 		/* Atomic: a call waiting for a pipeline slot reads it without cl_lock. */
 		__atomic_store_n(&o->cancelled, true, __ATOMIC_RELAXED);

@@ -108,7 +108,6 @@ struct cl_op {
 	struct cl_sess *sess;
 	uint32_t op_id; /* 0 while queued */
 	bool cancelled; /* set under cl_lock, atomically: see cl_op_cancelled */
-	bool posted; /* its id is in the session's cancel page */
 	/* An open's request to the daemon, while it is outstanding: */
 	struct cl_ctx *ctx; /* NULL when there is none */
 	uint64_t tag;
