@@ -225,7 +225,6 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 {
 	struct cl_marshal *m = calloc(1, sizeof(*m));
 	struct sim_rx *rx = malloc(sizeof(*rx));
-	bool arena = cl_params_use_arena(op);
 	uint64_t ticket = 0;
 	bool slot = false;
 	TEEC_Result res;
@@ -248,14 +247,11 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 		goto out_left;
 	}
 	slot = true;
-	if (arena)
-		pthread_mutex_lock(&s->arena_lock);
-	/* Cancelled while it waited for the arena: no copy, nothing sent. */
-	if (o && cl_op_cancelled(o)) {
-		res = cancelled(is_open, origin);
+	res = cl_params_marshal(s, op, o, m);
+	if (res == TEEC_ERROR_CANCEL) {
+		cancelled(is_open, origin);
 		goto out;
 	}
-	res = cl_params_marshal(s, op, m);
 	if (res) {
 		*origin = marshal_origin(res);
 		goto out;
@@ -278,9 +274,7 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 		cl_params_unmarshal(op, m, rep);
 	}
 out:
-	cl_params_release(m);
-	if (arena)
-		pthread_mutex_unlock(&s->arena_lock);
+	cl_params_release(m); /* and the arena */
 out_left:
 	leave_call(s, slot);
 	free(m);

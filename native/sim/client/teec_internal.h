@@ -172,23 +172,26 @@ struct cl_marshal {
 	size_t nnew;
 	struct cl_shm *shm[4]; /* referenced registered/allocated blocks */
 	int region_fd[4];      /* memrefs: the region's memfd; -1 for none */
+	pthread_mutex_t *arena_lock; /* held (the session's) if the call uses the arena */
 	void *arena_base;      /* the session's arena during this call */
 	size_t off[4];         /* memrefs: offset in the arena / the block */
 	size_t len[4];         /* memrefs: bytes reserved there */
 };
 TEEC_Result cl_params_check(const TEEC_Operation *op);
-/* True if the operation bounces a buffer through the session's arena. */
-bool cl_params_use_arena(const TEEC_Operation *op);
 /* Builds the call's parameters and copies their input bytes where the TA host
- * reads them (temporary buffers into the arena: the caller holds arena_lock;
- * registered memory into its shadow). Takes no known_lock: a large copy does
- * not hold back the session's other calls. */
-TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_marshal *m);
+ * reads them (temporary buffers into the arena, taking arena_lock until
+ * cl_params_release; registered memory into its shadow). Takes no known_lock:
+ * a large copy does not hold back the session's other calls. CANCEL: o was
+ * cancelled while the call waited for the arena (nothing copied). Whatever it
+ * returns, cl_params_release follows. */
+TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_op *o,
+			      struct cl_marshal *m);
 /* With known_lock held, just before sending: refuses blocks released since
  * marshalling and attaches the fds of regions the TA host has not mapped. */
 TEEC_Result cl_params_attach(struct cl_sess *s, struct cl_marshal *m);
 void cl_params_unmarshal(TEEC_Operation *op, const struct cl_marshal *m,
 			 const struct sim_ta_reply *rep);
+/* Drops the blocks' references and the arena. */
 void cl_params_release(struct cl_marshal *m);
 
 /* call.c: one TA_OPEN/TA_INVOKE round trip on a session for op, registered as
