@@ -28,7 +28,6 @@
  * times: to enter and take a slot, to wait for its turn, to pass the turn on,
  * and to give the slot back and leave.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -110,19 +109,6 @@ static pthread_cond_t *turn_of(struct cl_sess *s, uint64_t ticket)
 	return &s->turn[ticket % CL_PIPELINE_DEPTH];
 }
 
-/* Reads the next record of the channel. A TA host that ends (a later call of
- * the session panicked) while requests wait unread in its queue makes the
- * kernel fail our next read with ECONNRESET once, before the replies it did
- * send: those are still there to read. */
-static int recv_record(int chan, struct sim_rx *rx)
-{
-	int rv = sim_recv(chan, rx);
-
-	if (rv == -ECONNRESET)
-		rv = sim_recv(chan, rx);
-	return rv;
-}
-
 /* Waits for the call's turn, reads its reply and passes the turn on. false: the
  * channel is dead (now or before this call's turn came). */
 static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struct sim_rx *rx)
@@ -135,8 +121,9 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 		pthread_cond_wait(turn_of(s, ticket), &s->pipe_lock);
 	pthread_mutex_unlock(&s->pipe_lock);
 	if (!cl_sess_is_dead(s)) {
-		/* Only the call whose turn it is reads the channel. */
-		rv = recv_record(s->chan, rx);
+		/* Only the call whose turn it is reads the channel. Replies a
+		 * host sent before it ended still come (sim_recv). */
+		rv = sim_recv(s->chan, rx);
 		if (rv > 0) {
 			const struct sim_ta_reply *rep = (const void *)rx->u.bytes;
 

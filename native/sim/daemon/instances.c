@@ -503,9 +503,7 @@ void d_instance_readable(struct d_instance *in)
 	}
 	rv = sim_recv(in->ctl, rx);
 	if (rv <= 0 || rx->nfds != 0) {
-		/* ECONNRESET: the host died with our messages unread (a crash,
-		 * or the watchdog's kill); that is an end, not a bad message. */
-		if (rv < 0 && rv != -ECONNRESET)
+		if (rv < 0)
 			sim_log(SIM_LOG_ERROR, "TA host %d: bad control message (%d)", (int)in->pid, rv);
 		sim_rx_close_fds(rx);
 		free(rx);
