@@ -258,6 +258,7 @@ static struct d_instance *spawn(const struct sim_uuid *uuid, const char *ta_file
 	in->pid = pid;
 	in->ctl = sp[0];
 	in->state = SIM_INST_STARTING;
+	in->unneeded_state = D_NEEDED;
 	in->next = d_instances;
 	d_instances = in;
 	sim_log(SIM_LOG_INFO, "TA %s: host pid %d started", uuid_str, (int)pid);

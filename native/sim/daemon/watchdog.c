@@ -81,7 +81,6 @@ static void kill_unneeded(struct d_instance *in, const char *why)
 
 	snprintf(msg, sizeof(msg), "%s, past its %lu ms grace", why, d_cfg.dead_client_grace_ms);
 	d_kill_instance(in, SIM_LOG_INFO, msg);
-	in->unneeded = false;
 }
 
 int d_watchdog(void)
@@ -94,11 +93,10 @@ int d_watchdog(void)
 		int64_t left;
 
 		if (!why) {
-			in->unneeded = false;
+			in->unneeded_state = D_NEEDED;
 			continue;
 		}
-		if (!in->unneeded || in->unneeded_state != in->state) {
-			in->unneeded = true;
+		if (in->unneeded_state != in->state) {
 			in->unneeded_state = in->state;
 			in->unneeded_since = now;
 		}
