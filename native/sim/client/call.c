@@ -34,11 +34,19 @@
 
 #include "teec_internal.h"
 
+/* The channel is dead, and marked so already. */
+static TEEC_Result target_dead(uint32_t *origin)
+{
+	*origin = TEEC_ORIGIN_TEE;
+	return TEEC_ERROR_TARGET_DEAD;
+}
+
+/* The channel failed just now: marks it dead, which wakes every call waiting
+ * on the session. */
 static TEEC_Result dead(struct cl_sess *s, uint32_t *origin)
 {
 	cl_sess_mark_dead(s);
-	*origin = TEEC_ORIGIN_TEE;
-	return TEEC_ERROR_TARGET_DEAD;
+	return target_dead(origin);
 }
 
 /* Cancelled before it was sent: the TA is not entered. An open's session
@@ -69,7 +77,7 @@ static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marsh
 		goto out;
 	}
 	if (cl_sess_is_dead(s)) {
-		res = dead(s, origin);
+		res = target_dead(origin);
 		goto out;
 	}
 	res = cl_params_attach(s, m);
@@ -230,7 +238,7 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 		goto out_left;
 	}
 	if (res) {
-		res = dead(s, origin);
+		target_dead(origin); /* enter_call saw the channel dead */
 		goto out_left;
 	}
 	slot = true;
@@ -247,9 +255,7 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	if (res)
 		goto out;
 	if (!recv_reply(s, ticket, m->call.op_id, rx)) {
-		/* recv_reply marked the channel dead */
-		*origin = TEEC_ORIGIN_TEE;
-		res = TEEC_ERROR_TARGET_DEAD;
+		res = target_dead(origin); /* recv_reply marked the channel dead */
 		goto out;
 	}
 	{
