@@ -58,3 +58,62 @@ void t_cancel_masked(void)
 	CHECK_HEX(c.op.params[1].value.b, 0);     /* masked: the TA sees no flag */
 	h_close_context_session(&ctx, &s);
 }
+
+#define SLOT_WAITERS 7 /* behind the running call: the pipeline (8) is full */
+
+/* A call waiting for a pipeline slot (8 calls of its session in the TEE,
+ * the first hung in a masked wait) returns CANCEL from the API as soon as it
+ * is cancelled, not once a slot frees. */
+void t_cancel_waiting_for_slot(void)
+{
+	struct conf_bg_call queued[SLOT_WAITERS], ninth;
+	struct conf_bg_touch running;
+	TEEC_SharedMemory shm = { .size = 4096, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
+	pthread_t t0, th[SLOT_WAITERS], t9;
+	TEEC_Context ctx;
+	TEEC_Session s;
+	int started = 0;
+	bool ok, ninth_started = false;
+	uint64_t t_cancel = 0, took = 0;
+
+	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
+	REQUIRE(TEEC_AllocateSharedMemory(&ctx, &shm) == TEEC_SUCCESS);
+	memset(shm.buffer, 0, shm.size);
+	/* The first holds the TA for 4 s; the others queue behind it in the TEE. */
+	REQUIRE(conf_bg_touch_start(&t0, &running, &s, &shm, 4000));
+	ok = conf_touched(&shm, 0, 10000);
+	CHECK(ok);
+	for (int i = 0; ok && i < SLOT_WAITERS; i++) {
+		if (!conf_bg_start(&th[i], &queued[i], &s, CONF_CMD_WAIT_MASKED, 0))
+			break;
+		started++;
+	}
+	for (int i = 0; i < started; i++)
+		while (!__atomic_load_n(&queued[i].op.started, __ATOMIC_ACQUIRE))
+			h_sleep_ms(1);
+	h_sleep_ms(300); /* all sent: the pipeline is full */
+	if (ok && started == SLOT_WAITERS && conf_bg_start(&t9, &ninth, &s, CONF_CMD_WAIT_MASKED, 0)) {
+		ninth_started = true;
+		while (!__atomic_load_n(&ninth.op.started, __ATOMIC_ACQUIRE))
+			h_sleep_ms(1);
+		h_sleep_ms(200); /* it waits for a slot */
+		t_cancel = h_now_ms();
+		TEEC_RequestCancellation(&ninth.op);
+		pthread_join(t9, NULL);
+		took = h_now_ms() - t_cancel;
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_join(t0, NULL);
+	CHECK_HEX(started, SLOT_WAITERS);
+	REQUIRE(ninth_started);
+	CHECK_RES(ninth.res, ninth.origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_API);
+	CHECK_HEX(ninth.op.params[1].value.a, 0xA5A5A5A5u); /* never sent */
+	CHECK(took < 1500); /* not when the first call's 4 s end */
+	CHECK_RES(running.res, running.origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	for (int i = 0; i < started; i++)
+		CHECK_RES(queued[i].res, queued[i].origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	CHECK_HEX(conf_invoke_none(&s, CONF_CMD_NOP, NULL), TEEC_SUCCESS);
+	TEEC_ReleaseSharedMemory(&shm);
+	h_close_context_session(&ctx, &s);
+}

@@ -42,6 +42,7 @@ void t_single_instance_busy(void);
 void t_keep_alive(void);
 void t_cancel_unmasked(void);
 void t_cancel_masked(void);
+void t_cancel_waiting_for_slot(void);
 void t_identity_public(void);
 void t_identity_user(void);
 void t_identity_group(void);

@@ -35,6 +35,7 @@ const struct test_case conformance_tests[] = {
 	{ "keep_alive", t_keep_alive },
 	{ "cancel_unmasked", t_cancel_unmasked },
 	{ "cancel_masked", t_cancel_masked },
+	{ "cancel_waiting_for_slot", t_cancel_waiting_for_slot },
 	{ "identity_public", t_identity_public },
 	{ "identity_user", t_identity_user },
 	{ "identity_group", t_identity_group },

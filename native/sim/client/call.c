@@ -20,23 +20,41 @@
  *
  * Locks, in the order they are taken: arena_lock (a call with temporary
  * memrefs, from marshalling to copy-back: the bounce arena is per session),
- * known_lock (attaching regions and sending: the known-region set and the
- * order of messages on the channel; the bulk copies of marshalling run before
- * it, so a large one holds back neither other calls nor a release of shared
- * memory), pipe_lock (tickets and turns; not held while reading the channel).
+ * known_lock (attaching regions and sending: the known-region set, the order
+ * of messages on the channel and so the tickets; the bulk copies of
+ * marshalling run before it, so a large one holds back neither other calls
+ * nor a release of shared memory), pipe_lock (turns, slots and the count of
+ * calls; not held while reading the channel). A call takes pipe_lock four
+ * times: to enter and take a slot, to wait for its turn, to pass the turn on,
+ * and to give the slot back and leave.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "teec_internal.h"
 
+/* The channel is dead, and marked so already. */
+static TEEC_Result target_dead(uint32_t *origin)
+{
+	*origin = TEEC_ORIGIN_TEE;
+	return TEEC_ERROR_TARGET_DEAD;
+}
+
+/* The channel failed just now: marks it dead, which wakes every call waiting
+ * on the session. */
 static TEEC_Result dead(struct cl_sess *s, uint32_t *origin)
 {
 	cl_sess_mark_dead(s);
-	*origin = TEEC_ORIGIN_TEE;
-	return TEEC_ERROR_TARGET_DEAD;
+	return target_dead(origin);
+}
+
+/* Cancelled before it was sent: the TA is not entered. An open's session
+ * exists in the TEE already (the daemon made it): that is where it stopped. */
+static TEEC_Result cancelled(bool is_open, uint32_t *origin)
+{
+	*origin = is_open ? TEEC_ORIGIN_TEE : TEEC_ORIGIN_API;
+	return TEEC_ERROR_CANCEL;
 }
 
 static uint32_t marshal_origin(TEEC_Result res)
@@ -55,14 +73,11 @@ static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marsh
 
 	pthread_mutex_lock(&s->known_lock);
 	if (o && !cl_op_start(o)) {
-		/* Cancelled while queued: TA not entered. An open's session exists
-		 * in the TEE already (the daemon made it): that is where it stopped. */
-		res = TEEC_ERROR_CANCEL;
-		*origin = is_open ? TEEC_ORIGIN_TEE : TEEC_ORIGIN_API;
+		res = cancelled(is_open, origin);
 		goto out;
 	}
 	if (cl_sess_is_dead(s)) {
-		res = dead(s, origin);
+		res = target_dead(origin);
 		goto out;
 	}
 	res = cl_params_attach(s, m);
@@ -89,9 +104,8 @@ static TEEC_Result send_call(struct cl_sess *s, struct cl_op *o, struct cl_marsh
 	for (size_t i = 0; i < m->nnew; i++)
 		if (!cl_sess_learn(s, m->new_ids[i]))
 			cl_sess_mark_dead(s); /* cannot track it: treat the channel as broken */
-	pthread_mutex_lock(&s->pipe_lock);
+	/* Under known_lock: tickets are taken in the order calls are sent. */
 	*ticket = s->sent++;
-	pthread_mutex_unlock(&s->pipe_lock);
 out:
 	pthread_mutex_unlock(&s->known_lock);
 	return res;
@@ -101,19 +115,6 @@ out:
 static pthread_cond_t *turn_of(struct cl_sess *s, uint64_t ticket)
 {
 	return &s->turn[ticket % CL_PIPELINE_DEPTH];
-}
-
-/* Reads the next record of the channel. A TA host that ends (a later call of
- * the session panicked) while requests wait unread in its queue makes the
- * kernel fail our next read with ECONNRESET once, before the replies it did
- * send: those are still there to read. */
-static int recv_record(int chan, struct sim_rx *rx)
-{
-	int rv = sim_recv(chan, rx);
-
-	if (rv == -ECONNRESET)
-		rv = sim_recv(chan, rx);
-	return rv;
 }
 
 /* Waits for the call's turn, reads its reply and passes the turn on. false: the
@@ -128,8 +129,9 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 		pthread_cond_wait(turn_of(s, ticket), &s->pipe_lock);
 	pthread_mutex_unlock(&s->pipe_lock);
 	if (!cl_sess_is_dead(s)) {
-		/* Only the call whose turn it is reads the channel. */
-		rv = recv_record(s->chan, rx);
+		/* Only the call whose turn it is reads the channel. Replies a
+		 * host sent before it ended still come (sim_recv). */
+		rv = sim_recv(s->chan, rx);
 		if (rv > 0) {
 			const struct sim_ta_reply *rep = (const void *)rx->u.bytes;
 
@@ -153,41 +155,55 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 	return true;
 }
 
-/* Waits for room in the session's pipeline; false if the channel died meanwhile. */
-static bool take_slot(struct cl_sess *s)
+/* Enters the call (cl_sess_wait_idle waits for it) and waits for room in the
+ * session's pipeline. TEEC_SUCCESS: it holds a slot. TARGET_DEAD: the channel
+ * died; CANCEL: o was cancelled (TEEC_RequestCancellation wakes slot_free);
+ * then no slot is taken, and the call still counts until leave_call. */
+static TEEC_Result enter_call(struct cl_sess *s, struct cl_op *o)
 {
-	bool ok;
+	TEEC_Result res = TEEC_SUCCESS;
 
-	pthread_mutex_lock(&s->pipe_lock);
-	while (s->in_tee >= CL_PIPELINE_DEPTH && !cl_sess_is_dead(s))
-		pthread_cond_wait(&s->slot_free, &s->pipe_lock);
-	ok = !cl_sess_is_dead(s);
-	if (ok)
-		s->in_tee++;
-	pthread_mutex_unlock(&s->pipe_lock);
-	return ok;
-}
-
-static void give_slot(struct cl_sess *s)
-{
-	pthread_mutex_lock(&s->pipe_lock);
-	s->in_tee--;
-	pthread_cond_signal(&s->slot_free);
-	pthread_mutex_unlock(&s->pipe_lock);
-}
-
-static void call_enter(struct cl_sess *s)
-{
 	pthread_mutex_lock(&s->pipe_lock);
 	s->calls++;
+	for (;;) {
+		if (cl_sess_is_dead(s)) {
+			res = TEEC_ERROR_TARGET_DEAD;
+			break;
+		}
+		if (o && cl_op_cancelled(o)) {
+			res = TEEC_ERROR_CANCEL;
+			/* A slot's signal may have woken this call: pass it on. */
+			if (s->in_tee < CL_PIPELINE_DEPTH)
+				pthread_cond_signal(&s->slot_free);
+			break;
+		}
+		if (s->in_tee < CL_PIPELINE_DEPTH) {
+			s->in_tee++;
+			break;
+		}
+		pthread_cond_wait(&s->slot_free, &s->pipe_lock);
+	}
+	pthread_mutex_unlock(&s->pipe_lock);
+	return res;
+}
+
+/* Gives the call's pipeline slot back (if it took one) and leaves the call. */
+static void leave_call(struct cl_sess *s, bool slot)
+{
+	pthread_mutex_lock(&s->pipe_lock);
+	if (slot) {
+		s->in_tee--;
+		pthread_cond_signal(&s->slot_free);
+	}
+	if (--s->calls == 0)
+		pthread_cond_broadcast(&s->idle);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
 
-static void call_leave(struct cl_sess *s)
+void cl_sess_wake_slot_waiters(struct cl_sess *s)
 {
 	pthread_mutex_lock(&s->pipe_lock);
-	if (--s->calls == 0)
-		pthread_cond_broadcast(&s->idle);
+	pthread_cond_broadcast(&s->slot_free);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
 
@@ -204,8 +220,8 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 {
 	struct cl_marshal *m = calloc(1, sizeof(*m));
 	struct sim_rx *rx = malloc(sizeof(*rx));
-	bool arena = cl_params_use_arena(op);
 	uint64_t ticket = 0;
+	bool slot = false;
 	TEEC_Result res;
 
 	*origin = TEEC_ORIGIN_API;
@@ -216,14 +232,21 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	}
 	if (op)
 		op->imp.session = s->pub;
-	call_enter(s);
-	if (!take_slot(s)) {
-		res = dead(s, origin);
+	res = enter_call(s, o);
+	if (res == TEEC_ERROR_CANCEL) {
+		cancelled(is_open, origin);
 		goto out_left;
 	}
-	if (arena)
-		pthread_mutex_lock(&s->arena_lock);
-	res = cl_params_marshal(s, op, m);
+	if (res) {
+		target_dead(origin); /* enter_call saw the channel dead */
+		goto out_left;
+	}
+	slot = true;
+	res = cl_params_marshal(s, op, o, m);
+	if (res == TEEC_ERROR_CANCEL) {
+		cancelled(is_open, origin);
+		goto out;
+	}
 	if (res) {
 		*origin = marshal_origin(res);
 		goto out;
@@ -232,9 +255,7 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	if (res)
 		goto out;
 	if (!recv_reply(s, ticket, m->call.op_id, rx)) {
-		/* recv_reply marked the channel dead */
-		*origin = TEEC_ORIGIN_TEE;
-		res = TEEC_ERROR_TARGET_DEAD;
+		res = target_dead(origin); /* recv_reply marked the channel dead */
 		goto out;
 	}
 	{
@@ -246,12 +267,9 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 		cl_params_unmarshal(op, m, rep);
 	}
 out:
-	cl_params_release(m);
-	if (arena)
-		pthread_mutex_unlock(&s->arena_lock);
-	give_slot(s);
+	cl_params_release(m); /* and the arena */
 out_left:
-	call_leave(s);
+	leave_call(s, slot);
 	free(m);
 	free(rx);
 	return res;

@@ -8,8 +8,9 @@
  * answers CANCEL, origin TEE; answered already, the open returns CANCEL,
  * origin TEE, before its TA_OPEN is sent, and closes the session the daemon
  * made for it.
- * A call cancelled before it was sent (waiting for the session's send lock):
- * CANCEL (origin API) without reaching the TEE. Cancelled once sent: its id
+ * A call cancelled before it was sent (waiting for a pipeline slot or the
+ * session's send lock): CANCEL (origin API) without reaching the TEE; one
+ * waiting for a slot is woken for it. Cancelled once sent: its id
  * goes to the session's cancel page and the TA host is futex-woken. Still
  * waiting in the TEE behind an earlier call, it returns TEEC_ERROR_CANCEL
  * (origin TEE) without entering the TA; running, the TA sees it only once it
@@ -94,18 +95,18 @@ void cl_op_end(struct cl_op *o)
 	free(o);
 }
 
-/* Posts a sent operation's id on its session's cancel page (cl_lock held). */
+/* Posts a sent operation's id on its session's cancel page (cl_lock held).
+ * Every session has its page from sess_new on. */
 static void post_locked(struct cl_op *o)
 {
 	struct sim_cancel_page *pg = o->sess->cancel;
 	uint32_t slot;
 
-	if (o->op_id == 0 || !pg || o->posted)
+	if (o->op_id == 0)
 		return;
 	/* Slots are written under cl_lock: one writer at a time. */
 	slot = pg->next_slot++ % SIM_CANCEL_SLOTS;
 	__atomic_store_n(&pg->cancelled[slot], o->op_id, __ATOMIC_RELEASE);
-	o->posted = true;
 	__atomic_add_fetch(&pg->seq, 1, __ATOMIC_RELEASE);
 	/* Shared futex: the waiter is the TA host process. */
 	syscall(SYS_futex, &pg->seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
@@ -114,16 +115,27 @@ static void post_locked(struct cl_op *o)
 API void TEEC_RequestCancellation(TEEC_Operation *operation)
 {
 	struct cl_ctx *c = NULL;
+	struct cl_sess *s = NULL;
 	uint64_t tag = 0;
 
 	if (!operation)
 		return;
 	pthread_mutex_lock(&cl_lock);
 	for (struct cl_op *o = cl_ops; o; o = o->next) {
-		if (o->pub != operation)
+		/* Cancelled already: posted then if it was sent, and if it was
+		 * not, cl_op_start keeps it from ever being sent. */
+		if (o->pub != operation || o->cancelled)
 			continue;
-		o->cancelled = true;
+		/* Atomic: a call waiting for a pipeline slot reads it without cl_lock. */
+		__atomic_store_n(&o->cancelled, true, __ATOMIC_RELAXED);
 		post_locked(o);
+		if (o->op_id == 0 && !s) {
+			/* Not sent: it may wait for a pipeline slot. Woken below,
+			 * without cl_lock (lock order); the reference keeps the
+			 * session meanwhile. */
+			s = o->sess;
+			s->refs++;
+		}
 		if (o->ctx && !c) {
 			/* An open waiting for the daemon: told below, without cl_lock
 			 * (lock order); the reference keeps the context meanwhile. */
@@ -136,5 +148,9 @@ API void TEEC_RequestCancellation(TEEC_Operation *operation)
 	if (c) {
 		cl_ctx_cancel(c, tag);
 		cl_ctx_put(c);
+	}
+	if (s) {
+		cl_sess_wake_slot_waiters(s);
+		cl_sess_put(s);
 	}
 }

@@ -215,17 +215,8 @@ static TEEC_Result marshal_shm(struct cl_sess *s, struct cl_marshal *m, unsigned
 	return TEEC_SUCCESS;
 }
 
-bool cl_params_use_arena(const TEEC_Operation *op)
-{
-	if (!op)
-		return false;
-	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++)
-		if (is_temp(TEEC_PARAM_TYPE_GET(op->paramTypes, i)) && op->params[i].tmpref.buffer)
-			return true;
-	return false;
-}
-
-TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_marshal *m)
+TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_op *o,
+			      struct cl_marshal *m)
 {
 	size_t need = 0;
 	TEEC_Result res;
@@ -253,8 +244,14 @@ TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_m
 			return TEEC_ERROR_OUT_OF_MEMORY;
 		m->off[i] = need - padded / CL_ALIGN * CL_ALIGN;
 	}
-	/* Only a call holding arena_lock (need > 0) may look at the arena. */
+	/* Only a call holding arena_lock (need > 0) may look at the arena; it
+	 * holds it until the copy-back is done (cl_params_release). */
 	if (need) {
+		pthread_mutex_lock(&s->arena_lock);
+		m->arena_lock = &s->arena_lock;
+		/* Cancelled while it waited for the arena: no copy, nothing sent. */
+		if (o && cl_op_cancelled(o))
+			return TEEC_ERROR_CANCEL;
 		res = ensure_arena(s, need);
 		if (res)
 			return res;
@@ -354,4 +351,7 @@ void cl_params_release(struct cl_marshal *m)
 			cl_shm_put(m->shm[i]);
 		m->shm[i] = NULL;
 	}
+	if (m->arena_lock)
+		pthread_mutex_unlock(m->arena_lock);
+	m->arena_lock = NULL;
 }

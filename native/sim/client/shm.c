@@ -57,14 +57,20 @@ void cl_shm_put(struct cl_shm *m)
 	free(m);
 }
 
+/*
+ * Read without cl_lock: every memref of every call asks, under its session's
+ * send lock. The order that matters comes from known_lock, not from cl_lock:
+ * TEEC_ReleaseSharedMemory stores the flag before its FORGET pass, which
+ * takes each session's known_lock, and a call asks with its session's
+ * known_lock held. If the pass took that lock first, the call sees the flag
+ * and is not sent; if the call did, it is sent and the FORGET follows it on
+ * the channel. In the first case the pass's known_lock section orders the
+ * store before the load, so the flag needs no ordering of its own: it is
+ * atomic only so that reading it without cl_lock is no data race.
+ */
 bool cl_shm_released(struct cl_shm *m)
 {
-	bool released;
-
-	pthread_mutex_lock(&cl_lock);
-	released = m->released;
-	pthread_mutex_unlock(&cl_lock);
-	return released;
+	return __atomic_load_n(&m->released, __ATOMIC_RELAXED);
 }
 
 static bool valid_flags(uint32_t f)
@@ -195,7 +201,7 @@ API void TEEC_ReleaseSharedMemory(TEEC_SharedMemory *sharedMemory)
 			*pp = m->next;
 			/* Before the FORGET pass: a call marshalled with the block
 			 * and not sent yet sees it and is not sent (params.c). */
-			m->released = true;
+			__atomic_store_n(&m->released, true, __ATOMIC_RELAXED);
 			break;
 		}
 	}

@@ -63,7 +63,7 @@ struct cl_shm {
 	void *user_buf;  /* registered: the client's memory; allocated: NULL */
 	uint32_t flags;
 	unsigned refs;
-	bool released; /* out of the table (guarded by cl_lock) */
+	bool released; /* out of the table (set under cl_lock; read atomically: shm.c) */
 	struct cl_shm *next;
 };
 
@@ -74,14 +74,14 @@ struct cl_sess {
 	int chan; /* channel to the TA host */
 	/* Calls are pipelined (see call.c). */
 	pthread_mutex_t arena_lock; /* one call with temporary memrefs at a time */
-	pthread_mutex_t known_lock; /* guards known[] and the order of messages sent */
-	pthread_mutex_t pipe_lock;  /* guards sent, replied, in_tee, calls */
+	pthread_mutex_t known_lock; /* guards known[], sent and the order of messages sent */
+	pthread_mutex_t pipe_lock;  /* guards replied, in_tee, calls */
 	/* The turn of ticket t came (replied == t), or the channel died: the call
 	 * holding t waits on turn[t % CL_PIPELINE_DEPTH], alone (see call.c). */
 	pthread_cond_t turn[CL_PIPELINE_DEPTH];
 	pthread_cond_t slot_free;   /* in_tee dropped, or the channel died */
 	pthread_cond_t idle;        /* calls dropped to 0 */
-	uint64_t sent;              /* calls sent: the next call's ticket */
+	uint64_t sent;              /* calls sent: the next call's ticket (known_lock) */
 	uint64_t replied;           /* the ticket whose reply is next on the channel */
 	unsigned in_tee;            /* calls holding a pipeline slot (see call.c) */
 	unsigned calls;             /* calls between entry and return */
@@ -107,8 +107,7 @@ struct cl_op {
 	TEEC_Operation *pub;
 	struct cl_sess *sess;
 	uint32_t op_id; /* 0 while queued */
-	bool cancelled;
-	bool posted; /* its id is in the session's cancel page */
+	bool cancelled; /* set under cl_lock, atomically: see cl_op_cancelled */
 	/* An open's request to the daemon, while it is outstanding: */
 	struct cl_ctx *ctx; /* NULL when there is none */
 	uint64_t tag;
@@ -154,6 +153,8 @@ static inline bool cl_sess_is_dead(struct cl_sess *s)
 }
 /* Waits until no call of the session is between entry and return. */
 void cl_sess_wait_idle(struct cl_sess *s);
+/* Wakes the calls waiting for a pipeline slot, so a cancelled one returns. */
+void cl_sess_wake_slot_waiters(struct cl_sess *s);
 
 /* shm.c */
 struct cl_shm *cl_shm_get(const TEEC_SharedMemory *pub);
@@ -171,23 +172,26 @@ struct cl_marshal {
 	size_t nnew;
 	struct cl_shm *shm[4]; /* referenced registered/allocated blocks */
 	int region_fd[4];      /* memrefs: the region's memfd; -1 for none */
+	pthread_mutex_t *arena_lock; /* held (the session's) if the call uses the arena */
 	void *arena_base;      /* the session's arena during this call */
 	size_t off[4];         /* memrefs: offset in the arena / the block */
 	size_t len[4];         /* memrefs: bytes reserved there */
 };
 TEEC_Result cl_params_check(const TEEC_Operation *op);
-/* True if the operation bounces a buffer through the session's arena. */
-bool cl_params_use_arena(const TEEC_Operation *op);
 /* Builds the call's parameters and copies their input bytes where the TA host
- * reads them (temporary buffers into the arena: the caller holds arena_lock;
- * registered memory into its shadow). Takes no known_lock: a large copy does
- * not hold back the session's other calls. */
-TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_marshal *m);
+ * reads them (temporary buffers into the arena, taking arena_lock until
+ * cl_params_release; registered memory into its shadow). Takes no known_lock:
+ * a large copy does not hold back the session's other calls. CANCEL: o was
+ * cancelled while the call waited for the arena (nothing copied). Whatever it
+ * returns, cl_params_release follows. */
+TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_op *o,
+			      struct cl_marshal *m);
 /* With known_lock held, just before sending: refuses blocks released since
  * marshalling and attaches the fds of regions the TA host has not mapped. */
 TEEC_Result cl_params_attach(struct cl_sess *s, struct cl_marshal *m);
 void cl_params_unmarshal(TEEC_Operation *op, const struct cl_marshal *m,
 			 const struct sim_ta_reply *rep);
+/* Drops the blocks' references and the arena. */
 void cl_params_release(struct cl_marshal *m);
 
 /* call.c: one TA_OPEN/TA_INVOKE round trip on a session for op, registered as
@@ -204,6 +208,12 @@ bool cl_op_to_daemon(struct cl_op *o, struct cl_ctx *c, uint64_t tag);
 /* The daemon answered it (or it was never sent). */
 void cl_op_from_daemon(struct cl_op *o);
 bool cl_op_start(struct cl_op *o); /* false if cancelled while queued */
+/* Whether o was cancelled, without cl_lock (a call waiting for a pipeline
+ * slot checks it under pipe_lock; the canceller wakes it after setting it). */
+static inline bool cl_op_cancelled(const struct cl_op *o)
+{
+	return __atomic_load_n(&o->cancelled, __ATOMIC_RELAXED);
+}
 void cl_op_end(struct cl_op *o);
 
 #endif

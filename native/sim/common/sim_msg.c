@@ -129,6 +129,26 @@ static int collect_fds(struct msghdr *msg, struct sim_rx *rx)
 	return err;
 }
 
+/* recvmsg, retrying EINTR. A SOCK_SEQPACKET peer that ends with records of
+ * ours unread makes the kernel fail our next read with ECONNRESET, once, even
+ * when records it sent before are still queued: those are read after it, and
+ * then EOF (the peer's end shut the socket down, so nothing blocks). */
+static ssize_t recv_retrying(int sock, struct msghdr *msg)
+{
+	bool reset_seen = false;
+	ssize_t n;
+
+	for (;;) {
+		n = recvmsg(sock, msg, MSG_CMSG_CLOEXEC);
+		if (n >= 0)
+			return n;
+		if (errno == ECONNRESET && !reset_seen)
+			reset_seen = true;
+		else if (errno != EINTR)
+			return -errno;
+	}
+}
+
 int sim_recv(int sock, struct sim_rx *rx)
 {
 	union {
@@ -148,11 +168,9 @@ int sim_recv(int sock, struct sim_rx *rx)
 
 	rx->len = 0;
 	rx->nfds = 0;
-	do {
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	} while (n < 0 && errno == EINTR);
+	n = recv_retrying(sock, &msg);
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	err = collect_fds(&msg, rx);
 	if (n == 0 && rx->nfds == 0 && err == 0)
 		return 0;

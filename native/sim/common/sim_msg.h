@@ -36,6 +36,9 @@ int sim_send(int sock, const struct sim_hdr *hdr, const int *fds, bool nonblock)
  * malformed header). Received descriptors are close-on-exec; on any error
  * they are already closed. A valid record is checked for magic, version,
  * a known type, a size equal to that type's struct, and a matching fd count.
+ * A peer that ended still delivers every record it sent before: the kernel's
+ * one ECONNRESET ahead of them (the peer left records of ours unread) is
+ * read past, and EOF follows them.
  */
 int sim_recv(int sock, struct sim_rx *rx);
 

@@ -220,11 +220,12 @@ struct sim_cancel_page {
 };
 _Static_assert(sizeof(struct sim_cancel_page) <= SIM_CANCEL_PAGE_SIZE, "cancel page too large");
 
-/* True if cancellation of op_id (non-zero) was requested. */
+/* True if cancellation of op_id was requested on pg. Calls without an
+ * operation (op id 0) cannot be cancelled; no page (NULL) holds no request. */
 static inline bool sim_cancel_requested(const struct sim_cancel_page *pg, uint32_t op_id)
 {
-	if (op_id == 0)
-		return false; /* calls without an operation cannot be cancelled */
+	if (!pg || op_id == 0)
+		return false;
 	for (uint32_t i = 0; i < SIM_CANCEL_SLOTS; i++)
 		if (__atomic_load_n(&pg->cancelled[i], __ATOMIC_ACQUIRE) == op_id)
 			return true;

@@ -88,8 +88,26 @@ static unsigned count_instances(void)
 	return n;
 }
 
+void d_kill_instance(struct d_instance *in, int level, const char *why)
+{
+	char name[SIM_UUID_STR_LEN];
+
+	if (in->killed)
+		return;
+	sim_uuid_to_str(&in->uuid, name);
+	sim_log(level, "TA %s: host %d %s: killing it", name, (int)in->pid, why);
+	/* Not expected to fail: an instance is forgotten as its pid is reaped,
+	 * so the pid is still our child's. */
+	if (kill(in->pid, SIGKILL) != 0)
+		sim_log(SIM_LOG_ERROR, "kill %d: %s", (int)in->pid, strerror(errno));
+	/* No new session or open may join it; the reaper forgets it. */
+	in->state = SIM_INST_DYING;
+	in->killed = true;
+}
+
 static bool ctl_send(struct d_instance *in, struct sim_hdr *hdr, const int *fds)
 {
+	char why[64];
 	int err;
 
 	if (in->ctl < 0)
@@ -98,9 +116,8 @@ static bool ctl_send(struct d_instance *in, struct sim_hdr *hdr, const int *fds)
 	if (err) {
 		/* A host that does not take control messages is useless: end it;
 		 * the reaper reports its sessions dead. */
-		sim_log(SIM_LOG_ERROR, "TA host %d: control send failed (%d), killing it",
-			(int)in->pid, err);
-		kill(in->pid, SIGKILL);
+		snprintf(why, sizeof(why), "control send failed (%d)", err);
+		d_kill_instance(in, SIM_LOG_ERROR, why);
 		return false;
 	}
 	return true;
@@ -241,6 +258,7 @@ static struct d_instance *spawn(const struct sim_uuid *uuid, const char *ta_file
 	in->pid = pid;
 	in->ctl = sp[0];
 	in->state = SIM_INST_STARTING;
+	in->unneeded_state = D_NEEDED;
 	in->next = d_instances;
 	d_instances = in;
 	sim_log(SIM_LOG_INFO, "TA %s: host pid %d started", uuid_str, (int)pid);
@@ -321,12 +339,6 @@ void d_open_cancel(struct d_client *cl, uint64_t tag)
 	refuse(p, RES_CANCEL, ORIGIN_TEE);
 }
 
-static void kill_broken(struct d_instance *in, const char *what)
-{
-	sim_log(SIM_LOG_ERROR, "TA host %d: %s, killing it", (int)in->pid, what);
-	kill(in->pid, SIGKILL);
-}
-
 /* The host loaded the TA and runs its create now: its flags are known. */
 static void on_loaded(struct d_instance *in, const struct sim_ctl_loaded *m)
 {
@@ -335,7 +347,7 @@ static void on_loaded(struct d_instance *in, const struct sim_ctl_loaded *m)
 	if (in->state != SIM_INST_STARTING || in->loaded) {
 		/* Sent just before the watchdog's kill landed: the reaper forgets it. */
 		if (!in->killed)
-			kill_broken(in, "LOADED out of turn");
+			d_kill_instance(in, SIM_LOG_ERROR, "sent LOADED out of turn");
 		return;
 	}
 	in->loaded = true;
@@ -362,11 +374,11 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 	if (in->state != SIM_INST_STARTING) {
 		/* Sent just before the watchdog's kill landed: the reaper forgets it. */
 		if (!in->killed)
-			kill_broken(in, "READY twice");
+			d_kill_instance(in, SIM_LOG_ERROR, "sent READY twice");
 		return;
 	}
 	if (m->result == 0 && !in->loaded) {
-		kill_broken(in, "READY before LOADED");
+		d_kill_instance(in, SIM_LOG_ERROR, "sent READY before LOADED");
 		return;
 	}
 	in->queue = NULL;
@@ -382,15 +394,13 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 		return;
 	}
 	in->state = SIM_INST_READY;
-	/* The first open gets this instance; the others share it (single
-	 * instance) or go through dispatch again (one instance per session). */
+	/* Only a single-instance host has more than one open queued: a
+	 * multi-instance one keeps its first opener (on_loaded), and no open
+	 * queues on it after LOADED (d_open_dispatch). */
 	while (q) {
 		struct d_pending_open *next = q->next;
 
-		if (in->nsessions == 0 || is_single(in))
-			attach(in, q);
-		else
-			d_open_dispatch(q);
+		attach(in, q);
 		q = next;
 	}
 	maybe_retire(in);
@@ -489,14 +499,12 @@ void d_instance_readable(struct d_instance *in)
 	int rv;
 
 	if (!rx) {
-		kill(in->pid, SIGKILL);
+		d_kill_instance(in, SIM_LOG_ERROR, "cannot be read (out of memory)");
 		return;
 	}
 	rv = sim_recv(in->ctl, rx);
 	if (rv <= 0 || rx->nfds != 0) {
-		/* ECONNRESET: the host died with our messages unread (a crash,
-		 * or the watchdog's kill); that is an end, not a bad message. */
-		if (rv < 0 && rv != -ECONNRESET)
+		if (rv < 0)
 			sim_log(SIM_LOG_ERROR, "TA host %d: bad control message (%d)", (int)in->pid, rv);
 		sim_rx_close_fds(rx);
 		free(rx);

@@ -53,10 +53,10 @@ struct d_instance {
 	/* Watchdog (watchdog.c). */
 	bool wd_live;         /* scratch: a session of a live client is here */
 	bool wd_dead;         /* scratch: a dead client's session awaits its close */
-	bool unneeded;        /* nobody needs it since unneeded_since... */
-	int unneeded_state;   /* ...in this state (a new state restarts the grace) */
+	int unneeded_state;   /* nobody needs it since unneeded_since, in this state
+			       * (a new state restarts the grace); D_NEEDED: somebody does */
 	int64_t unneeded_since; /* CLOCK_MONOTONIC, ms */
-	bool killed;          /* the watchdog killed it; the reaper forgets it */
+	bool killed;          /* d_kill_instance killed it; the reaper forgets it */
 	struct d_instance *next;
 };
 
@@ -88,6 +88,9 @@ void d_open_dispatch(struct d_pending_open *p);
 void d_open_cancel(struct d_client *cl, uint64_t tag);
 void d_instance_readable(struct d_instance *in);
 void d_instance_dead(struct d_instance *in);
+/* SIGKILLs a host (logged at level, saying why) and marks it DYING and
+ * killed: nothing joins it any more, and the reaper forgets it. */
+void d_kill_instance(struct d_instance *in, int level, const char *why);
 void d_session_close(struct d_session *s, struct d_client *waiter, uint64_t tag);
 void d_reap_children(void);
 void d_kill_all_instances(void);
@@ -97,6 +100,7 @@ void d_kill_all_instances(void);
  * told to end)
  * that have not ended within the grace period; returns ms until the next
  * deadline, -1 if none. Called at the top of every turn of the poll loop. */
+#define D_NEEDED (-1) /* d_instance.unneeded_state: no state of sim_inst_state */
 #define D_DEAD_CLIENT_GRACE_MS_DEFAULT 2000ul
 #define D_DEAD_CLIENT_GRACE_MS_MAX 3600000ul
 int d_watchdog(void);

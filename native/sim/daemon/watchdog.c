@@ -26,14 +26,11 @@
  * returns), or a live client's open waiting for TA_CreateEntryPoint (GP has
  * no timeout for an open).
  */
-#include <errno.h>
 #include <limits.h>
-#include <signal.h>
-#include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "sim_log.h"
-#include "sim_uuid.h"
 #include "simd.h"
 
 static int64_t now_ms(void)
@@ -80,19 +77,10 @@ static const char *unneeded(const struct d_instance *in)
 
 static void kill_unneeded(struct d_instance *in, const char *why)
 {
-	char name[SIM_UUID_STR_LEN];
+	char msg[128];
 
-	sim_uuid_to_str(&in->uuid, name);
-	sim_log(SIM_LOG_INFO, "TA %s: host %d %s, past its %lu ms grace: killing it", name,
-		(int)in->pid, why, d_cfg.dead_client_grace_ms);
-	/* Not expected to fail: an instance is forgotten as its pid is reaped,
-	 * so the pid is still our child's. */
-	if (kill(in->pid, SIGKILL) != 0)
-		sim_log(SIM_LOG_ERROR, "kill %d: %s", (int)in->pid, strerror(errno));
-	/* No new session or open may join it; the reaper forgets it. */
-	in->state = SIM_INST_DYING;
-	in->killed = true;
-	in->unneeded = false;
+	snprintf(msg, sizeof(msg), "%s, past its %lu ms grace", why, d_cfg.dead_client_grace_ms);
+	d_kill_instance(in, SIM_LOG_INFO, msg);
 }
 
 int d_watchdog(void)
@@ -105,11 +93,10 @@ int d_watchdog(void)
 		int64_t left;
 
 		if (!why) {
-			in->unneeded = false;
+			in->unneeded_state = D_NEEDED;
 			continue;
 		}
-		if (!in->unneeded || in->unneeded_state != in->state) {
-			in->unneeded = true;
+		if (in->unneeded_state != in->state) {
 			in->unneeded_state = in->state;
 			in->unneeded_since = now;
 		}

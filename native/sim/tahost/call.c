@@ -122,14 +122,6 @@ static void encode_results(struct sim_ta_reply *rep, uint32_t types, const TEE_P
 	}
 }
 
-/* The client's calls on a session are pipelined, and a shared instance serves
- * one session at a time: this call (or open) may have been cancelled while it
- * waited in the channel behind earlier ones. */
-static bool cancelled_while_queued(const struct th_session *s, uint32_t op_id)
-{
-	return op_id != 0 && s->cancel && sim_cancel_requested(s->cancel, op_id);
-}
-
 bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 {
 	const struct sim_ta_call *c = (const void *)rx->u.bytes;
@@ -163,7 +155,10 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	}
 	sim_rx_close_fds(rx); /* descriptors nobody referred to */
 
-	if (cancelled_while_queued(s, c->op_id)) {
+	/* The client's calls on a session are pipelined, and a shared instance
+	 * serves one session at a time: this call (or open) may have been
+	 * cancelled while it waited in the channel behind earlier ones. */
+	if (sim_cancel_requested(s->cancel, c->op_id)) {
 		/* GP: an operation cancelled while it waited in the TEE never enters the
 		 * TA (a cancelled open leaves the session unopened: the client closes it). */
 		rep.result = RES_CANCEL;

@@ -38,9 +38,7 @@ bool tee_sim_rt_cancel_requested(void)
 	/* The client died mid-call: as if it had cancelled this operation. */
 	if (th_watch_client_gone())
 		return true;
-	if (!s || !s->cancel || th_cur.op_id == 0)
-		return false;
-	return sim_cancel_requested(s->cancel, th_cur.op_id);
+	return s && sim_cancel_requested(s->cancel, th_cur.op_id);
 }
 
 bool tee_sim_rt_cancel_masked(void)
