@@ -66,9 +66,8 @@ void t_cancel_masked(void)
  * is cancelled, not once a slot frees. */
 void t_cancel_waiting_for_slot(void)
 {
-	struct conf_bg_call queued[SLOT_WAITERS], ninth;
-	struct conf_bg_touch running;
-	TEEC_SharedMemory shm = { .size = 4096, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
+	struct conf_bg_call queued[SLOT_WAITERS], ninth, running;
+	TEEC_SharedMemory shm;
 	pthread_t t0, th[SLOT_WAITERS], t9;
 	TEEC_Context ctx;
 	TEEC_Session s;
@@ -77,10 +76,9 @@ void t_cancel_waiting_for_slot(void)
 	uint64_t t_cancel = 0, took = 0;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(TEEC_AllocateSharedMemory(&ctx, &shm) == TEEC_SUCCESS);
-	memset(shm.buffer, 0, shm.size);
+	REQUIRE(conf_touch_block(&ctx, &shm));
 	/* The first holds the TA for 4 s; the others queue behind it in the TEE. */
-	REQUIRE(conf_bg_touch_start(&t0, &running, &s, &shm, 4000));
+	REQUIRE(conf_bg_touch_start(&t0, &running, &s, &shm, TEEC_MEMREF_WHOLE, 4000));
 	ok = conf_touched(&shm, 0, 10000);
 	CHECK(ok);
 	for (int i = 0; ok && i < SLOT_WAITERS; i++) {
