@@ -4,6 +4,7 @@
 #include "monotonic_clock.h"
 #include "moving_average.h"
 
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
@@ -256,7 +257,15 @@ void LoopPoller::OnIdle(uv_idle_t* handle) {
     return;
   }
   uint64_t now = NowNanos();
-  if (self->in_flight_ == 0 || now >= self->deadline_ns_) self->StopPolling(now);
+  if (self->in_flight_ == 0 || now >= self->deadline_ns_) {
+    self->StopPolling(now);
+    return;
+  }
+  // Let a thread woken onto this CPU run now. The scheduler places the TA host's thread (or the
+  // call thread) on the loop thread's CPU in some processes and keeps it there; it then waited
+  // behind the poll loop until preemption (empty invoke ~135 µs polled against ~15 µs with the
+  // two apart). With nothing else runnable here the yield returns at once.
+  sched_yield();
 }
 
 }  // namespace rxteec

@@ -17,9 +17,13 @@
 // includes its wait). Bounded: polling stops at the completion or past the expected time by a
 // margin; calls expected to take longer than the budget are never polled for.
 //
+// Polling yields the CPU on every loop iteration: the thread it waits for (the TA host's, or the
+// call thread posting the completion) may have been woken onto the loop thread's CPU, and must
+// not wait there for the poll loop to be preempted.
+//
 // Polling only where it pays: it wins when the CPU it spins on would otherwise idle. On a busy
-// machine (other processes on both CPUs, or a TA host that shares the loop thread's CPU or its
-// core's execution units) the spin delays the very call it waits for. So the poller keeps score:
+// machine (other processes on both CPUs, or a TA that computes beside the loop thread on a core
+// whose execution units they share) the spin delays the very call it waits for. So the poller keeps score:
 // a moving average of lone calls' round trips polled and one of those waited asleep, and polls
 // only while polling is the faster. Every 64th eligible call goes the other way, so the score
 // follows the machine as its load changes.
