@@ -180,6 +180,21 @@ TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin)
 	return r;
 }
 
+TEEC_Result conf_touch_whole(TEEC_Session *s, TEEC_SharedMemory *shm, uint32_t *origin)
+{
+	TEEC_Operation op;
+	uint32_t o = 0;
+	TEEC_Result r;
+
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].memref.parent = shm;
+	r = TEEC_InvokeCommand(s, CONF_CMD_TOUCH, &op, &o);
+	if (origin)
+		*origin = o;
+	return r;
+}
+
 /*
  * Child: opens a session on `uuid`, reports its TA host pid on report_fd,
  * then runs `cmd` (a conformance wait) for `ms` and never gets to return.
@@ -205,10 +220,7 @@ static void doomed_client(int report_fd, void *arg)
 	/* Shared memory the TA has mapped, to see it released with the host. */
 	if (conf_alloc_shm(&ctx, &shm, 64 * 1024, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) != TEEC_SUCCESS)
 		_exit(4);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
-	op.params[0].memref.parent = &shm;
-	if (TEEC_InvokeCommand(&s, CONF_CMD_TOUCH, &op, &origin) != TEEC_SUCCESS ||
+	if (conf_touch_whole(&s, &shm, NULL) != TEEC_SUCCESS ||
 	    conf_instance_info(&s, NULL, NULL, NULL, &pid) != TEEC_SUCCESS)
 		_exit(5);
 	if (write(report_fd, &pid, sizeof(pid)) != sizeof(pid))

@@ -34,6 +34,10 @@ TEEC_Result conf_instance_info(TEEC_Session *s, uint32_t *token, uint32_t *open_
 /* Invokes a command with no parameters; returns the result, origin in *origin. */
 TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin);
 
+/* TOUCH over a whole block (MEMREF_WHOLE): the TA adds 1 to every byte.
+ * Returns the result; origin in *origin if not NULL. */
+TEEC_Result conf_touch_whole(TEEC_Session *s, TEEC_SharedMemory *shm, uint32_t *origin);
+
 /* Allocates size bytes of shared memory with flags into *shm (cleared first);
  * returns TEEC_AllocateSharedMemory's result. */
 TEEC_Result conf_alloc_shm(TEEC_Context *ctx, TEEC_SharedMemory *shm, size_t size,

@@ -75,8 +75,6 @@ static void *churn_worker(void *arg)
 {
 	struct conf_worker *w = arg;
 	uint8_t buf[512];
-	TEEC_Operation op;
-	uint32_t origin;
 
 	for (int i = 0; i < N_CALLS; i++) {
 		TEEC_SharedMemory shm = { .buffer = buf, .size = sizeof(buf),
@@ -87,10 +85,7 @@ static void *churn_worker(void *arg)
 			w->failures++;
 			continue;
 		}
-		memset(&op, 0, sizeof(op));
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
-		op.params[0].memref.parent = &shm;
-		if (TEEC_InvokeCommand(w->s, CONF_CMD_TOUCH, &op, &origin) != TEEC_SUCCESS ||
+		if (conf_touch_whole(w->s, &shm, NULL) != TEEC_SUCCESS ||
 		    buf[0] != (uint8_t)(i + 1) || buf[sizeof(buf) - 1] != (uint8_t)(i + 1))
 			w->failures++;
 		TEEC_ReleaseSharedMemory(&shm);
@@ -396,17 +391,12 @@ static void *side_calls_main(void *arg)
 {
 	struct side_calls *c = arg;
 	TEEC_SharedMemory shm;
-	TEEC_Operation op;
-	uint32_t origin;
 
 	c->nop = conf_invoke_none(c->s, CONF_CMD_NOP, NULL);
 	c->touch = conf_alloc_shm(c->ctx, &shm, 4096, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT);
 	if (c->touch != TEEC_SUCCESS)
 		return NULL;
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
-	op.params[0].memref.parent = &shm;
-	c->touch = TEEC_InvokeCommand(c->s, CONF_CMD_TOUCH, &op, &origin);
+	c->touch = conf_touch_whole(c->s, &shm, NULL);
 	TEEC_ReleaseSharedMemory(&shm);
 	c->released = true;
 	return NULL;
