@@ -394,7 +394,7 @@ describe('teecInvoke (marbles, fake backend)', () => {
   });
 
   it('ordered: false: a chunk that fails while an earlier one still runs surfaces after that one is emitted', async () => {
-    const { m, session, ctx } = await setup((n) => (n === 0 ? 6 : 1));
+    const { m, fake, session, ctx } = await setup((n) => (n === 0 ? 6 : 1));
     const rec = m.record(
       pullFrom([bytes(1), bytes(2), bytes(3)]).pipe(
         teecInvoke(session, FAIL_AT_INDEX, { blockSize: 1, depth: 2, ordered: false, params: (c, io) => [io.input, io.output, valueInput(c.index === 1 ? 1 : 0, 0)] }),
@@ -404,6 +404,10 @@ describe('teecInvoke (marbles, fake backend)', () => {
     expect(rec.messages.map((x) => x.notification.kind)).toEqual(['N', 'E']);
     expect([...(rec.messages[0].notification.value as Uint8Array)]).toEqual([1 ^ 0xff]);
     expect((rec.messages[1].notification.error as TeecStreamError).chunkIndex).toBe(1);
+    // Sent unordered, the second chunk failed at frame 1 and was held until the first (6 frames)
+    // was emitted; in order it would only have started at frame 6 and failed at 7.
+    expect(fake.log.flatMap((e) => (e.op === 'invoke' ? [e.unordered] : []))).toEqual([true, true]);
+    expect(rec.messages[1].frame).toBe(rec.messages[0].frame);
     await ctx.close();
   });
 
