@@ -13,11 +13,12 @@
  * directly (transpiled on load with the project's typescript), on a private daemon it stops.
  */
 'use strict';
-const { spawnSync, execFileSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const ts = require('typescript');
+const { runCBench } = require('./lib');
 
 const root = path.resolve(__dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -103,8 +104,7 @@ async function main() {
 
   let c;
   if (args.has('--with-c')) {
-    const out = execFileSync(path.join(root, 'build', 'bench', 'teec-bench'), ['--json', ...(quick ? ['--quick'] : [])], { encoding: 'utf8', env: process.env });
-    c = JSON.parse(out.trim().split('\n').pop());
+    c = runCBench('teec-bench', quick ? ['--quick'] : []);
   }
   const ratios = c
     ? Object.fromEntries(results.map((r) => [r.name, +(r.us_per_op / c.results.find((x) => x.name === r.name).us_per_op).toFixed(2)]))

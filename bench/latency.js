@@ -7,9 +7,8 @@
 // host's decides much of a short round trip on a small VM (the C empty invoke takes 9 or 21 µs,
 // the 1 MiB call 60 or 130 µs, depending on the process), and a process keeps its placement: so
 // each side gets a new draw every round, and the medians compare typical processes.
-const { execFileSync } = require('node:child_process');
 const { Context, partialInout, tempInout } = require('rx-teec');
-const { MiB, ROUNDS, timeAsync, runCBench, table, fmt, ratio, interleaved } = require('./lib');
+const { MiB, ROUNDS, timeAsync, runCBench, runNodeJson, table, fmt, ratio, interleaved } = require('./lib');
 
 const CONFORMANCE_TA = 'e7e3e509-f4e1-492b-8df8-5ca20eb599f0';
 const CMD_NOP = 0;
@@ -32,16 +31,10 @@ async function measureTypeScript() {
   }
 }
 
-/** One round of the TypeScript side in a fresh Node process (on the suite's daemon). */
-function typeScriptRound() {
-  const out = execFileSync(process.execPath, [__filename, '--child'], { encoding: 'utf8', env: process.env });
-  return JSON.parse(out.trim().split('\n').pop());
-}
-
 async function latency() {
   const { c, ts } = await interleaved({
     c: async () => Object.fromEntries(runCBench('teec-bench').results.map((r) => [r.name, r.us_per_op])),
-    ts: async () => typeScriptRound(),
+    ts: async () => runNodeJson('latency child', [__filename, '--child']),
   });
   const rows = [
     ['empty invoke', 'empty_invoke', 1.3],

@@ -74,7 +74,9 @@ function cpuTimes() {
 /** Share of wanted CPU time stolen since `before` (a cpuTimes() reading), 0..1, or NaN if unknown. */
 function stealSince(before) {
   const now = cpuTimes();
-  if (!before || !now || now.total <= before.total) return NaN;
+  if (!before || !now) return NaN;
+  // No CPU time wanted since (a very short section): nothing could be stolen.
+  if (now.total <= before.total) return 0;
   return (now.steal - before.steal) / (now.total - before.total);
 }
 
@@ -90,16 +92,29 @@ function stealNote(what, share) {
     : `_${what}: the hypervisor took ${pct} of the time our CPUs wanted to run._`;
 }
 
-/** Runs a C benchmark binary with --json and returns its parsed JSON line. */
-function runCBench(binary, args = []) {
-  const out = execFileSync(path.join(ROOT, 'build/bench', binary), [...args, '--json'], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 });
-  return parseCBenchJson(binary, out);
+// A measuring process that has not ended in this long is stuck (a daemon gone, a hung close).
+const CHILD_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Runs `file` with `args` (environment inherited) and returns the JSON line it printed last. */
+function runJson(label, file, args) {
+  const out = execFileSync(file, args, { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24, timeout: CHILD_TIMEOUT_MS });
+  return parseJsonLine(label, out);
 }
 
-/** The result a C benchmark printed with --json: its last line that starts with `{`. */
-function parseCBenchJson(binary, stdout) {
+/** Runs a C benchmark binary with --json and returns its parsed JSON line. */
+function runCBench(binary, args = []) {
+  return runJson(binary, path.join(ROOT, 'build/bench', binary), [...args, '--json']);
+}
+
+/** Runs a Node script (a benchmark's measuring child) and returns the JSON line it printed last. */
+function runNodeJson(label, args) {
+  return runJson(label, process.execPath, args);
+}
+
+/** The result a benchmark printed: its last line that starts with `{`. */
+function parseJsonLine(label, stdout) {
   const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
-  if (!line) throw new Error(`${binary} printed no JSON line`);
+  if (!line) throw new Error(`${label} printed no JSON line`);
   return JSON.parse(line);
 }
 
@@ -144,4 +159,4 @@ async function interleaved(measures) {
 const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const ratio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
 
-module.exports = { ROOT, MiB, ROUNDS, timeAsync, steadyRate, machine, cpuTimes, stealSince, stealNote, runCBench, parseCBenchJson, table, fmt, ratio, median, interleaved };
+module.exports = { ROOT, MiB, ROUNDS, timeAsync, steadyRate, machine, cpuTimes, stealSince, stealNote, runCBench, runNodeJson, parseJsonLine, table, fmt, ratio, median, interleaved };

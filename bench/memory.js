@@ -1,8 +1,7 @@
 'use strict';
 // Peak RSS while streaming 1 GiB from a producer much faster than the TA, in a fresh Node process
 // so that nothing else inflates the figure. Goal: below 64 MiB plus the blocks.
-const { execFileSync } = require('node:child_process');
-const { table, fmt } = require('./lib');
+const { table, fmt, runNodeJson } = require('./lib');
 
 const CHILD = `
 const { lastValueFrom, tap } = require('rxjs');
@@ -27,8 +26,7 @@ module.exports = async function memory() {
   const rows = [];
   const sources = { provider: 'data provider (fills the block in place)', iterable: 'sync iterable of 1 MiB chunks' };
   for (const [mode, output] of [['provider', 'lease'], ['iterable', 'lease'], ['provider', 'copy'], ['iterable', 'copy']]) {
-    const out = execFileSync(process.execPath, ['-e', CHILD, mode, output], { encoding: 'utf8', env: process.env });
-    const { baseMiB, peakMiB } = JSON.parse(out.trim().split('\n').pop());
+    const { baseMiB, peakMiB } = runNodeJson(`memory child (${mode}, ${output})`, ['-e', CHILD, mode, output]);
     rows.push([sources[mode], output, '1024', fmt(baseMiB), fmt(peakMiB), peakMiB < 64 + 2 ? 'yes' : 'no']);
   }
   return table(

@@ -20,7 +20,7 @@ interface BenchResult {
 }
 
 // The suite's own reader (bench/lib.js is plain JavaScript).
-const { parseCBenchJson } = require('../../bench/lib') as { parseCBenchJson: (binary: string, stdout: string) => { results: BenchResult[] } };
+const { parseJsonLine } = require('../../bench/lib') as { parseJsonLine: (label: string, stdout: string) => { results: BenchResult[] } };
 
 function run(binary: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(path.join(BENCH_DIR, binary), args, { encoding: 'utf8', env: process.env, timeout: 60_000 });
@@ -32,7 +32,7 @@ function json(binary: string, args: string[]): { results: BenchResult[] } {
   const r = run(binary, [...args, '--json']);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
-  return parseCBenchJson(binary, r.stdout);
+  return parseJsonLine(binary, r.stdout);
 }
 
 describe('aes-bench', () => {
