@@ -402,7 +402,9 @@ export class NativeBackend implements Backend {
  * short invokes are in flight (calls under ~120 µs are polled throughout), and a TA that computes
  * on the other CPU may run slower beside a polling thread, which is why the default is low.
  * Only the last call in flight is polled for: calls queued behind it keep the TEE busy anyway.
- * Default 100, 0 on a single CPU, or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
+ * And only while polling pays: the addon keeps moving averages of lone calls' round trips polled
+ * and asleep, polls while the first is the lower, and sends every 64th eligible call the other way
+ * (`stats().polledRoundTripMicros`, `stats().sleptRoundTripMicros`). Default 100, 0 on a single CPU, or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
  * @example setWorkerPoolOptions({ maxThreads: 64, pollMicros: 0 })
  */
 export function setWorkerPoolOptions(options: { maxThreads?: number; spinMicros?: number; pollMicros?: number }): void {
