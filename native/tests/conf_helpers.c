@@ -180,6 +180,18 @@ TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin)
 	return r;
 }
 
+bool conf_bg_wait_sent(struct conf_bg_call *c, unsigned ms)
+{
+	uint64_t until = h_now_ms() + ms;
+
+	while (!__atomic_load_n(&c->op.started, __ATOMIC_ACQUIRE)) {
+		if (h_now_ms() >= until)
+			return false;
+		h_sleep_ms(1);
+	}
+	return true;
+}
+
 TEEC_Result conf_touch_whole(TEEC_Session *s, TEEC_SharedMemory *shm, uint32_t *origin)
 {
 	TEEC_Operation op;

@@ -61,6 +61,10 @@ struct conf_bg_call {
 /* Starts c's invoke on a new thread; false if the thread did not start. */
 bool conf_bg_run(pthread_t *th, struct conf_bg_call *c);
 
+/* Waits up to ms for c's invoke to be sent (the client library set
+ * op.started); false if it was not by then (or returned before sending). */
+bool conf_bg_wait_sent(struct conf_bg_call *c, unsigned ms);
+
 /* Starts cmd(ms), a conformance wait (or any command taking p0 VALUE_INPUT
  * a = ms, p1 VALUE_OUTPUT); p1.a reads 0xA5A5A5A5 unless the TA writes it. */
 bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,

@@ -87,13 +87,13 @@ void t_cancel_waiting_for_slot(void)
 		started++;
 	}
 	for (int i = 0; i < started; i++)
-		while (!__atomic_load_n(&queued[i].op.started, __ATOMIC_ACQUIRE))
-			h_sleep_ms(1);
+		if (!conf_bg_wait_sent(&queued[i], 5000))
+			ok = false;
+	CHECK(ok);
 	h_sleep_ms(300); /* all sent: the pipeline is full */
 	if (ok && started == SLOT_WAITERS && conf_bg_start(&t9, &ninth, &s, CONF_CMD_WAIT_MASKED, 0)) {
 		ninth_started = true;
-		while (!__atomic_load_n(&ninth.op.started, __ATOMIC_ACQUIRE))
-			h_sleep_ms(1);
+		CHECK(conf_bg_wait_sent(&ninth, 5000));
 		h_sleep_ms(200); /* it waits for a slot */
 		t_cancel = h_now_ms();
 		TEEC_RequestCancellation(&ninth.op);
