@@ -27,7 +27,6 @@
 #include <node_api.h>
 
 #include <stdlib.h>
-#include <time.h>
 
 #include <algorithm>
 #include <cmath>
