@@ -43,6 +43,8 @@ void t_keep_alive(void);
 void t_cancel_unmasked(void);
 void t_cancel_masked(void);
 void t_cancel_waiting_for_slot(void);
+void t_arena_cancel_waiting(void);
+void t_arena_waiters_hold_no_slot(void);
 void t_identity_public(void);
 void t_identity_user(void);
 void t_identity_group(void);

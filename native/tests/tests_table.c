@@ -36,6 +36,8 @@ const struct test_case conformance_tests[] = {
 	{ "cancel_unmasked", t_cancel_unmasked },
 	{ "cancel_masked", t_cancel_masked },
 	{ "cancel_waiting_for_slot", t_cancel_waiting_for_slot },
+	{ "arena_cancel_waiting", t_arena_cancel_waiting },
+	{ "arena_waiters_hold_no_slot", t_arena_waiters_hold_no_slot },
 	{ "identity_public", t_identity_public },
 	{ "identity_user", t_identity_user },
 	{ "identity_group", t_identity_group },

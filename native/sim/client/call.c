@@ -18,15 +18,19 @@
  * CL_PIPELINE_DEPTH consecutive numbers: the call holding ticket t waits alone
  * on turn[t % CL_PIPELINE_DEPTH]. A dead channel wakes every condition.
  *
- * Locks, in the order they are taken: arena_lock (a call with temporary
- * memrefs, from marshalling to copy-back: the bounce arena is per session),
- * known_lock (attaching regions and sending: the known-region set, the order
- * of messages on the channel and so the tickets; the bulk copies of
- * marshalling run before it, so a large one holds back neither other calls
- * nor a release of shared memory), pipe_lock (turns, slots and the count of
- * calls; not held while reading the channel). A call takes pipe_lock four
- * times: to enter and take a slot, to wait for its turn, to pass the turn on,
- * and to give the slot back and leave.
+ * A call with temporary memrefs owns the session's bounce arena from before
+ * marshalling to after its copy-back. It waits for the arena before it takes a
+ * pipeline slot, and both waits are under pipe_lock, so such a call holds no
+ * slot while it waits and TEEC_RequestCancellation wakes it in either wait.
+ *
+ * Locks, in the order they are taken: known_lock (attaching regions and
+ * sending: the known-region set, the order of messages on the channel and so
+ * the tickets; the bulk copies of marshalling run before it, so a large one
+ * holds back neither other calls nor a release of shared memory), pipe_lock
+ * (turns, slots, the arena's owner and the count of calls; not held while
+ * reading the channel). A call takes pipe_lock four times: to enter and take a
+ * slot (and the arena), to wait for its turn, to pass the turn on, and to give
+ * them back and leave.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -155,27 +159,45 @@ static bool recv_reply(struct cl_sess *s, uint64_t ticket, uint32_t op_id, struc
 	return true;
 }
 
-/* Enters the call (cl_sess_wait_idle waits for it) and waits for room in the
- * session's pipeline. TEEC_SUCCESS: it holds a slot. TARGET_DEAD: the channel
- * died; CANCEL: o was cancelled (TEEC_RequestCancellation wakes slot_free);
- * then no slot is taken, and the call still counts until leave_call. */
-static TEEC_Result enter_call(struct cl_sess *s, struct cl_op *o)
+/* Wakes one call waiting for what the calling one leaves, or was woken for and
+ * does not take (caller holds pipe_lock). */
+static void pass_on(struct cl_sess *s)
+{
+	if (s->in_tee < CL_PIPELINE_DEPTH)
+		pthread_cond_signal(&s->slot_free);
+	if (!s->arena_busy)
+		pthread_cond_signal(&s->arena_free);
+}
+
+/* Enters the call (cl_sess_wait_idle waits for it) and waits for the arena if
+ * it needs it (wants_arena), then for room in the session's pipeline.
+ * TEEC_SUCCESS: it holds a slot, and the arena if it asked. Otherwise it holds
+ * neither and *origin is set: TARGET_DEAD, the channel died; CANCEL, o was
+ * cancelled (TEEC_RequestCancellation wakes both waits). The call counts until
+ * leave_call either way. */
+static TEEC_Result enter_call(struct cl_sess *s, struct cl_op *o, bool is_open,
+			      bool wants_arena, uint32_t *origin)
 {
 	TEEC_Result res = TEEC_SUCCESS;
+	bool arena = false;
 
 	pthread_mutex_lock(&s->pipe_lock);
 	s->calls++;
 	for (;;) {
 		if (cl_sess_is_dead(s)) {
-			res = TEEC_ERROR_TARGET_DEAD;
+			res = target_dead(origin);
 			break;
 		}
 		if (o && cl_op_cancelled(o)) {
-			res = TEEC_ERROR_CANCEL;
-			/* A slot's signal may have woken this call: pass it on. */
-			if (s->in_tee < CL_PIPELINE_DEPTH)
-				pthread_cond_signal(&s->slot_free);
+			res = cancelled(is_open, origin);
 			break;
+		}
+		if (wants_arena && !arena) {
+			if (s->arena_busy) {
+				pthread_cond_wait(&s->arena_free, &s->pipe_lock);
+				continue;
+			}
+			s->arena_busy = arena = true;
 		}
 		if (s->in_tee < CL_PIPELINE_DEPTH) {
 			s->in_tee++;
@@ -183,17 +205,28 @@ static TEEC_Result enter_call(struct cl_sess *s, struct cl_op *o)
 		}
 		pthread_cond_wait(&s->slot_free, &s->pipe_lock);
 	}
+	if (res) {
+		if (arena)
+			s->arena_busy = false;
+		/* A signal meant for a slot or the arena may have woken this call. */
+		pass_on(s);
+	}
 	pthread_mutex_unlock(&s->pipe_lock);
 	return res;
 }
 
-/* Gives the call's pipeline slot back (if it took one) and leaves the call. */
-static void leave_call(struct cl_sess *s, bool slot)
+/* Gives back the call's pipeline slot and arena (if entered with them) and
+ * leaves the call. */
+static void leave_call(struct cl_sess *s, bool entered, bool arena)
 {
 	pthread_mutex_lock(&s->pipe_lock);
-	if (slot) {
+	if (entered) {
 		s->in_tee--;
 		pthread_cond_signal(&s->slot_free);
+	}
+	if (entered && arena) {
+		s->arena_busy = false;
+		pthread_cond_signal(&s->arena_free);
 	}
 	if (--s->calls == 0)
 		pthread_cond_broadcast(&s->idle);
@@ -204,6 +237,7 @@ void cl_sess_wake_slot_waiters(struct cl_sess *s)
 {
 	pthread_mutex_lock(&s->pipe_lock);
 	pthread_cond_broadcast(&s->slot_free);
+	pthread_cond_broadcast(&s->arena_free);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
 
@@ -221,7 +255,7 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	struct cl_marshal *m = calloc(1, sizeof(*m));
 	struct sim_rx *rx = malloc(sizeof(*rx));
 	uint64_t ticket = 0;
-	bool slot = false;
+	bool entered = false;
 	TEEC_Result res;
 
 	*origin = TEEC_ORIGIN_API;
@@ -232,21 +266,16 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 	}
 	if (op)
 		op->imp.session = s->pub;
-	res = enter_call(s, o);
-	if (res == TEEC_ERROR_CANCEL) {
-		cancelled(is_open, origin);
-		goto out_left;
-	}
+	res = cl_params_layout(op, m);
 	if (res) {
-		target_dead(origin); /* enter_call saw the channel dead */
+		*origin = marshal_origin(res);
+		goto out_free;
+	}
+	res = enter_call(s, o, is_open, m->arena_need > 0, origin);
+	if (res)
 		goto out_left;
-	}
-	slot = true;
-	res = cl_params_marshal(s, op, o, m);
-	if (res == TEEC_ERROR_CANCEL) {
-		cancelled(is_open, origin);
-		goto out;
-	}
+	entered = true;
+	res = cl_params_marshal(s, op, m);
 	if (res) {
 		*origin = marshal_origin(res);
 		goto out;
@@ -267,9 +296,10 @@ TEEC_Result cl_call(struct cl_sess *s, bool is_open, uint32_t cmd, TEEC_Operatio
 		cl_params_unmarshal(op, m, rep);
 	}
 out:
-	cl_params_release(m); /* and the arena */
+	cl_params_release(m);
 out_left:
-	leave_call(s, slot);
+	leave_call(s, entered, m->arena_need > 0);
+out_free:
 	free(m);
 	free(rx);
 	return res;

@@ -142,8 +142,8 @@ static TEEC_Result ensure_arena(struct cl_sess *s, size_t need)
 		return TEEC_ERROR_OUT_OF_MEMORY;
 	}
 	if (s->arena) {
-		/* No call uses the old arena (we hold arena_lock); the TA host may
-		 * unmap it. */
+		/* No other call uses the arena (this one owns it); the TA host
+		 * may unmap the old one. */
 		pthread_mutex_lock(&s->known_lock);
 		cl_sess_forget_locked(s, s->arena_id);
 		pthread_mutex_unlock(&s->known_lock);
@@ -215,22 +215,13 @@ static TEEC_Result marshal_shm(struct cl_sess *s, struct cl_marshal *m, unsigned
 	return TEEC_SUCCESS;
 }
 
-TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_op *o,
-			      struct cl_marshal *m)
+TEEC_Result cl_params_layout(const TEEC_Operation *op, struct cl_marshal *m)
 {
 	size_t need = 0;
-	TEEC_Result res;
 
-	memset(&m->call, 0, sizeof(m->call));
-	sim_hdr_init(&m->call.hdr, SIM_MSG_TA_INVOKE, 0);
-	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++) {
-		m->call.params[i].fd_slot = -1;
-		m->region_fd[i] = -1;
-	}
+	m->arena_need = 0;
 	if (!op)
 		return TEEC_SUCCESS;
-
-	/* Room in the arena for every temporary buffer of this call. */
 	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++) {
 		uint32_t t = TEEC_PARAM_TYPE_GET(op->paramTypes, i);
 		size_t sz = op->params[i].tmpref.size, padded;
@@ -244,15 +235,24 @@ TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_o
 			return TEEC_ERROR_OUT_OF_MEMORY;
 		m->off[i] = need - padded / CL_ALIGN * CL_ALIGN;
 	}
-	/* Only a call holding arena_lock (need > 0) may look at the arena; it
-	 * holds it until the copy-back is done (cl_params_release). */
-	if (need) {
-		pthread_mutex_lock(&s->arena_lock);
-		m->arena_lock = &s->arena_lock;
-		/* Cancelled while it waited for the arena: no copy, nothing sent. */
-		if (o && cl_op_cancelled(o))
-			return TEEC_ERROR_CANCEL;
-		res = ensure_arena(s, need);
+	m->arena_need = need;
+	return TEEC_SUCCESS;
+}
+
+TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_marshal *m)
+{
+	TEEC_Result res;
+
+	memset(&m->call, 0, sizeof(m->call));
+	sim_hdr_init(&m->call.hdr, SIM_MSG_TA_INVOKE, 0);
+	for (unsigned i = 0; i < SIM_NUM_PARAMS; i++) {
+		m->call.params[i].fd_slot = -1;
+		m->region_fd[i] = -1;
+	}
+	if (!op)
+		return TEEC_SUCCESS;
+	if (m->arena_need) {
+		res = ensure_arena(s, m->arena_need);
 		if (res)
 			return res;
 		m->arena_base = s->arena;
@@ -351,7 +351,4 @@ void cl_params_release(struct cl_marshal *m)
 			cl_shm_put(m->shm[i]);
 		m->shm[i] = NULL;
 	}
-	if (m->arena_lock)
-		pthread_mutex_unlock(m->arena_lock);
-	m->arena_lock = NULL;
 }

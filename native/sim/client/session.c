@@ -63,11 +63,11 @@ static void sess_free(struct cl_sess *s)
 	if (s->arena_fd >= 0)
 		close(s->arena_fd);
 	free(s->known);
-	pthread_mutex_destroy(&s->arena_lock);
 	pthread_mutex_destroy(&s->known_lock);
 	pthread_mutex_destroy(&s->pipe_lock);
 	destroy_turns(s);
 	pthread_cond_destroy(&s->slot_free);
+	pthread_cond_destroy(&s->arena_free);
 	pthread_cond_destroy(&s->idle);
 	if (s->ctx)
 		cl_ctx_put(s->ctx);
@@ -169,25 +169,28 @@ void cl_sess_mark_dead(struct cl_sess *s)
 	for (unsigned i = 0; i < CL_PIPELINE_DEPTH; i++)
 		pthread_cond_broadcast(&s->turn[i]);
 	pthread_cond_broadcast(&s->slot_free);
+	pthread_cond_broadcast(&s->arena_free);
 	pthread_mutex_unlock(&s->pipe_lock);
 }
 
 static bool init_locks(struct cl_sess *s)
 {
-	if (pthread_mutex_init(&s->arena_lock, NULL) != 0)
-		return false;
 	if (pthread_mutex_init(&s->known_lock, NULL) != 0)
-		goto no_known;
+		return false;
 	if (pthread_mutex_init(&s->pipe_lock, NULL) != 0)
 		goto no_pipe;
 	if (!init_turns(s))
 		goto no_turns;
 	if (pthread_cond_init(&s->slot_free, NULL) != 0)
 		goto no_slot;
+	if (pthread_cond_init(&s->arena_free, NULL) != 0)
+		goto no_arena;
 	if (pthread_cond_init(&s->idle, NULL) != 0)
 		goto no_idle;
 	return true;
 no_idle:
+	pthread_cond_destroy(&s->arena_free);
+no_arena:
 	pthread_cond_destroy(&s->slot_free);
 no_slot:
 	destroy_turns(s);
@@ -195,8 +198,6 @@ no_turns:
 	pthread_mutex_destroy(&s->pipe_lock);
 no_pipe:
 	pthread_mutex_destroy(&s->known_lock);
-no_known:
-	pthread_mutex_destroy(&s->arena_lock);
 	return false;
 }
 

@@ -73,21 +73,23 @@ struct cl_sess {
 	struct cl_ctx *ctx;
 	int chan; /* channel to the TA host */
 	/* Calls are pipelined (see call.c). */
-	pthread_mutex_t arena_lock; /* one call with temporary memrefs at a time */
 	pthread_mutex_t known_lock; /* guards known[], sent and the order of messages sent */
-	pthread_mutex_t pipe_lock;  /* guards replied, in_tee, calls */
+	pthread_mutex_t pipe_lock;  /* guards replied, in_tee, calls, arena_busy */
 	/* The turn of ticket t came (replied == t), or the channel died: the call
 	 * holding t waits on turn[t % CL_PIPELINE_DEPTH], alone (see call.c). */
 	pthread_cond_t turn[CL_PIPELINE_DEPTH];
 	pthread_cond_t slot_free;   /* in_tee dropped, or the channel died */
+	pthread_cond_t arena_free;  /* arena_busy cleared, or the channel died */
 	pthread_cond_t idle;        /* calls dropped to 0 */
 	uint64_t sent;              /* calls sent: the next call's ticket (known_lock) */
 	uint64_t replied;           /* the ticket whose reply is next on the channel */
 	unsigned in_tee;            /* calls holding a pipeline slot (see call.c) */
 	unsigned calls;             /* calls between entry and return */
+	bool arena_busy;            /* a call with temporary memrefs owns the arena */
 	struct sim_cancel_page *cancel;
 	int cancel_fd; /* kept until sent with the open request */
-	/* Bounce arena for temporary memrefs. */
+	/* Bounce arena for temporary memrefs: only the call owning it (arena_busy)
+	 * touches these. */
 	uint32_t arena_id;
 	int arena_fd;
 	void *arena;
@@ -153,7 +155,8 @@ static inline bool cl_sess_is_dead(struct cl_sess *s)
 }
 /* Waits until no call of the session is between entry and return. */
 void cl_sess_wait_idle(struct cl_sess *s);
-/* Wakes the calls waiting for a pipeline slot, so a cancelled one returns. */
+/* Wakes the calls waiting for a pipeline slot or the arena, so a cancelled one
+ * returns. */
 void cl_sess_wake_slot_waiters(struct cl_sess *s);
 
 /* shm.c */
@@ -172,26 +175,28 @@ struct cl_marshal {
 	size_t nnew;
 	struct cl_shm *shm[4]; /* referenced registered/allocated blocks */
 	int region_fd[4];      /* memrefs: the region's memfd; -1 for none */
-	pthread_mutex_t *arena_lock; /* held (the session's) if the call uses the arena */
+	size_t arena_need;     /* bytes of the arena the call uses; 0: it takes none */
 	void *arena_base;      /* the session's arena during this call */
 	size_t off[4];         /* memrefs: offset in the arena / the block */
 	size_t len[4];         /* memrefs: bytes reserved there */
 };
 TEEC_Result cl_params_check(const TEEC_Operation *op);
+/* Places the call's temporary buffers in the arena (m->off) and sets
+ * m->arena_need; a call needing arena room must own the arena (call.c) before
+ * cl_params_marshal. */
+TEEC_Result cl_params_layout(const TEEC_Operation *op, struct cl_marshal *m);
 /* Builds the call's parameters and copies their input bytes where the TA host
- * reads them (temporary buffers into the arena, taking arena_lock until
- * cl_params_release; registered memory into its shadow). Takes no known_lock:
- * a large copy does not hold back the session's other calls. CANCEL: o was
- * cancelled while the call waited for the arena (nothing copied). Whatever it
- * returns, cl_params_release follows. */
-TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_op *o,
-			      struct cl_marshal *m);
+ * reads them (temporary buffers into the arena, which the call owns until it
+ * returns; registered memory into its shadow). Takes no known_lock: a large
+ * copy does not hold back the session's other calls. Whatever it returns,
+ * cl_params_release follows. */
+TEEC_Result cl_params_marshal(struct cl_sess *s, TEEC_Operation *op, struct cl_marshal *m);
 /* With known_lock held, just before sending: refuses blocks released since
  * marshalling and attaches the fds of regions the TA host has not mapped. */
 TEEC_Result cl_params_attach(struct cl_sess *s, struct cl_marshal *m);
 void cl_params_unmarshal(TEEC_Operation *op, const struct cl_marshal *m,
 			 const struct sim_ta_reply *rep);
-/* Drops the blocks' references and the arena. */
+/* Drops the blocks' references. */
 void cl_params_release(struct cl_marshal *m);
 
 /* call.c: one TA_OPEN/TA_INVOKE round trip on a session for op, registered as
