@@ -243,6 +243,31 @@ describe('polling the event loop for short calls', () => {
     await fixture.backend.closeSession(s);
   });
 
+  it('keeps a score per kind of call: a 1 MiB call does not move the empty invoke\'s', async () => {
+    const s = await open();
+    setWorkerPoolOptions({ pollMicros: 5000 });
+    const shm = fixture.backend.allocateSharedMemory(fixture.context, 1 << 20, F.INOUT);
+    const nop = () => fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    for (let i = 0; i < 800; i++) await nop();
+    const empty = stats();
+    expect(empty.polledRoundTripMicros).toBeGreaterThan(0);
+    expect(empty.sleptRoundTripMicros).toBeGreaterThan(0);
+    // Long enough to pull a shared score well away from the empty invoke's (1 MiB takes several
+    // times as long), and to give the 1 MiB kind a score of its own.
+    for (let i = 0; i < 300; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_PARTIAL_INOUT, shm, offset: 0, size: 1 << 20 }]);
+    expect(stats().polledRoundTripMicros).toBeGreaterThan(0);
+    // Back to empty invokes: the stats show their kind's score again, moved by at most 3 samples
+    // (each by at most 1/8 of the average).
+    for (let i = 0; i < 3; i++) await nop();
+    const again = stats();
+    for (const key of ['polledRoundTripMicros', 'sleptRoundTripMicros'] as const) {
+      expect(again[key]).toBeGreaterThanOrEqual(empty[key] * 0.66);
+      expect(again[key]).toBeLessThanOrEqual(empty[key] * 1.43);
+    }
+    await fixture.backend.releaseSharedMemory(shm);
+    await fixture.backend.closeSession(s);
+  });
+
   it('a TA that waits costs at most one bounded polling window per call, and timers keep firing', async () => {
     const s = await open();
     setWorkerPoolOptions({ pollMicros: 500 });

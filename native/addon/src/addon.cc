@@ -842,6 +842,29 @@ void CleanupUnstartedCall(napi_env env, AddonData* data, Call* call) {
   call->Unref();
 }
 
+// The GP parameter types by what they carry (anything else: kNone, as TEEC_NONE).
+enum class ParamClass : uint8_t { kNone, kValue, kTemp, kShared };
+
+ParamClass ClassOf(uint32_t type) {
+  switch (type) {
+    case TEEC_VALUE_INPUT:
+    case TEEC_VALUE_OUTPUT:
+    case TEEC_VALUE_INOUT:
+      return ParamClass::kValue;
+    case TEEC_MEMREF_TEMP_INPUT:
+    case TEEC_MEMREF_TEMP_OUTPUT:
+    case TEEC_MEMREF_TEMP_INOUT:
+      return ParamClass::kTemp;
+    case TEEC_MEMREF_WHOLE:
+    case TEEC_MEMREF_PARTIAL_INPUT:
+    case TEEC_MEMREF_PARTIAL_OUTPUT:
+    case TEEC_MEMREF_PARTIAL_INOUT:
+      return ParamClass::kShared;
+    default:
+      return ParamClass::kNone;
+  }
+}
+
 // What the TA returned through parameter i: a value's a and b, or a memref's size (after
 // SHORT_BUFFER, the size it needs). Read for openSession's outputs (MakeOutputs) and for an
 // invoke's record (WriteInvokeRecord).
@@ -854,23 +877,35 @@ struct ParamOutput {
 
 ParamOutput ReadOutput(const TEEC_Operation& op, uint32_t i) {
   const TEEC_Parameter& param = op.params[i];
-  switch (TEEC_PARAM_TYPE_GET(op.paramTypes, i)) {
-    case TEEC_VALUE_INPUT:
-    case TEEC_VALUE_OUTPUT:
-    case TEEC_VALUE_INOUT:
+  switch (ClassOf(TEEC_PARAM_TYPE_GET(op.paramTypes, i))) {
+    case ParamClass::kValue:
       return {ParamOutput::kValue, static_cast<double>(param.value.a), static_cast<double>(param.value.b)};
-    case TEEC_MEMREF_TEMP_INPUT:
-    case TEEC_MEMREF_TEMP_OUTPUT:
-    case TEEC_MEMREF_TEMP_INOUT:
+    case ParamClass::kTemp:
       return {ParamOutput::kSize, static_cast<double>(param.tmpref.size), 0};
-    case TEEC_MEMREF_WHOLE:
-    case TEEC_MEMREF_PARTIAL_INPUT:
-    case TEEC_MEMREF_PARTIAL_OUTPUT:
-    case TEEC_MEMREF_PARTIAL_INOUT:
+    case ParamClass::kShared:
       return {ParamOutput::kSize, static_cast<double>(param.memref.size), 0};
-    default:
+    case ParamClass::kNone:
       return {};
   }
+  return {};
+}
+
+// The bytes an operation's memrefs span, as built (WHOLE: the block's size): with the command
+// and the types, what tells the loop poller one kind of call from another.
+uint64_t MemrefBytes(const TEEC_Operation& op) {
+  uint64_t bytes = 0;
+  for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    uint32_t type = TEEC_PARAM_TYPE_GET(op.paramTypes, i);
+    const TEEC_Parameter& param = op.params[i];
+    if (ClassOf(type) == ParamClass::kTemp) {
+      bytes += param.tmpref.size;
+    } else if (type == TEEC_MEMREF_WHOLE) {
+      bytes += param.memref.parent != nullptr ? param.memref.parent->size : 0;
+    } else if (ClassOf(type) == ParamClass::kShared) {
+      bytes += param.memref.size;
+    }
+  }
+  return bytes;
 }
 
 // openSession's outputs: per parameter { a, b }, { size } or {}; undefined without parameters.
@@ -991,7 +1026,7 @@ void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void*
     call->next_ready = nullptr;
     try {
       if (call->kind == CallKind::kInvoke) {  // every invoke has an id and a results array
-        data->poller.OnSettle(woke, woke > call->submitted_ns ? woke - call->submitted_ns : 0,
+        data->poller.OnSettle(woke, call->poll_kind, woke > call->submitted_ns ? woke - call->submitted_ns : 0,
                               call->phase.load() != kCancelledBeforeStart);
         ReleaseCallJsRefs(env, data, call);
         WriteInvokeRecord(data, call, records++);
@@ -1423,25 +1458,18 @@ template <typename Fields>
 void ReadParam(napi_env env, uint32_t i, uint32_t type, const Fields& fields, Call* call,
                const std::shared_ptr<Context>& context) {
   TEEC_Parameter& out = call->op.params[i];
-  switch (type) {
-    case TEEC_VALUE_INPUT:
-    case TEEC_VALUE_OUTPUT:
-    case TEEC_VALUE_INOUT:
+  switch (ClassOf(type)) {
+    case ParamClass::kValue:
       out.value.a = fields.A();
       out.value.b = fields.B();
       break;
-    case TEEC_MEMREF_TEMP_INPUT:
-    case TEEC_MEMREF_TEMP_OUTPUT:
-    case TEEC_MEMREF_TEMP_INOUT:
+    case ParamClass::kTemp:
       ReadTempMemref(env, i, fields.Buffer(), call, out);
       break;
-    case TEEC_MEMREF_WHOLE:
-    case TEEC_MEMREF_PARTIAL_INPUT:
-    case TEEC_MEMREF_PARTIAL_OUTPUT:
-    case TEEC_MEMREF_PARTIAL_INOUT:
+    case ParamClass::kShared:
       ReadSharedMemref(env, i, type, fields, call, context, out);
       break;
-    default:
+    case ParamClass::kNone:
       break;
   }
 }
@@ -1629,8 +1657,9 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
   uint64_t now = NowNanos();
   if (run_now) WorkerPool::Instance().Submit(call, now);
   call->submitted_ns = now;
+  call->poll_kind = LoopPoller::KindOf(call->command, call->op.paramTypes, MemrefBytes(call->op));
   KeepLoopAlive(data, call);
-  data->poller.OnSubmit(now);
+  data->poller.OnSubmit(now, call->poll_kind);
   return MakeNumber(env, call->invoke_id);
 }
 

@@ -20,21 +20,30 @@ namespace {
 constexpr uint64_t kLeadNs = 60000;
 // Polling goes on this long past the expected completion before the loop sleeps again.
 constexpr uint64_t kTailNs = 60000;
-// One eligible lone call in this many waits the way that scores slower, to keep its score fresh
-// (rarely: on a quiet machine each such call pays a wake-up).
+// One eligible lone call in about this many (a random gap of half to 1.5 times it) waits the way
+// that scores slower, to keep its score fresh (rarely: on a quiet machine each such call pays a
+// wake-up). Random: a fixed period could keep landing on one command of a periodic workload.
 constexpr uint32_t kExploreEvery = 64;
 // Each way needs this many samples before the scores are compared (until then: poll).
 constexpr uint32_t kMinSamples = 4;
 
 // Folds a sample into a timing average (0: none yet, the first sample sets it).
-void Follow(uint64_t* avg_ns, uint64_t sample_ns) { *avg_ns = *avg_ns == 0 ? sample_ns : MovingAverage(*avg_ns, sample_ns, 4); }
+void Follow(uint64_t* avg_ns, uint64_t sample_ns, uint64_t weight = 4) {
+  *avg_ns = *avg_ns == 0 ? sample_ns : MovingAverage(*avg_ns, sample_ns, weight);
+}
 
 }  // namespace
 
 uint32_t LoopPoller::DefaultBudgetMicros() { return BusyWaitBudgetMicros("RX_TEEC_POLL_MICROS", 100); }
 
+uint64_t LoopPoller::KindOf(uint32_t command, uint32_t param_types, uint64_t memref_bytes) {
+  uint64_t bits = memref_bytes == 0 ? 0 : 64 - static_cast<uint64_t>(__builtin_clzll(memref_bytes));
+  return static_cast<uint64_t>(command) << 32 | static_cast<uint64_t>(param_types & 0xFFFFu) << 8 | bits;
+}
+
 bool LoopPoller::Init(napi_env env) {
   budget_ns_ = static_cast<uint64_t>(DefaultBudgetMicros()) * 1000u;
+  random_state_ ^= static_cast<uint32_t>(NowNanos()) | 1u;
   uv_loop_t* loop = nullptr;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) return false;
   auto* h = new Handles();
@@ -114,53 +123,103 @@ bool LoopPoller::Eligible(uint64_t expected_ns) const {
 // outweigh hundreds (a real change still moves the average, by up to 1/8 per call).
 void LoopPoller::WaitScore::Add(uint64_t round_trip_ns) {
   if (samples > 0 && round_trip_ns > 2 * avg_ns) round_trip_ns = 2 * avg_ns;
-  avg_ns = samples == 0 ? round_trip_ns : MovingAverage(avg_ns, round_trip_ns, 8);
+  Follow(&avg_ns, round_trip_ns, 8);
   if (samples < kMinSamples) ++samples;
 }
 
 // Until both ways have a score, polling is presumed to win.
-bool LoopPoller::PollingWins() const {
-  bool scored = polled_calls_.samples >= kMinSamples && slept_calls_.samples >= kMinSamples;
-  return !scored || polled_calls_.avg_ns <= slept_calls_.avg_ns;
+bool LoopPoller::KindStats::PollingWins() const {
+  bool scored = polled.samples >= kMinSamples && slept.samples >= kMinSamples;
+  return !scored || polled.avg_ns <= slept.avg_ns;
 }
 
-// Polls while that is the faster way for lone calls, and explores the other way now and then.
-bool LoopPoller::ChoosePolling() {
-  bool explore = ++choices_ % kExploreEvery == 0;
-  return explore ? !PollingWins() : PollingWins();
+LoopPoller::KindStats* LoopPoller::Find(uint64_t kind) {
+  for (KindStats& k : kinds_) {
+    if (k.last_used != 0 && k.kind == kind) {
+      k.last_used = ++uses_;
+      return &k;
+    }
+  }
+  return nullptr;
+}
+
+// A kind not seen lately takes the place of the least recently used one.
+LoopPoller::KindStats& LoopPoller::FindOrAdd(uint64_t kind) {
+  if (KindStats* k = Find(kind)) return *k;
+  KindStats* oldest = &kinds_[0];
+  for (KindStats& k : kinds_) {
+    if (k.last_used < oldest->last_used) oldest = &k;
+  }
+  *oldest = KindStats{};
+  oldest->kind = kind;
+  oldest->last_used = ++uses_;
+  oldest->until_explore = NextExploreGap();
+  return *oldest;
+}
+
+uint32_t LoopPoller::NextExploreGap() {
+  random_state_ ^= random_state_ << 13;
+  random_state_ ^= random_state_ >> 17;
+  random_state_ ^= random_state_ << 5;
+  return kExploreEvery / 2 + random_state_ % kExploreEvery;
+}
+
+uint64_t LoopPoller::polled_round_trip_ns() const {
+  for (const KindStats& k : kinds_) {
+    if (k.last_used != 0 && k.kind == latest_lone_kind_) return k.polled.avg_ns;
+  }
+  return 0;
+}
+
+uint64_t LoopPoller::slept_round_trip_ns() const {
+  for (const KindStats& k : kinds_) {
+    if (k.last_used != 0 && k.kind == latest_lone_kind_) return k.slept.avg_ns;
+  }
+  return 0;
+}
+
+// Polls while that is the faster way for lone calls of the kind, and explores the other way now
+// and then.
+bool LoopPoller::ChoosePolling(KindStats* k) {
+  bool explore = --k->until_explore == 0;
+  if (explore) k->until_explore = NextExploreGap();
+  return explore ? !k->PollingWins() : k->PollingWins();
 }
 
 // Only the last call in flight is polled for. With another queued behind it (a stream at depth
 // 2) the TEE goes on with that one when it returns, and JS has that call's whole time at the TEE
 // to answer: a late wake-up costs nothing there, while a spinning loop thread takes CPU from the
 // TA.
-void LoopPoller::OnSubmit(uint64_t now_ns) {
+void LoopPoller::OnSubmit(uint64_t now_ns, uint64_t kind) {
   ++in_flight_;
-  if (in_flight_ == 1) {
-    lone_call_scored_ = Eligible(round_trip_avg_ns_);
-    lone_call_polled_ = lone_call_scored_ && ChoosePolling();
-    if (lone_call_polled_) Plan(now_ns, round_trip_avg_ns_);
-  } else {
-    lone_call_scored_ = false;  // queued calls are not lone calls
+  lone_call_ = LoneCall::kUnscored;  // queued calls are not lone calls
+  if (in_flight_ != 1) {
     StopWaiting(now_ns);
+    return;
   }
+  KindStats& k = FindOrAdd(kind);
+  if (!Eligible(k.round_trip_avg_ns)) return;
+  lone_call_ = ChoosePolling(&k) ? LoneCall::kPolled : LoneCall::kSlept;
+  if (lone_call_ == LoneCall::kPolled) Plan(now_ns, k.round_trip_avg_ns);
 }
 
-void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns, bool ran) {
+void LoopPoller::OnSettle(uint64_t now_ns, uint64_t kind, uint64_t round_trip_ns, bool ran) {
   if (in_flight_ > 0) --in_flight_;
   // A call cancelled before it started says nothing of how long calls take.
-  if (ran) Sample(now_ns, round_trip_ns);
-  lone_call_scored_ = false;
+  if (ran) Sample(now_ns, kind, round_trip_ns);
+  lone_call_ = LoneCall::kUnscored;
   if (in_flight_ == 0) {
     last_settle_ns_ = 0;
   } else if (ran) {
     last_settle_ns_ = now_ns;
   }
-  // One call left, queued behind this one: its completion is one call's time at the TEE away. No
-  // lone call to score, but poll for it only while polling wins for lone calls.
-  if (in_flight_ == 1) {
-    uint64_t expected = service_avg_ns_ != 0 ? service_avg_ns_ : round_trip_avg_ns_;
-    if (Eligible(expected) && PollingWins()) {
+  // One call left, queued behind this one (of the same kind, as in a stream): its completion is
+  // one call's time at the TEE away. No lone call to score, but poll for it only while polling
+  // wins for lone calls of the kind.
+  KindStats* k = in_flight_ == 1 ? Find(kind) : nullptr;
+  if (k != nullptr) {
+    uint64_t expected = service_avg_ns_ != 0 ? service_avg_ns_ : k->round_trip_avg_ns;
+    if (Eligible(expected) && k->PollingWins()) {
       Plan(now_ns, expected);
       return;
     }
@@ -173,13 +232,16 @@ void LoopPoller::OnSettle(uint64_t now_ns, uint64_t round_trip_ns, bool ran) {
 // call of a stream at depth 2 or of a burst) is not alone: its submit-to-settle time includes its
 // wait, while the time since the previous completion is what it took at the TEE. Only a call
 // alone from submit to settle is a round trip (and, if it was eligible, a score sample).
-void LoopPoller::Sample(uint64_t now_ns, uint64_t round_trip_ns) {
+void LoopPoller::Sample(uint64_t now_ns, uint64_t kind, uint64_t round_trip_ns) {
   if (in_flight_ > 0 || last_settle_ns_ != 0) {
     if (last_settle_ns_ != 0 && now_ns > last_settle_ns_) Follow(&service_avg_ns_, now_ns - last_settle_ns_);
     return;
   }
-  Follow(&round_trip_avg_ns_, round_trip_ns);
-  if (lone_call_scored_) (lone_call_polled_ ? polled_calls_ : slept_calls_).Add(round_trip_ns);
+  KindStats& k = FindOrAdd(kind);
+  Follow(&k.round_trip_avg_ns, round_trip_ns);
+  if (lone_call_ == LoneCall::kUnscored) return;
+  (lone_call_ == LoneCall::kPolled ? k.polled : k.slept).Add(round_trip_ns);
+  latest_lone_kind_ = kind;
 }
 
 // Aims at a completion expected `expected_ns` from now: polls from kLeadNs before it (at once if

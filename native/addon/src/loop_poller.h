@@ -23,10 +23,14 @@
 //
 // Polling only where it pays: it wins when the CPU it spins on would otherwise idle. On a busy
 // machine (other processes on both CPUs, or a TA that computes beside the loop thread on a core
-// whose execution units they share) the spin delays the very call it waits for. So the poller keeps score:
-// a moving average of lone calls' round trips polled and one of those waited asleep, and polls
-// only while polling is the faster. Every 64th eligible call goes the other way, so the score
-// follows the machine as its load changes.
+// whose execution units they share) the spin delays the very call it waits for. So the poller
+// keeps score: a moving average of lone calls' round trips polled and one of those waited asleep,
+// and polls only while polling is the faster. Now and then (after a random 32 to 95 eligible
+// calls) a call goes the other way, so the score follows the machine as its load changes.
+//
+// Per kind of call: an empty invoke and a 1 MiB one differ in round trip and in what a spinning
+// neighbour costs them, so each kind (command, parameter types, and the power of two of its
+// memref bytes) has its own round trip and score, for the few kinds used lately.
 #ifndef RX_TEEC_LOOP_POLLER_H
 #define RX_TEEC_LOOP_POLLER_H
 
@@ -50,18 +54,23 @@ class LoopPoller {
   // The handles are closed by Node's async cleanup at environment teardown.
   bool Init(napi_env env);
 
-  // JS thread: a call was submitted / settled after `round_trip_ns` (`ran`: false for a call
-  // cancelled before it started, which feeds no average).
-  void OnSubmit(uint64_t now_ns);
-  void OnSettle(uint64_t now_ns, uint64_t round_trip_ns, bool ran);
+  // JS thread: a call of kind `kind` (see KindOf) was submitted / settled after `round_trip_ns`
+  // (`ran`: false for a call cancelled before it started, which feeds no average).
+  void OnSubmit(uint64_t now_ns, uint64_t kind);
+  void OnSettle(uint64_t now_ns, uint64_t kind, uint64_t round_trip_ns, bool ran);
+
+  // A call's kind for scoring: its command, its parameter types and the bit length of its
+  // memref bytes (calls of one kind take about as long).
+  static uint64_t KindOf(uint32_t command, uint32_t param_types, uint64_t memref_bytes);
 
   // The longest round trip worth polling for, in microseconds (0 disables polling).
   void SetBudgetMicros(uint32_t micros);
   uint32_t budget_micros() const { return static_cast<uint32_t>(budget_ns_ / 1000); }
   uint64_t polled_ns() const { return polled_ns_; }
-  // The moving averages of lone calls' round trips with and without polling (0: no sample yet).
-  uint64_t polled_round_trip_ns() const { return polled_calls_.avg_ns; }
-  uint64_t slept_round_trip_ns() const { return slept_calls_.avg_ns; }
+  // The moving averages of lone calls' round trips with and without polling, of the kind of the
+  // latest lone call (0: no sample yet).
+  uint64_t polled_round_trip_ns() const;
+  uint64_t slept_round_trip_ns() const;
 
   // RX_TEEC_POLL_MICROS (0..10000) if set; otherwise 100 with two or more CPUs online, 0 with one.
   // Not more: the loop thread polling beside a TA that works on the other CPU slows it, and on
@@ -84,15 +93,37 @@ class LoopPoller {
   static void OnTimer(uv_poll_t* handle, int status, int events);
   static void OnCleanup(napi_async_cleanup_hook_handle hook, void* arg);
   static void OnHandleClosed(uv_handle_t* handle);
-  void Sample(uint64_t now_ns, uint64_t round_trip_ns);
+  // The score of one way a lone call can wait (see the header).
+  struct WaitScore {
+    uint64_t avg_ns = 0;
+    uint32_t samples = 0;
+    void Add(uint64_t round_trip_ns);
+  };
+  // What the poller knows of one kind of call.
+  struct KindStats {
+    uint64_t kind = 0;
+    uint64_t last_used = 0;        // a use count: the least recently used kind makes room
+    uint64_t round_trip_avg_ns = 0;  // moving average of lone calls' round trips (0: none yet)
+    WaitScore polled;
+    WaitScore slept;
+    uint32_t until_explore = 0;  // eligible lone calls before the next goes the slower way
+    bool PollingWins() const;
+  };
+  // How the lone call in flight waits, if it is scored.
+  enum class LoneCall { kUnscored, kSlept, kPolled };
+  static constexpr size_t kKinds = 8;
+
+  KindStats* Find(uint64_t kind);
+  KindStats& FindOrAdd(uint64_t kind);
+  uint32_t NextExploreGap();
+  void Sample(uint64_t now_ns, uint64_t kind, uint64_t round_trip_ns);
   void Plan(uint64_t now_ns, uint64_t expected_ns);
   void StartPolling(uint64_t now_ns);
   void StopPolling(uint64_t now_ns);
   void Disarm();
   void StopWaiting(uint64_t now_ns);
   bool Eligible(uint64_t expected_ns) const;
-  bool PollingWins() const;
-  bool ChoosePolling();
+  bool ChoosePolling(KindStats* k);
 
   Handles* handles_ = nullptr;
   uint64_t budget_ns_ = 0;
@@ -101,22 +132,15 @@ class LoopPoller {
   bool armed_ = false;
   uint64_t deadline_ns_ = 0;  // polling stops here
   uint64_t started_ns_ = 0;
-  uint64_t polled_ns_ = 0;                   // total time spent polling (stats)
-  uint64_t round_trip_avg_ns_ = 0;  // moving average of round trips of calls alone (0: none yet)
-  uint64_t service_avg_ns_ = 0;     // ... of the time between back-to-back completions
+  uint64_t polled_ns_ = 0;       // total time spent polling (stats)
+  uint64_t service_avg_ns_ = 0;  // moving average of the time between back-to-back completions
   // The previous completion (of a call that ran) while calls stayed in flight; 0 once none is.
   uint64_t last_settle_ns_ = 0;
-  // The score of the two ways a lone call can wait (see the header).
-  struct WaitScore {
-    uint64_t avg_ns = 0;
-    uint32_t samples = 0;
-    void Add(uint64_t round_trip_ns);
-  };
-  WaitScore polled_calls_;
-  WaitScore slept_calls_;
-  uint32_t choices_ = 0;         // eligible lone calls so far (picks the exploring ones)
-  bool lone_call_scored_ = false;  // the lone call in flight was eligible: score its round trip
-  bool lone_call_polled_ = false;  // ... and was planned with polling
+  KindStats kinds_[kKinds];
+  uint64_t uses_ = 0;
+  uint64_t latest_lone_kind_ = 0;  // for the stats
+  uint32_t random_state_ = 0x9E3779B9u;  // xorshift32: picks the exploring calls
+  LoneCall lone_call_ = LoneCall::kUnscored;
 };
 
 }  // namespace rxteec

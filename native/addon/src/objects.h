@@ -170,6 +170,7 @@ struct Call : Job {
   napi_ref callback = nullptr;
   double cancel_id = 0;
   uint64_t submitted_ns = 0;  // kInvoke: when JS queued it (the loop poller's round trip)
+  uint64_t poll_kind = 0;     // kInvoke: its kind for the loop poller's score (LoopPoller::KindOf)
   bool keeps_loop_alive = false;
 };
 

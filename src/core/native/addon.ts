@@ -56,8 +56,9 @@ export interface NativeStats {
   /** Total time the JS thread's event loop polled instead of sleeping, in ms. */
   polledMillis: number;
   /**
-   * The loop poller's score: moving averages of lone calls' round trips (µs) when it polled for
-   * them and when the loop slept (0: no sample yet). It polls while the first is the lower.
+   * The loop poller's score for the kind of the latest lone call (command, parameter types,
+   * memref size): moving averages of such calls' round trips (µs) when it polled for them and
+   * when the loop slept (0: no sample yet). It polls while the first is the lower.
    */
   polledRoundTripMicros: number;
   sleptRoundTripMicros: number;

@@ -403,7 +403,8 @@ export class NativeBackend implements Backend {
  * on the other CPU may run slower beside a polling thread, which is why the default is low.
  * Only the last call in flight is polled for: calls queued behind it keep the TEE busy anyway.
  * And only while polling pays: the addon keeps moving averages of lone calls' round trips polled
- * and asleep, polls while the first is the lower, and sends every 64th eligible call the other way
+ * and asleep per kind of call (command, parameter types, memref size), polls while the first is
+ * the lower, and sends about one eligible call in 64 the other way
  * (`stats().polledRoundTripMicros`, `stats().sleptRoundTripMicros`). Default 100, 0 on a single CPU, or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
  * @example setWorkerPoolOptions({ maxThreads: 64, pollMicros: 0 })
  */
