@@ -335,6 +335,16 @@ void RemoveCall(std::vector<Call*>& calls, Call* call) {
   }
 }
 
+// Whether parameter i references a block no earlier parameter of the call does: a block's users
+// list a call once, and its copy is synced once, however many parameters use it.
+bool FirstUseOfBlock(const Call* call, int i) {
+  if (!call->param_mems[i]) return false;
+  for (int j = 0; j < i; ++j) {
+    if (call->param_mems[j] == call->param_mems[i]) return false;
+  }
+  return true;
+}
+
 // Drops an operation call from every in-flight set it was in.
 void DetachOperationLocked(Call* call) {
   if (call->kind == CallKind::kOpen) {
@@ -342,8 +352,8 @@ void DetachOperationLocked(Call* call) {
   } else if (call->session) {
     RemoveCall(call->session->in_flight, call);
   }
-  for (auto& mem : call->param_mems) {
-    if (mem) RemoveCall(mem->users, call);
+  for (int i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    if (FirstUseOfBlock(call, i)) RemoveCall(call->param_mems[i]->users, call);
   }
   call->context->changed.notify_all();
 }
@@ -423,21 +433,18 @@ void CancelCallsInFlight(Context& context, const std::vector<Call*>& calls) {
     for (Call* call : snapshot) {
       if (CancelQueuedLocked(call)) {
         unstarted.push_back(call);
-      } else if (call->phase.load() == kRunning) {  // else done, or settled at its first listing
+      } else if (call->phase.load() == kRunning) {  // else it is done
         call->Ref();
         started.push_back(call);
       }
     }
   }
   for (Call* call : unstarted) call->env->Post(call);
-  // Newest first; ties (opens have no invoke id) by address, so a call listed twice (a block's
-  // users list a call once per parameter using it) ends up adjacent and is asked once.
-  std::sort(started.begin(), started.end(), [](const Call* a, const Call* b) {
-    return a->invoke_id != b->invoke_id ? a->invoke_id > b->invoke_id : std::less<const Call*>()(a, b);
-  });
-  for (size_t i = 0; i < started.size(); ++i) {
-    if (i == 0 || started[i] != started[i - 1]) RequestCancel(started[i]);
-    started[i]->Unref();
+  // Newest first (opens have no invoke id: any order among them).
+  std::sort(started.begin(), started.end(), [](const Call* a, const Call* b) { return a->invoke_id > b->invoke_id; });
+  for (Call* call : started) {
+    RequestCancel(call);
+    call->Unref();
   }
 }
 
@@ -590,12 +597,10 @@ void SyncCopyBackedIn(Call* call) {
 
 void SyncCopyBackedOut(Call* call) {
   for (int i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    if (!FirstUseOfBlock(call, i)) continue;
     auto& mem = call->param_mems[i];
-    if (!mem || mem->js_copy == nullptr || mem->teec.size == 0 || (mem->teec.flags & TEEC_MEM_OUTPUT) == 0) continue;
-    // A block used twice in one operation is copied once.
-    bool seen = false;
-    for (int j = 0; j < i; ++j) seen = seen || call->param_mems[j] == mem;
-    if (!seen) std::memcpy(mem->js_copy, mem->teec.buffer, mem->teec.size);
+    if (mem->js_copy == nullptr || mem->teec.size == 0 || (mem->teec.flags & TEEC_MEM_OUTPUT) == 0) continue;
+    std::memcpy(mem->js_copy, mem->teec.buffer, mem->teec.size);
   }
 }
 
@@ -704,7 +709,7 @@ void Call::Run() {
         if (call->phase.compare_exchange_strong(expected, kRunning)) {
           next = RunOperation(call);
           call->env->Post(call);  // the travelling reference
-        } else if (!call->unordered) {  // an unordered call has no strand to move on
+        } else {
           std::lock_guard<std::mutex> lock(call->context->mutex);
           next = NextAfterLocked(call);
         }
@@ -1511,8 +1516,8 @@ bool AdmitOperationLocked(Call* call, std::string* why) {
   } else {
     call->session->in_flight.push_back(call);
   }
-  for (auto& mem : call->param_mems) {
-    if (mem) mem->users.push_back(call);
+  for (int i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    if (FirstUseOfBlock(call, i)) call->param_mems[i]->users.push_back(call);
   }
   return true;
 }
