@@ -345,9 +345,9 @@ static void on_loaded(struct d_instance *in, const struct sim_ctl_loaded *m)
 	struct d_pending_open *rest;
 
 	if (in->state != SIM_INST_STARTING || in->loaded) {
-		/* Sent just before the watchdog's kill landed: the reaper forgets it. */
-		if (!in->killed)
-			d_kill_instance(in, SIM_LOG_ERROR, "sent LOADED out of turn");
+		/* A no-op on a host killed already (it sent this just before the
+		 * kill landed): the reaper forgets it. */
+		d_kill_instance(in, SIM_LOG_ERROR, "sent LOADED out of turn");
 		return;
 	}
 	in->loaded = true;
@@ -372,9 +372,9 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 	struct d_pending_open *q = in->queue;
 
 	if (in->state != SIM_INST_STARTING) {
-		/* Sent just before the watchdog's kill landed: the reaper forgets it. */
-		if (!in->killed)
-			d_kill_instance(in, SIM_LOG_ERROR, "sent READY twice");
+		/* A no-op on a host killed already (it sent this just before the
+		 * kill landed): the reaper forgets it. */
+		d_kill_instance(in, SIM_LOG_ERROR, "sent READY twice");
 		return;
 	}
 	if (m->result == 0 && !in->loaded) {
