@@ -309,15 +309,13 @@ void d_open_dispatch(struct d_pending_open *p)
 	enqueue(in, p);
 }
 
-/* Takes the client's open `tag` out of the queue it waits in; NULL if it is
- * not waiting (answered already, or never sent). */
-static struct d_pending_open *unqueue(struct d_client *cl, uint64_t tag)
+struct d_pending_open *d_unqueue(struct d_client *cl, const uint64_t *tag)
 {
 	for (struct d_instance *in = d_instances; in; in = in->next) {
 		for (struct d_pending_open **q = &in->queue; *q; q = &(*q)->next) {
 			struct d_pending_open *p = *q;
 
-			if (p->cl == cl && p->tag == tag) {
+			if (p->cl == cl && (!tag || p->tag == *tag)) {
 				*q = p->next;
 				return p;
 			}
@@ -331,7 +329,7 @@ static struct d_pending_open *unqueue(struct d_client *cl, uint64_t tag)
  * the session exists, and its TA_OPEN carries the cancelled operation. */
 void d_open_cancel(struct d_client *cl, uint64_t tag)
 {
-	struct d_pending_open *p = unqueue(cl, tag);
+	struct d_pending_open *p = d_unqueue(cl, &tag);
 
 	if (!p)
 		return;
