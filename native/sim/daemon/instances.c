@@ -309,15 +309,13 @@ void d_open_dispatch(struct d_pending_open *p)
 	enqueue(in, p);
 }
 
-/* Takes the client's open `tag` out of the queue it waits in; NULL if it is
- * not waiting (answered already, or never sent). */
-static struct d_pending_open *unqueue(struct d_client *cl, uint64_t tag)
+struct d_pending_open *d_unqueue(struct d_client *cl, const uint64_t *tag)
 {
 	for (struct d_instance *in = d_instances; in; in = in->next) {
 		for (struct d_pending_open **q = &in->queue; *q; q = &(*q)->next) {
 			struct d_pending_open *p = *q;
 
-			if (p->cl == cl && p->tag == tag) {
+			if (p->cl == cl && (!tag || p->tag == *tag)) {
 				*q = p->next;
 				return p;
 			}
@@ -331,7 +329,7 @@ static struct d_pending_open *unqueue(struct d_client *cl, uint64_t tag)
  * the session exists, and its TA_OPEN carries the cancelled operation. */
 void d_open_cancel(struct d_client *cl, uint64_t tag)
 {
-	struct d_pending_open *p = unqueue(cl, tag);
+	struct d_pending_open *p = d_unqueue(cl, &tag);
 
 	if (!p)
 		return;
@@ -345,9 +343,9 @@ static void on_loaded(struct d_instance *in, const struct sim_ctl_loaded *m)
 	struct d_pending_open *rest;
 
 	if (in->state != SIM_INST_STARTING || in->loaded) {
-		/* Sent just before the watchdog's kill landed: the reaper forgets it. */
-		if (!in->killed)
-			d_kill_instance(in, SIM_LOG_ERROR, "sent LOADED out of turn");
+		/* A no-op on a host killed already (it sent this just before the
+		 * kill landed): the reaper forgets it. */
+		d_kill_instance(in, SIM_LOG_ERROR, "sent LOADED out of turn");
 		return;
 	}
 	in->loaded = true;
@@ -372,9 +370,9 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 	struct d_pending_open *q = in->queue;
 
 	if (in->state != SIM_INST_STARTING) {
-		/* Sent just before the watchdog's kill landed: the reaper forgets it. */
-		if (!in->killed)
-			d_kill_instance(in, SIM_LOG_ERROR, "sent READY twice");
+		/* A no-op on a host killed already (it sent this just before the
+		 * kill landed): the reaper forgets it. */
+		d_kill_instance(in, SIM_LOG_ERROR, "sent READY twice");
 		return;
 	}
 	if (m->result == 0 && !in->loaded) {

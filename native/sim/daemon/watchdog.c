@@ -65,7 +65,9 @@ static const char *unneeded(const struct d_instance *in)
 		 * left are live. */
 		return in->queue ? NULL : "still in TA_CreateEntryPoint, its openers gone";
 	case SIM_INST_READY:
-		if (!in->wd_dead || in->wd_live || in->queue)
+		/* No open waits on a READY instance: on_ready took its queue, and
+		 * opens queue only on STARTING ones. */
+		if (!in->wd_dead || in->wd_live)
 			return NULL;
 		return "held only by dead clients, still busy";
 	case SIM_INST_DYING:
