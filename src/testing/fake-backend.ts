@@ -63,10 +63,12 @@ export type FakeEvent =
 /** Options of {@link FakeBackend}. */
 export interface FakeBackendOptions {
   /**
-   * How long each TA call takes: return a promise that settles when the call may proceed.
+   * How long each TA call takes: return a promise that settles when the call may proceed (an
+   * invoke's `params` as the backend got them, e.g. to make large chunks slower).
    * Default: resolves at once (next microtask).
+   * @example new FakeBackend({ latency: ({ params }) => sleep(params?.length ?? 0) })
    */
-  latency?: (what: { op: 'open' | 'invoke'; command?: number }) => Promise<void>;
+  latency?: (what: { op: 'open' | 'invoke'; command?: number; params?: readonly BackendParam[] | null }) => Promise<void>;
 }
 
 interface FakeContext { id: number; finalized: boolean }
@@ -179,7 +181,7 @@ export class FakeBackend implements Backend {
     if (!unordered) session.queue = new Promise<void>((r) => (done = r));
     try {
       await previous;
-      await this.options.latency?.({ op: 'invoke', command });
+      await this.options.latency?.({ op: 'invoke', command, params });
       // Cancelled while queued or in transit: the TA is never entered.
       if (controller.signal.aborted) throw cancelledBeforeStart('invokeCommand');
       if (session.dead) {

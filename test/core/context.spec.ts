@@ -167,4 +167,23 @@ describe('Context over a fake backend', () => {
     expect(fake.log.filter((e) => e.op === 'invoke')).toHaveLength(0);
     await ctx.close();
   });
+
+  it("gives the fake backend's latency each invoke's parameters as the backend got them", async () => {
+    const seen: unknown[] = [];
+    const fake = new FakeBackend({
+      latency: async (what) => {
+        seen.push(what);
+      },
+    }).addTa(TA, { invoke() {} });
+    const ctx = await Context.open({ backend: fake });
+    const s = await ctx.openSession(TA);
+    await s.invoke(9, [valueInput(5, 6), tempInout(new Uint8Array(3))]);
+    await s.invoke(8);
+    expect(seen).toEqual([
+      { op: 'open' },
+      { op: 'invoke', command: 9, params: [{ type: ParamType.VALUE_INPUT, a: 5, b: 6 }, { type: ParamType.MEMREF_TEMP_INOUT, buffer: new Uint8Array(3) }] },
+      { op: 'invoke', command: 8, params: null },
+    ]);
+    await ctx.close();
+  });
 });
