@@ -48,10 +48,15 @@ void h_fail(const char *file, int line, const char *fmt, ...)
 
 uint64_t h_now_ms(void)
 {
+	return h_now_us() / 1000;
+}
+
+uint64_t h_now_us(void)
+{
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 void h_sleep_ms(unsigned ms)

@@ -65,6 +65,8 @@ void h_fail(const char *file, int line, const char *fmt, ...)
 /* ---- helpers for tests ---- */
 
 uint64_t h_now_ms(void);
+/* The same monotonic clock in microseconds (timing short races). */
+uint64_t h_now_us(void);
 void h_sleep_ms(unsigned ms);
 
 /* Process ids of the TA hosts the daemon runs now (children of the daemon). */

@@ -11,7 +11,6 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include "conf_helpers.h"
 #include "tests.h"
@@ -73,14 +72,6 @@ static bool bg_done(struct bg_open *b)
 static bool bg_open_join(struct bg_open *b, unsigned ms)
 {
 	return h_join_within(b->th, ms);
-}
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 /* Cancels an open and checks it returns CANCEL with `origin` within PROMPT_MS. */
@@ -234,10 +225,10 @@ static bool race_round(TEEC_Context *ctx, const TEEC_UUID *uuid, unsigned delay_
 	}
 	while (!__atomic_load_n(&o.op.started, __ATOMIC_ACQUIRE) && !bg_done(&o))
 		;
-	at = now_us() + delay_us;
+	at = h_now_us() + delay_us;
 	if (delay_us > 1000)
 		h_sleep_ms(delay_us / 1000);
-	while (now_us() < at)
+	while (h_now_us() < at)
 		;
 	TEEC_RequestCancellation(&o.op);
 	if (!bg_open_join(&o, 10000)) {
@@ -277,12 +268,12 @@ static unsigned open_time_us(TEEC_Context *ctx, const TEEC_UUID *uuid)
 	uint64_t longest = 100;
 
 	for (int i = 0; i < 3; i++) {
-		uint64_t t0 = now_us(), took;
+		uint64_t t0 = h_now_us(), took;
 		TEEC_Session s;
 
 		if (h_open(ctx, &s, uuid, NULL) != TEEC_SUCCESS)
 			return 0;
-		took = now_us() - t0;
+		took = h_now_us() - t0;
 		TEEC_CloseSession(&s);
 		if (took > longest)
 			longest = took;
