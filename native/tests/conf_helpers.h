@@ -10,6 +10,7 @@
 
 #include "conformance_ta.h"
 #include "tee_client_api.h"
+#include "teec_internal.h" /* CL_PIPELINE_DEPTH */
 
 static const TEEC_UUID conf_uuid = CONF_TA_UUID;
 static const TEEC_UUID conf_si_uuid = CONF_SI_TA_UUID;
@@ -23,6 +24,9 @@ static const TEEC_UUID conf_hang_mi_uuid = CONF_HANG_MI_TA_UUID;
 #define CONF_GRACE_MS 2000u
 /* How long conf_start_doomed_client gives the doomed call to reach the TA. */
 #define CONF_IN_TA_MS 500u
+/* At most this many calls of a session are in the TEE at once: the client
+ * library keeps a further call waiting for a slot. An int, for test loops. */
+#define CONF_PIPELINE_DEPTH ((int)CL_PIPELINE_DEPTH)
 
 /* What the TA saw at the session's last invoke. */
 TEEC_Result conf_get_record(TEEC_Session *s, struct conf_record *rec);

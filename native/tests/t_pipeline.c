@@ -177,7 +177,8 @@ void t_pipeline_dead_ta_fails_queued(void)
 	h_close_context_session(&ctx, &s);
 }
 
-#define N_QUEUED 12 /* more than a session's pipeline depth (8) */
+/* Behind the running call: more than fit in the pipeline, so some wait for a slot. */
+#define N_QUEUED (CONF_PIPELINE_DEPTH + 4)
 
 /* The TA host dies under a running call with the pipeline full behind it and
  * more calls waiting for a slot: every waiting call is woken and fails. */
