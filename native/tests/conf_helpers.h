@@ -60,6 +60,8 @@ struct conf_bg_call {
 	TEEC_Result res;
 	uint32_t origin;
 	uint64_t took_ms;
+	pid_t tid; /* atomic: the thread's id, once it runs */
+	bool done; /* atomic: set once the invoke returned */
 };
 
 /* Starts c's invoke on a new thread; false if the thread did not start. */
@@ -68,6 +70,12 @@ bool conf_bg_run(pthread_t *th, struct conf_bg_call *c);
 /* Waits up to ms for c's invoke to be sent (the client library set
  * op.started); false if it was not by then (or returned before sending). */
 bool conf_bg_wait_sent(struct conf_bg_call *c, unsigned ms);
+
+/* Waits up to ms until all n calls of c[] block in the client library: each
+ * has begun (op.started), not returned, and its thread sleeps there (for a
+ * pipeline slot, its turn or its reply). False if not by then, at once if one
+ * returned. */
+bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms);
 
 /* Starts cmd(ms), a conformance wait (or any command taking p0 VALUE_INPUT
  * a = ms, p1 VALUE_OUTPUT); p1.a reads 0xA5A5A5A5 unless the TA writes it. */

@@ -105,6 +105,15 @@ bool h_pid_alive(pid_t pid)
 	return state != 'Z' && state != 'X';
 }
 
+bool h_thread_asleep(pid_t tid)
+{
+	char state;
+	pid_t ppid;
+
+	/* /proc/<tid>/stat is that thread's own, though /proc lists only processes. */
+	return read_stat(tid, &state, &ppid) && state == 'S';
+}
+
 pid_t h_fork_reporting(void (*body)(int report_fd, void *arg), void *arg, void *out, size_t len)
 {
 	int fds[2], status;

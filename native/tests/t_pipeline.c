@@ -204,7 +204,8 @@ void t_pipeline_dead_wakes_all(void)
 			break;
 		started++;
 	}
-	h_sleep_ms(150); /* they wait for their turns or for slots */
+	/* All wait, for their turns or for slots: the kill is what wakes them. */
+	CHECK(conf_bg_wait_blocked(queued, started, 10000));
 	CHECK(kill((pid_t)ta_pid, SIGKILL) == 0);
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
