@@ -182,18 +182,6 @@ TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin)
 	return r;
 }
 
-bool conf_bg_wait_sent(struct conf_bg_call *c, unsigned ms)
-{
-	uint64_t until = h_now_ms() + ms;
-
-	while (!__atomic_load_n(&c->op.started, __ATOMIC_ACQUIRE)) {
-		if (h_now_ms() >= until)
-			return false;
-		h_sleep_ms(1);
-	}
-	return true;
-}
-
 /* One look at the calls: 1 if all block, 0 if not yet, -1 if one returned. */
 static int bg_all_blocked(struct conf_bg_call *c, int n)
 {

@@ -67,10 +67,6 @@ struct conf_bg_call {
 /* Starts c's invoke on a new thread; false if the thread did not start. */
 bool conf_bg_run(pthread_t *th, struct conf_bg_call *c);
 
-/* Waits up to ms for c's invoke to be sent (the client library set
- * op.started); false if it was not by then (or returned before sending). */
-bool conf_bg_wait_sent(struct conf_bg_call *c, unsigned ms);
-
 /* Waits up to ms until all n calls of c[] block in the client library: each
  * has begun (op.started), not returned, and its thread sleeps there (for a
  * pipeline slot, its turn or its reply). False if not by then, at once if one

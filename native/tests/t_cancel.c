@@ -87,15 +87,12 @@ void t_cancel_waiting_for_slot(void)
 			break;
 		started++;
 	}
-	for (int i = 0; i < started; i++)
-		if (!conf_bg_wait_sent(&queued[i], 5000))
-			ok = false;
+	/* All sent, waiting for their turns: the pipeline is full. */
+	ok = ok && conf_bg_wait_blocked(queued, started, 10000);
 	CHECK(ok);
-	h_sleep_ms(300); /* all sent: the pipeline is full */
 	if (ok && started == SLOT_WAITERS && conf_bg_start(&te, &extra, &s, CONF_CMD_WAIT_MASKED, 0)) {
 		extra_started = true;
-		CHECK(conf_bg_wait_sent(&extra, 5000));
-		h_sleep_ms(200); /* it waits for a slot */
+		CHECK(conf_bg_wait_blocked(&extra, 1, 10000)); /* it waits for a slot */
 		t_cancel = h_now_ms();
 		TEEC_RequestCancellation(&extra.op);
 		pthread_join(te, NULL);
