@@ -1,7 +1,8 @@
 /*
  * teec-bench: the C floor of the GP Client API on the simulator.
  *
- *   teec-bench [--json] [--quick] [--mib-ops N] [--bin-dir DIR] [--ta-dir DIR]
+ *   teec-bench [--json] [--quick] [--mib-ops N] [--only NAME[,NAME...]]
+ *              [--bin-dir DIR] [--ta-dir DIR]
  *
  * Measures, against the conformance TA:
  *   empty_invoke            CONF_CMD_NOP with no operation (round trip)
@@ -14,6 +15,8 @@
  *                           the calls' round trips, queueing included)
  * --mib-ops N sets how many 1 MiB invokes are timed (default 200, 20 with --quick),
  * e.g. to match the length of a TypeScript stream it is compared with.
+ * --only runs just the named measures (still in the order above), e.g. for a
+ * caller that uses only some of them.
  *
  * Uses the daemon named by RX_TEEC_SIM_SOCKET when that is set; otherwise
  * starts a private one (fresh mktemp directory) and stops it by PID at the end.
@@ -80,7 +83,6 @@ static TEEC_Result bench_empty(TEEC_Session *s, unsigned n, double *t, struct re
 		if (res != TEEC_SUCCESS)
 			return res;
 	}
-	r->name = "empty_invoke";
 	summarize(r, t, n, 0);
 	return TEEC_SUCCESS;
 }
@@ -149,7 +151,6 @@ static TEEC_Result bench_touch(TEEC_Session *s, TEEC_Context *ctx, bool shared, 
 		free(buf);
 	if (res != TEEC_SUCCESS)
 		return res;
-	r->name = shared ? "shm_1mib_partial_inout" : "tmp_1mib_inout";
 	summarize(r, t, n, MIB);
 	return TEEC_SUCCESS;
 }
@@ -234,7 +235,6 @@ static TEEC_Result bench_pipelined(TEEC_Session *s, TEEC_Context *ctx, unsigned 
 	}
 	if (res != TEEC_SUCCESS)
 		return res;
-	r->name = "shm_1mib_pipelined";
 	summarize(r, t, 2 * per, MIB);
 	/* Throughput from the wall time: the round trips overlap. */
 	r->us_mean = wall / (2 * per);
@@ -242,13 +242,75 @@ static TEEC_Result bench_pipelined(TEEC_Session *s, TEEC_Context *ctx, unsigned 
 	return TEEC_SUCCESS;
 }
 
+/* The measures, in the order they run. */
+enum measure { M_EMPTY, M_SHM, M_TMP, M_PIPELINED, N_MEASURES };
+static const char *const measures[N_MEASURES] = {
+	[M_EMPTY] = "empty_invoke",
+	[M_SHM] = "shm_1mib_partial_inout",
+	[M_TMP] = "tmp_1mib_inout",
+	[M_PIPELINED] = "shm_1mib_pipelined",
+};
+
+static TEEC_Result run_measure(enum measure m, TEEC_Session *s, TEEC_Context *ctx,
+			       unsigned n_empty, unsigned n_mib, double *t, struct result *r)
+{
+	TEEC_Result res;
+
+	switch (m) {
+	case M_EMPTY:
+		res = bench_empty(s, n_empty, t, r);
+		break;
+	case M_SHM:
+	case M_TMP:
+		res = bench_touch(s, ctx, m == M_SHM, n_mib, t, r);
+		break;
+	default:
+		res = bench_pipelined(s, ctx, n_mib, t, r);
+		break;
+	}
+	r->name = measures[m];
+	return res;
+}
+
+/* Adds the measures named in list (comma separated) to *mask; false on a name
+ * that is not one. */
+static bool parse_only(const char *list, unsigned *mask)
+{
+	for (const char *p = list;; p++) {
+		size_t len = strcspn(p, ",");
+		int i = 0;
+
+		while (i < N_MEASURES && !(strlen(measures[i]) == len && !strncmp(p, measures[i], len)))
+			i++;
+		if (i == N_MEASURES) {
+			fprintf(stderr, "teec-bench: no measure named '%.*s'\n", (int)len, p);
+			return false;
+		}
+		*mask |= 1u << i;
+		p += len;
+		if (*p == '\0')
+			return true;
+	}
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: teec-bench [--json] [--quick] [--mib-ops N] [--only NAME[,NAME...]] "
+			"[--bin-dir DIR] [--ta-dir DIR]\nmeasures:");
+	for (int i = 0; i < N_MEASURES; i++)
+		fprintf(stderr, " %s", measures[i]);
+	fputc('\n', stderr);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	static const TEEC_UUID uuid = CONF_TA_UUID;
 	const char *bin_dir = BENCH_BIN_DIR, *ta_dir = BENCH_TA_DIR;
 	bool json = false, quick = false;
-	unsigned n_empty, n_mib, mib_ops = 0;
-	struct result r[4];
+	unsigned n_empty, n_mib, mib_ops = 0, only = 0;
+	struct result r[N_MEASURES];
+	int n_r = 0;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	TEEC_Result res;
@@ -271,15 +333,18 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			mib_ops = (unsigned)v;
+		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+			if (!parse_only(argv[++i], &only))
+				return usage();
 		} else if (!strcmp(argv[i], "--bin-dir") && i + 1 < argc)
 			bin_dir = argv[++i];
 		else if (!strcmp(argv[i], "--ta-dir") && i + 1 < argc)
 			ta_dir = argv[++i];
-		else {
-			fprintf(stderr, "usage: teec-bench [--json] [--quick] [--mib-ops N] [--bin-dir DIR] [--ta-dir DIR]\n");
-			return 2;
-		}
+		else
+			return usage();
 	}
+	if (!only)
+		only = (1u << N_MEASURES) - 1;
 	n_empty = quick ? 2000 : 20000;
 	n_mib = mib_ops ? mib_ops : quick ? 20 : 200;
 	t = calloc(n_empty > n_mib + 1 ? n_empty : n_mib + 1, sizeof(*t));
@@ -305,13 +370,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	memset(r, 0, sizeof(r));
-	res = bench_empty(&s, n_empty, t, &r[0]);
-	if (res == TEEC_SUCCESS)
-		res = bench_touch(&s, &ctx, true, n_mib, t, &r[1]);
-	if (res == TEEC_SUCCESS)
-		res = bench_touch(&s, &ctx, false, n_mib, t, &r[2]);
-	if (res == TEEC_SUCCESS)
-		res = bench_pipelined(&s, &ctx, n_mib, t, &r[3]);
+	res = TEEC_SUCCESS;
+	for (int m = 0; m < N_MEASURES && res == TEEC_SUCCESS; m++)
+		if (only & (1u << m))
+			res = run_measure((enum measure)m, &s, &ctx, n_empty, n_mib, t, &r[n_r++]);
 	TEEC_CloseSession(&s);
 	TEEC_FinalizeContext(&ctx);
 	if (res != TEEC_SUCCESS) {
@@ -326,7 +388,7 @@ int main(int argc, char **argv)
 		       sysconf(_SC_NPROCESSORS_ONLN));
 		bench_json_str(cpu);
 		printf("\",\"results\":[");
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < n_r; i++)
 			printf("%s{\"name\":\"%s\",\"iterations\":%u,\"us_per_op\":%.2f,"
 			       "\"p50_us\":%.2f,\"p99_us\":%.2f,\"mib_per_s\":%.1f}",
 			       i ? "," : "", r[i].name, r[i].iterations, r[i].us_mean, r[i].us_p50,
@@ -337,7 +399,7 @@ int main(int argc, char **argv)
 		       sysconf(_SC_NPROCESSORS_ONLN));
 		printf("%-24s %10s %12s %10s %10s %10s\n", "measure", "ops", "us/op", "p50 us",
 		       "p99 us", "MiB/s");
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < n_r; i++) {
 			printf("%-24s %10u %12.2f %10.2f %10.2f ", r[i].name, r[i].iterations,
 			       r[i].us_mean, r[i].us_p50, r[i].us_p99);
 			if (r[i].mib_per_s > 0)

@@ -45,8 +45,10 @@ static void *bg_call_main(void *arg)
 	struct conf_bg_call *c = arg;
 	uint64_t t0 = h_now_ms();
 
+	__atomic_store_n(&c->tid, gettid(), __ATOMIC_RELEASE);
 	c->res = TEEC_InvokeCommand(c->s, c->cmd, &c->op, &c->origin);
 	c->took_ms = h_now_ms() - t0;
+	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -180,16 +182,42 @@ TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin)
 	return r;
 }
 
-bool conf_bg_wait_sent(struct conf_bg_call *c, unsigned ms)
+/* One look at the calls: 1 if all block, 0 if not yet, -1 if one returned. */
+static int bg_all_blocked(struct conf_bg_call *c, int n)
+{
+	int all = 1;
+
+	for (int i = 0; i < n; i++) {
+		pid_t tid = __atomic_load_n(&c[i].tid, __ATOMIC_ACQUIRE);
+
+		if (__atomic_load_n(&c[i].done, __ATOMIC_ACQUIRE))
+			return -1;
+		if (!__atomic_load_n(&c[i].op.started, __ATOMIC_ACQUIRE) || !tid ||
+		    !h_thread_asleep(tid))
+			all = 0;
+	}
+	return all;
+}
+
+bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms)
 {
 	uint64_t until = h_now_ms() + ms;
+	int in_row = 0;
 
-	while (!__atomic_load_n(&c->op.started, __ATOMIC_ACQUIRE)) {
+	/* Twice in a row, 1 ms apart: a thread asleep on one of the library's
+	 * locks (a moment's wait) is running again by then. */
+	for (;;) {
+		int r = bg_all_blocked(c, n);
+
+		if (r < 0)
+			return false;
+		in_row = r ? in_row + 1 : 0;
+		if (in_row == 2)
+			return true;
 		if (h_now_ms() >= until)
 			return false;
 		h_sleep_ms(1);
 	}
-	return true;
 }
 
 TEEC_Result conf_touch_whole(TEEC_Session *s, TEEC_SharedMemory *shm, uint32_t *origin)

@@ -10,6 +10,7 @@
 
 #include "conformance_ta.h"
 #include "tee_client_api.h"
+#include "teec_internal.h" /* CL_PIPELINE_DEPTH */
 
 static const TEEC_UUID conf_uuid = CONF_TA_UUID;
 static const TEEC_UUID conf_si_uuid = CONF_SI_TA_UUID;
@@ -23,6 +24,9 @@ static const TEEC_UUID conf_hang_mi_uuid = CONF_HANG_MI_TA_UUID;
 #define CONF_GRACE_MS 2000u
 /* How long conf_start_doomed_client gives the doomed call to reach the TA. */
 #define CONF_IN_TA_MS 500u
+/* At most this many calls of a session are in the TEE at once: the client
+ * library keeps a further call waiting for a slot. An int, for test loops. */
+#define CONF_PIPELINE_DEPTH ((int)CL_PIPELINE_DEPTH)
 
 /* What the TA saw at the session's last invoke. */
 TEEC_Result conf_get_record(TEEC_Session *s, struct conf_record *rec);
@@ -56,14 +60,18 @@ struct conf_bg_call {
 	TEEC_Result res;
 	uint32_t origin;
 	uint64_t took_ms;
+	pid_t tid; /* atomic: the thread's id, once it runs */
+	bool done; /* atomic: set once the invoke returned */
 };
 
 /* Starts c's invoke on a new thread; false if the thread did not start. */
 bool conf_bg_run(pthread_t *th, struct conf_bg_call *c);
 
-/* Waits up to ms for c's invoke to be sent (the client library set
- * op.started); false if it was not by then (or returned before sending). */
-bool conf_bg_wait_sent(struct conf_bg_call *c, unsigned ms);
+/* Waits up to ms until all n calls of c[] block in the client library: each
+ * has begun (op.started), not returned, and its thread sleeps there (for a
+ * pipeline slot, its turn or its reply). False if not by then, at once if one
+ * returned. */
+bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms);
 
 /* Starts cmd(ms), a conformance wait (or any command taking p0 VALUE_INPUT
  * a = ms, p1 VALUE_OUTPUT); p1.a reads 0xA5A5A5A5 unless the TA writes it. */

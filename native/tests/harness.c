@@ -48,10 +48,15 @@ void h_fail(const char *file, int line, const char *fmt, ...)
 
 uint64_t h_now_ms(void)
 {
+	return h_now_us() / 1000;
+}
+
+uint64_t h_now_us(void)
+{
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 void h_sleep_ms(unsigned ms)
@@ -98,6 +103,15 @@ bool h_pid_alive(pid_t pid)
 	if (!read_stat(pid, &state, &ppid))
 		return false;
 	return state != 'Z' && state != 'X';
+}
+
+bool h_thread_asleep(pid_t tid)
+{
+	char state;
+	pid_t ppid;
+
+	/* /proc/<tid>/stat is that thread's own, though /proc lists only processes. */
+	return read_stat(tid, &state, &ppid) && state == 'S';
 }
 
 pid_t h_fork_reporting(void (*body)(int report_fd, void *arg), void *arg, void *out, size_t len)

@@ -65,12 +65,17 @@ void h_fail(const char *file, int line, const char *fmt, ...)
 /* ---- helpers for tests ---- */
 
 uint64_t h_now_ms(void);
+/* The same monotonic clock in microseconds (timing short races). */
+uint64_t h_now_us(void);
 void h_sleep_ms(unsigned ms);
 
 /* Process ids of the TA hosts the daemon runs now (children of the daemon). */
 size_t h_ta_host_pids(pid_t *out, size_t cap);
 /* True if pid exists and is not a zombie. */
 bool h_pid_alive(pid_t pid);
+/* True if thread tid (gettid) sleeps now (state S): it waits on a lock, a
+ * condition or a read, not runs. */
+bool h_thread_asleep(pid_t tid);
 /* Waits up to ms for pid to be gone; true if it went. */
 bool h_wait_pid_gone(pid_t pid, unsigned ms);
 /* Joins th if it ends within ms; false (still running, not joined) otherwise. */

@@ -59,20 +59,21 @@ void t_cancel_masked(void)
 	h_close_context_session(&ctx, &s);
 }
 
-#define SLOT_WAITERS 7 /* behind the running call: the pipeline (8) is full */
+/* Behind the running call: with them the pipeline is full. */
+#define SLOT_WAITERS (CONF_PIPELINE_DEPTH - 1)
 
-/* A call waiting for a pipeline slot (8 calls of its session in the TEE,
- * the first hung in a masked wait) returns CANCEL from the API as soon as it
- * is cancelled, not once a slot frees. */
+/* A call waiting for a pipeline slot (the pipeline full of its session's
+ * calls, the first hung in a masked wait) returns CANCEL from the API as soon
+ * as it is cancelled, not once a slot frees. */
 void t_cancel_waiting_for_slot(void)
 {
-	struct conf_bg_call queued[SLOT_WAITERS], ninth, running;
+	struct conf_bg_call queued[SLOT_WAITERS], extra, running;
 	TEEC_SharedMemory shm;
-	pthread_t t0, th[SLOT_WAITERS], t9;
+	pthread_t t0, th[SLOT_WAITERS], te;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	int started = 0;
-	bool ok, ninth_started = false;
+	bool ok, extra_started = false;
 	uint64_t t_cancel = 0, took = 0;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
@@ -86,27 +87,24 @@ void t_cancel_waiting_for_slot(void)
 			break;
 		started++;
 	}
-	for (int i = 0; i < started; i++)
-		if (!conf_bg_wait_sent(&queued[i], 5000))
-			ok = false;
+	/* All sent, waiting for their turns: the pipeline is full. */
+	ok = ok && conf_bg_wait_blocked(queued, started, 10000);
 	CHECK(ok);
-	h_sleep_ms(300); /* all sent: the pipeline is full */
-	if (ok && started == SLOT_WAITERS && conf_bg_start(&t9, &ninth, &s, CONF_CMD_WAIT_MASKED, 0)) {
-		ninth_started = true;
-		CHECK(conf_bg_wait_sent(&ninth, 5000));
-		h_sleep_ms(200); /* it waits for a slot */
+	if (ok && started == SLOT_WAITERS && conf_bg_start(&te, &extra, &s, CONF_CMD_WAIT_MASKED, 0)) {
+		extra_started = true;
+		CHECK(conf_bg_wait_blocked(&extra, 1, 10000)); /* it waits for a slot */
 		t_cancel = h_now_ms();
-		TEEC_RequestCancellation(&ninth.op);
-		pthread_join(t9, NULL);
+		TEEC_RequestCancellation(&extra.op);
+		pthread_join(te, NULL);
 		took = h_now_ms() - t_cancel;
 	}
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 	pthread_join(t0, NULL);
 	CHECK_HEX(started, SLOT_WAITERS);
-	REQUIRE(ninth_started);
-	CHECK_RES(ninth.res, ninth.origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_API);
-	CHECK_HEX(ninth.op.params[1].value.a, 0xA5A5A5A5u); /* never sent */
+	REQUIRE(extra_started);
+	CHECK_RES(extra.res, extra.origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_API);
+	CHECK_HEX(extra.op.params[1].value.a, 0xA5A5A5A5u); /* never sent */
 	CHECK(took < 1500); /* not when the first call's 4 s end */
 	CHECK_RES(running.res, running.origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
 	for (int i = 0; i < started; i++)

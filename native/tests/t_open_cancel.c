@@ -11,7 +11,6 @@
  */
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #include "conf_helpers.h"
 #include "tests.h"
@@ -75,14 +74,6 @@ static bool bg_open_join(struct bg_open *b, unsigned ms)
 	return h_join_within(b->th, ms);
 }
 
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
 /* Cancels an open and checks it returns CANCEL with `origin` within PROMPT_MS. */
 static bool cancel_open(struct bg_open *b, uint32_t origin)
 {
@@ -132,6 +123,9 @@ void t_open_cancel_hung_create(void)
 	TEEC_FinalizeContext(&ctx);
 }
 
+/* How long the holder's call below keeps the shared instance. */
+#define HOLD_MS 1500u
+
 /*
  * An open queued in a shared instance behind another session's running call
  * (it has passed the daemon, the TA host has not read it yet) returns CANCEL,
@@ -145,6 +139,7 @@ void t_open_cancel_queued_in_host(void)
 	static TEEC_Session holder;
 	static TEEC_SharedMemory shm;
 	uint32_t ever0 = 0, ever1 = 0, open_now = 0;
+	uint64_t t0;
 	pthread_t th;
 
 	REQUIRE(h_open_context_session(&ctx, &holder, &conf_sims_uuid));
@@ -154,8 +149,9 @@ void t_open_cancel_queued_in_host(void)
 		return;
 	}
 	/* The holder's call touches the block, then waits masked. */
+	t0 = h_now_ms();
 	if (conf_instance_info(&holder, NULL, NULL, &ever0, NULL) != TEEC_SUCCESS ||
-	    !conf_bg_touch_start(&th, &wait, &holder, &shm, TEEC_MEMREF_WHOLE, 1500)) {
+	    !conf_bg_touch_start(&th, &wait, &holder, &shm, TEEC_MEMREF_WHOLE, HOLD_MS)) {
 		h_fail(__FILE__, __LINE__, "cannot start the holder's wait");
 		TEEC_ReleaseSharedMemory(&shm);
 		h_close_context_session(&ctx, &holder);
@@ -171,9 +167,14 @@ void t_open_cancel_queued_in_host(void)
 	}
 	h_sleep_ms(SETTLE_MS);
 	TEEC_RequestCancellation(&o.op);
-	CHECK(bg_open_join(&o, 5000));
+	/* Not joined, the thread may still write o: nothing below could be trusted. */
+	REQUIRE(bg_open_join(&o, HOLD_MS + 5000));
 	CHECK_RES(o.res, o.origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TEE);
-	pthread_join(th, NULL);
+	/* Answered by the TA host, which reads it only once the holder's call ended. */
+	if (o.ended_ms - t0 < HOLD_MS - 100)
+		h_fail(__FILE__, __LINE__, "the open returned %llu ms in, before the holder's %u ms",
+		       (unsigned long long)(o.ended_ms - t0), HOLD_MS);
+	REQUIRE(h_join_within(th, 5000));
 	CHECK_HEX(wait.res, TEEC_SUCCESS);
 	CHECK_HEX(conf_instance_info(&holder, NULL, &open_now, &ever1, NULL), TEEC_SUCCESS);
 	CHECK(ever1 == ever0); /* the TA never saw the cancelled open */
@@ -234,10 +235,10 @@ static bool race_round(TEEC_Context *ctx, const TEEC_UUID *uuid, unsigned delay_
 	}
 	while (!__atomic_load_n(&o.op.started, __ATOMIC_ACQUIRE) && !bg_done(&o))
 		;
-	at = now_us() + delay_us;
+	at = h_now_us() + delay_us;
 	if (delay_us > 1000)
 		h_sleep_ms(delay_us / 1000);
-	while (now_us() < at)
+	while (h_now_us() < at)
 		;
 	TEEC_RequestCancellation(&o.op);
 	if (!bg_open_join(&o, 10000)) {
@@ -277,12 +278,12 @@ static unsigned open_time_us(TEEC_Context *ctx, const TEEC_UUID *uuid)
 	uint64_t longest = 100;
 
 	for (int i = 0; i < 3; i++) {
-		uint64_t t0 = now_us(), took;
+		uint64_t t0 = h_now_us(), took;
 		TEEC_Session s;
 
 		if (h_open(ctx, &s, uuid, NULL) != TEEC_SUCCESS)
 			return 0;
-		took = now_us() - t0;
+		took = h_now_us() - t0;
 		TEEC_CloseSession(&s);
 		if (took > longest)
 			longest = took;

@@ -132,7 +132,7 @@ void t_pipeline_cancel_queued_in_tee(void)
 		pthread_join(t1, NULL);
 		REQUIRE(false);
 	}
-	h_sleep_ms(150); /* the second is queued behind it */
+	CHECK(conf_bg_wait_blocked(&second, 1, 10000)); /* sent: it waits behind the first */
 	TEEC_RequestCancellation(&second.op);
 	pthread_join(t2, NULL);
 	pthread_join(t1, NULL);
@@ -162,7 +162,8 @@ void t_pipeline_dead_ta_fails_queued(void)
 	CHECK(ok);
 	ok = ok && conf_bg_start(&t2, &doomed, &s, CONF_CMD_PANIC, 0); /* TEE_Panic(0) */
 	if (ok) {
-		h_sleep_ms(50); /* after the panic */
+		/* The panic is sent (it waits behind the first): the last call queues after it. */
+		CHECK(conf_bg_wait_blocked(&doomed, 1, 10000));
 		ok = conf_bg_start(&t3, &last, &s, CONF_CMD_NOP, 0);
 		if (ok)
 			pthread_join(t3, NULL);
@@ -177,7 +178,8 @@ void t_pipeline_dead_ta_fails_queued(void)
 	h_close_context_session(&ctx, &s);
 }
 
-#define N_QUEUED 12 /* more than a session's pipeline depth (8) */
+/* Behind the running call: more than fit in the pipeline, so some wait for a slot. */
+#define N_QUEUED (CONF_PIPELINE_DEPTH + 4)
 
 /* The TA host dies under a running call with the pipeline full behind it and
  * more calls waiting for a slot: every waiting call is woken and fails. */
@@ -203,7 +205,8 @@ void t_pipeline_dead_wakes_all(void)
 			break;
 		started++;
 	}
-	h_sleep_ms(150); /* they wait for their turns or for slots */
+	/* All wait, for their turns or for slots: the kill is what wakes them. */
+	CHECK(conf_bg_wait_blocked(queued, started, 10000));
 	CHECK(kill((pid_t)ta_pid, SIGKILL) == 0);
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
@@ -233,7 +236,12 @@ void t_pipeline_cancel_all(void)
 		if (!conf_bg_start(&th[i], &c[i], &s, CONF_CMD_WAIT_UNMASKED, 20000))
 			break;
 		started++;
-		h_sleep_ms(100); /* in this order: the first runs, the others queue */
+		/* Sent before the next starts: the first runs, the others queue in this order. */
+		CHECK(conf_bg_wait_blocked(&c[i], 1, 10000));
+		/* Nothing shows when the TA host takes the first into the TA, where its
+		 * cancellation must find it: a head start, with no signal to wait for. */
+		if (i == 0)
+			h_sleep_ms(100);
 	}
 	/* The queued ones first: once the running one returns, the next may start. */
 	for (int i = started; i-- > 0;)

@@ -5,7 +5,9 @@ TESTS_SRCS := $(wildcard $(NATIVE)/tests/*.c)
 TESTS_OBJS := $(patsubst $(NATIVE)/%.c,$(OBJ_DIR)/%.o,$(TESTS_SRCS))
 TESTS_BIN  := $(TEST_DIR)/conformance
 
+# The client library's internal header (sim/client) for its pipeline depth.
 $(TESTS_OBJS): CFLAGS_EXTRA := -I$(CLIENT_INCLUDE) -I$(NATIVE)/tests \
+	-I$(NATIVE)/sim/client -I$(NATIVE)/sim/common \
 	-I$(NATIVE)/tas/conformance/include -I$(NATIVE)/tas/demo/include \
 	$(AES_STREAM_CLIENT_INC) \
 	-I$(TA_SDK_DIR)/include \

@@ -67,4 +67,18 @@ describe('teec-bench', () => {
     expect(byName.shm_1mib_partial_inout.mib_per_s).toBeGreaterThan(0);
     expect(byName.empty_invoke.us_per_op).toBeGreaterThan(0);
   });
+
+  it('--only runs just the named measures, in its usual order', () => {
+    const out = json('teec-bench', ['--quick', '--mib-ops', '4', '--only', 'tmp_1mib_inout,empty_invoke']);
+    expect(out.results.map((r) => r.name)).toEqual(['empty_invoke', 'tmp_1mib_inout']);
+    expect(out.results[1].iterations).toBe(4);
+    expect(out.results[1].mib_per_s).toBeGreaterThan(0);
+  });
+
+  it('rejects a measure it does not have, naming the ones it has', () => {
+    const bad = run('teec-bench', ['--only', 'empty_invoke,nope']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^teec-bench: no measure named 'nope'\nusage: teec-bench /);
+    expect(bad.stderr).toMatch(/\nmeasures: empty_invoke shm_1mib_partial_inout tmp_1mib_inout shm_1mib_pipelined\n$/);
+  });
 });
