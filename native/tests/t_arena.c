@@ -71,9 +71,7 @@ void t_arena_cancel_waiting(void)
 	REQUIRE(bg_arena_holder_start(&th_holder, &holder, &s, &shm, held, HOLD_MS));
 	CHECK(conf_touched(&shm, 0, 5000)); /* in the TA: it owns the arena */
 	REQUIRE(bg_temp_touch_start(&th_waiter, &waiter, &s, waiting, 0));
-	/* A wait for the arena shows nowhere outside the library: give the
-	 * waiter time to reach it. */
-	h_sleep_ms(200);
+	CHECK(conf_bg_wait_blocked(&waiter, 1, 5000)); /* waiting for the arena */
 	t_cancel = h_now_ms();
 	TEEC_RequestCancellation(&waiter.op);
 	REQUIRE(h_join_within(th_waiter, HOLD_MS * 2));
@@ -89,7 +87,7 @@ void t_arena_cancel_waiting(void)
 	h_close_context_session(&ctx, &s);
 }
 
-#define ARENA_WAITERS 8 /* as many as the pipeline's depth */
+#define ARENA_WAITERS CONF_PIPELINE_DEPTH /* enough to fill the pipeline */
 
 /* Calls waiting for the arena hold no pipeline slot: with a full pipeline's
  * worth of them waiting, a value call of the session is still sent, and queues
@@ -116,9 +114,9 @@ void t_arena_waiters_hold_no_slot(void)
 			break;
 		started++;
 	}
-	h_sleep_ms(200); /* as above: time to reach the arena wait */
+	CHECK(conf_bg_wait_blocked(waiters, started, 5000)); /* all waiting for the arena */
 	REQUIRE(conf_bg_start(&th_value, &value, &s, CONF_CMD_WAIT_MASKED, 0));
-	h_sleep_ms(200); /* time to be sent */
+	CHECK(conf_bg_wait_blocked(&value, 1, 5000)); /* sent: waiting for its reply */
 	TEEC_RequestCancellation(&value.op);
 	REQUIRE(h_join_within(th_value, HOLD_MS * 3));
 	for (int i = 0; i < started; i++)
