@@ -104,7 +104,7 @@ async function main() {
 
   let c;
   if (args.has('--with-c')) {
-    c = runCBench('teec-bench', quick ? ['--quick'] : []);
+    c = runCBench('teec-bench', [...(quick ? ['--quick'] : []), '--only', results.map((r) => r.name).join(',')]);
   }
   const ratios = c
     ? Object.fromEntries(results.map((r) => [r.name, +(r.us_per_op / c.results.find((x) => x.name === r.name).us_per_op).toFixed(2)]))
