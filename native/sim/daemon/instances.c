@@ -163,7 +163,10 @@ static void refuse(struct d_pending_open *p, uint32_t res, uint32_t origin)
 	d_reply_open(cl, tag, res, origin, 0, -1);
 }
 
-/* Gives p's client a session on a READY instance, or an error. Frees p. */
+/* Gives p's client a session on a READY instance, or an error. Frees p.
+ * Never retires the instance: on_ready does once its whole queue is attached,
+ * and d_open_dispatch finds no READY instance without sessions that is not
+ * kept alive (the last close or a failed on_ready retires it). */
 static void attach(struct d_instance *in, struct d_pending_open *p)
 {
 	struct d_client *cl = p->cl;
@@ -180,7 +183,6 @@ static void attach(struct d_instance *in, struct d_pending_open *p)
 	if (!s || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
 		free(s);
 		refuse(p, RES_OUT_OF_MEMORY, ORIGIN_TEE);
-		maybe_retire(in);
 		return;
 	}
 	s->id = new_session_id();
@@ -394,11 +396,17 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 	in->state = SIM_INST_READY;
 	/* Only a single-instance host has more than one open queued: a
 	 * multi-instance one keeps its first opener (on_loaded), and no open
-	 * queues on it after LOADED (d_open_dispatch). */
+	 * queues on it after LOADED (d_open_dispatch). Retired, if nobody got a
+	 * session, only once every open was tried: one that failed for want of
+	 * memory or descriptors must not end the host under those after it. */
 	while (q) {
 		struct d_pending_open *next = q->next;
 
-		attach(in, q);
+		/* Killed by a control send that failed: the rest die with it. */
+		if (in->state == SIM_INST_READY)
+			attach(in, q);
+		else
+			refuse(q, RES_TARGET_DEAD, ORIGIN_TEE);
 		q = next;
 	}
 	maybe_retire(in);
