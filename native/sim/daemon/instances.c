@@ -110,8 +110,6 @@ static bool ctl_send(struct d_instance *in, struct sim_hdr *hdr, const int *fds)
 	char why[64];
 	int err;
 
-	if (in->ctl < 0)
-		return false;
 	err = sim_send(in->ctl, hdr, fds, true);
 	if (err) {
 		/* A host that does not take control messages is useless: end it;
@@ -128,7 +126,8 @@ static void maybe_retire(struct d_instance *in)
 {
 	struct sim_empty m;
 
-	if (in->state != SIM_INST_READY || in->nsessions > 0 || in->queue)
+	/* A READY instance has no queue: on_ready took it. */
+	if (in->state != SIM_INST_READY || in->nsessions > 0)
 		return;
 	if (is_single(in) && (in->flags & SIM_TA_FLAG_INSTANCE_KEEP_ALIVE))
 		return;
@@ -420,8 +419,7 @@ static void remove_session(struct d_session *s)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = s->next;
-	if (s->inst && s->inst->nsessions > 0)
-		s->inst->nsessions--;
+	s->inst->nsessions--;
 	free(s);
 }
 
@@ -489,9 +487,7 @@ void d_instance_dead(struct d_instance *in)
 			remove_session(s);
 		}
 	}
-	if (in->ctl >= 0)
-		close(in->ctl);
-	in->ctl = -1;
+	close(in->ctl);
 	while (*pp && *pp != in)
 		pp = &(*pp)->next;
 	if (*pp)

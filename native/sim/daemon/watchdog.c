@@ -47,8 +47,6 @@ static void mark_holders(void)
 	for (struct d_instance *in = d_instances; in; in = in->next)
 		in->wd_live = in->wd_dead = false;
 	for (struct d_session *s = d_sessions; s; s = s->next) {
-		if (!s->inst)
-			continue;
 		if (s->cl)
 			s->inst->wd_live = true;
 		else
