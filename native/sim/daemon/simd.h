@@ -9,6 +9,7 @@
 
 #include "sim_msg.h"
 #include "sim_proto.h"
+#include "tee_client_api.h" /* the TEEC_ERROR_* and TEEC_ORIGIN_* it answers with */
 
 struct d_client {
 	int fd;
