@@ -14,7 +14,7 @@
 
 struct d_client *d_clients;
 
-unsigned d_count_clients(void)
+static unsigned count_clients(void)
 {
 	unsigned n = 0;
 
@@ -45,7 +45,7 @@ void d_client_accept(int listen_fd)
 		close(fd);
 		return;
 	}
-	if (d_count_clients() >= D_MAX_CLIENTS || !(cl = calloc(1, sizeof(*cl)))) {
+	if (count_clients() >= D_MAX_CLIENTS || !(cl = calloc(1, sizeof(*cl)))) {
 		sim_log(SIM_LOG_ERROR, "refused connection from pid %d: too many clients", (int)cred.pid);
 		close(fd);
 		return;

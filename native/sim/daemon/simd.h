@@ -82,7 +82,6 @@ void d_sweep_clients(void);
 bool d_reply(struct d_client *cl, struct sim_hdr *hdr, const int *fds);
 void d_reply_open(struct d_client *cl, uint64_t tag, uint32_t res, uint32_t origin, uint32_t sid,
 		  int fd);
-unsigned d_count_clients(void);
 
 /* instances.c */
 void d_open_dispatch(struct d_pending_open *p);
