@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /*
@@ -33,5 +34,8 @@ void sim_close_from(int lowfd);
 
 /* Parses a decimal unsigned number; false on junk or overflow. */
 bool sim_parse_uint(const char *s, unsigned long max, unsigned long *out);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t sim_now_ms(void);
 
 #endif

@@ -9,18 +9,12 @@
 #include "sim_uuid.h"
 #include "simd.h"
 
-#define RES_BAD_PARAMETERS 0xFFFF0006u
-#define RES_ITEM_NOT_FOUND 0xFFFF0008u
-#define RES_OUT_OF_MEMORY 0xFFFF000Cu
-#define ORIGIN_COMMS 2u
-#define ORIGIN_TEE 3u
-
 /* Bounds what one user can make the daemon hold. */
 #define D_MAX_CLIENTS 1024u
 
 struct d_client *d_clients;
 
-unsigned d_count_clients(void)
+static unsigned count_clients(void)
 {
 	unsigned n = 0;
 
@@ -51,7 +45,7 @@ void d_client_accept(int listen_fd)
 		close(fd);
 		return;
 	}
-	if (d_count_clients() >= D_MAX_CLIENTS || !(cl = calloc(1, sizeof(*cl)))) {
+	if (count_clients() >= D_MAX_CLIENTS || !(cl = calloc(1, sizeof(*cl)))) {
 		sim_log(SIM_LOG_ERROR, "refused connection from pid %d: too many clients", (int)cred.pid);
 		close(fd);
 		return;
@@ -150,7 +144,7 @@ static void handle_open(struct d_client *cl, const struct sim_open_req *req)
 
 	p = calloc(1, sizeof(*p));
 	if (!p) {
-		d_reply_open(cl, tag, RES_OUT_OF_MEMORY, ORIGIN_TEE, 0, -1);
+		d_reply_open(cl, tag, TEEC_ERROR_OUT_OF_MEMORY, TEEC_ORIGIN_TEE, 0, -1);
 		return;
 	}
 	p->cl = cl;
@@ -169,7 +163,7 @@ static void handle_open(struct d_client *cl, const struct sim_open_req *req)
 		sim_uuid_to_str(&req->uuid, name);
 		sim_log(SIM_LOG_INFO, "no TA %s in %s", name, d_cfg.ta_path);
 		free(p);
-		d_reply_open(cl, tag, RES_ITEM_NOT_FOUND, ORIGIN_TEE, 0, -1);
+		d_reply_open(cl, tag, TEEC_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE, 0, -1);
 		return;
 	}
 	d_open_dispatch(p);

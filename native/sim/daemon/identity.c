@@ -14,11 +14,6 @@
 #include "sim_uuid.h"
 #include "simd.h"
 
-#define RES_ACCESS_DENIED 0xFFFF0001u
-#define RES_BAD_PARAMETERS 0xFFFF0006u
-#define RES_OUT_OF_MEMORY 0xFFFF000Cu
-#define ORIGIN_COMMS 2u
-
 /* 58ac9ca0-2086-4683-a1b8-ec4bc08e01b6 */
 static const struct sim_uuid client_ns = {
 	0x58ac9ca0, 0x2086, 0x4683, { 0xa1, 0xb8, 0xec, 0x4b, 0xc0, 0x8e, 0x01, 0xb6 }
@@ -83,28 +78,28 @@ uint32_t d_identity(const struct d_client *cl, uint32_t login, uint32_t gid,
 	bool app = login == 4 || login == 5 || login == 6;
 	int n;
 
-	*origin = ORIGIN_COMMS;
+	*origin = TEEC_ORIGIN_COMMS;
 	memset(out, 0, sizeof(*out));
 	if (login == 0)
 		return 0;
 	if (login == 2 || login == 6) {
 		/* Linux tee_core refuses with -EPERM: ACCESS_DENIED, origin COMMS. */
 		if (!in_group(cl, (gid_t)gid))
-			return RES_ACCESS_DENIED;
+			return TEEC_ERROR_ACCESS_DENIED;
 	}
 	if (app && !client_exe(cl, exe, sizeof(exe)))
-		return RES_ACCESS_DENIED;
+		return TEEC_ERROR_ACCESS_DENIED;
 	switch (login) {
 	case 1: n = snprintf(name, sizeof(name), "uid=%x", (unsigned)cl->uid); break;
 	case 2: n = snprintf(name, sizeof(name), "gid=%x", (unsigned)gid); break;
 	case 4: n = snprintf(name, sizeof(name), "app=%s", exe); break;
 	case 5: n = snprintf(name, sizeof(name), "uid=%x:app=%s", (unsigned)cl->uid, exe); break;
 	case 6: n = snprintf(name, sizeof(name), "gid=%x:app=%s", (unsigned)gid, exe); break;
-	default: return RES_BAD_PARAMETERS;
+	default: return TEEC_ERROR_BAD_PARAMETERS;
 	}
 	if (n < 0 || (size_t)n >= sizeof(name))
-		return RES_BAD_PARAMETERS;
+		return TEEC_ERROR_BAD_PARAMETERS;
 	if (!sim_uuid_v5(&client_ns, name, (size_t)n, out))
-		return RES_OUT_OF_MEMORY;
+		return TEEC_ERROR_OUT_OF_MEMORY;
 	return 0;
 }

@@ -15,14 +15,6 @@
 #include "sim_uuid.h"
 #include "simd.h"
 
-#define RES_GENERIC 0xFFFF0000u
-#define RES_CANCEL 0xFFFF0002u
-#define RES_BUSY 0xFFFF000Du
-#define RES_OUT_OF_MEMORY 0xFFFF000Cu
-#define RES_ITEM_NOT_FOUND 0xFFFF0008u
-#define RES_TARGET_DEAD 0xFFFF3024u
-#define ORIGIN_TEE 3u
-
 /* Bounds the TA processes one user can make the daemon start. */
 #define D_MAX_INSTANCES 512u
 
@@ -110,8 +102,6 @@ static bool ctl_send(struct d_instance *in, struct sim_hdr *hdr, const int *fds)
 	char why[64];
 	int err;
 
-	if (in->ctl < 0)
-		return false;
 	err = sim_send(in->ctl, hdr, fds, true);
 	if (err) {
 		/* A host that does not take control messages is useless: end it;
@@ -128,7 +118,8 @@ static void maybe_retire(struct d_instance *in)
 {
 	struct sim_empty m;
 
-	if (in->state != SIM_INST_READY || in->nsessions > 0 || in->queue)
+	/* A READY instance has no queue: on_ready took it. */
+	if (in->state != SIM_INST_READY || in->nsessions > 0)
 		return;
 	if (is_single(in) && (in->flags & SIM_TA_FLAG_INSTANCE_KEEP_ALIVE))
 		return;
@@ -163,7 +154,10 @@ static void refuse(struct d_pending_open *p, uint32_t res, uint32_t origin)
 	d_reply_open(cl, tag, res, origin, 0, -1);
 }
 
-/* Gives p's client a session on a READY instance, or an error. Frees p. */
+/* Gives p's client a session on a READY instance, or an error. Frees p.
+ * Never retires the instance: on_ready does once its whole queue is attached,
+ * and d_open_dispatch finds no READY instance without sessions that is not
+ * kept alive (the last close or a failed on_ready retires it). */
 static void attach(struct d_instance *in, struct d_pending_open *p)
 {
 	struct d_client *cl = p->cl;
@@ -173,14 +167,13 @@ static void attach(struct d_instance *in, struct d_pending_open *p)
 	int sp[2];
 
 	if (is_single(in) && !(in->flags & SIM_TA_FLAG_MULTI_SESSION) && in->nsessions > 0) {
-		refuse(p, RES_BUSY, ORIGIN_TEE);
+		refuse(p, TEEC_ERROR_BUSY, TEEC_ORIGIN_TEE);
 		return;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) {
 		free(s);
-		refuse(p, RES_OUT_OF_MEMORY, ORIGIN_TEE);
-		maybe_retire(in);
+		refuse(p, TEEC_ERROR_OUT_OF_MEMORY, TEEC_ORIGIN_TEE);
 		return;
 	}
 	s->id = new_session_id();
@@ -196,7 +189,7 @@ static void attach(struct d_instance *in, struct d_pending_open *p)
 		close(sp[0]);
 		close(sp[1]);
 		free(s);
-		d_reply_open(cl, tag, RES_TARGET_DEAD, ORIGIN_TEE, 0, -1);
+		d_reply_open(cl, tag, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE, 0, -1);
 		return;
 	}
 	close(sp[0]); /* the host has its end now */
@@ -298,12 +291,12 @@ void d_open_dispatch(struct d_pending_open *p)
 		}
 	}
 	if (!d_find_ta(&p->uuid, path, sizeof(path))) {
-		refuse(p, RES_ITEM_NOT_FOUND, ORIGIN_TEE);
+		refuse(p, TEEC_ERROR_ITEM_NOT_FOUND, TEEC_ORIGIN_TEE);
 		return;
 	}
 	in = spawn(&p->uuid, path);
 	if (!in) {
-		refuse(p, RES_OUT_OF_MEMORY, ORIGIN_TEE);
+		refuse(p, TEEC_ERROR_OUT_OF_MEMORY, TEEC_ORIGIN_TEE);
 		return;
 	}
 	enqueue(in, p);
@@ -334,7 +327,7 @@ void d_open_cancel(struct d_client *cl, uint64_t tag)
 	if (!p)
 		return;
 	sim_log(SIM_LOG_DEBUG, "client pid %d: open cancelled while it waited", (int)cl->pid);
-	refuse(p, RES_CANCEL, ORIGIN_TEE);
+	refuse(p, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TEE);
 }
 
 /* The host loaded the TA and runs its create now: its flags are known. */
@@ -381,12 +374,15 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 	}
 	in->queue = NULL;
 	if (m->result != 0) {
+		uint32_t origin = m->origin == TEEC_ORIGIN_TRUSTED_APP ? TEEC_ORIGIN_TRUSTED_APP
+								       : TEEC_ORIGIN_TEE;
+
 		/* Load or TA_CreateEntryPoint failed: the host exits by itself. */
 		in->state = SIM_INST_DYING;
 		while (q) {
 			struct d_pending_open *next = q->next;
 
-			refuse(q, m->result, m->origin == 4 ? 4 : 3);
+			refuse(q, m->result, origin);
 			q = next;
 		}
 		return;
@@ -394,11 +390,17 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 	in->state = SIM_INST_READY;
 	/* Only a single-instance host has more than one open queued: a
 	 * multi-instance one keeps its first opener (on_loaded), and no open
-	 * queues on it after LOADED (d_open_dispatch). */
+	 * queues on it after LOADED (d_open_dispatch). Retired, if nobody got a
+	 * session, only once every open was tried: one that failed for want of
+	 * memory or descriptors must not end the host under those after it. */
 	while (q) {
 		struct d_pending_open *next = q->next;
 
-		attach(in, q);
+		/* Killed by a control send that failed: the rest die with it. */
+		if (in->state == SIM_INST_READY)
+			attach(in, q);
+		else
+			refuse(q, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
 		q = next;
 	}
 	maybe_retire(in);
@@ -412,8 +414,7 @@ static void remove_session(struct d_session *s)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = s->next;
-	if (s->inst && s->inst->nsessions > 0)
-		s->inst->nsessions--;
+	s->inst->nsessions--;
 	free(s);
 }
 
@@ -471,7 +472,7 @@ void d_instance_dead(struct d_instance *in)
 	while (q) {
 		struct d_pending_open *next = q->next;
 
-		refuse(q, RES_TARGET_DEAD, ORIGIN_TEE);
+		refuse(q, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
 		q = next;
 	}
 	for (struct d_session *s = d_sessions, *next; s; s = next) {
@@ -481,9 +482,7 @@ void d_instance_dead(struct d_instance *in)
 			remove_session(s);
 		}
 	}
-	if (in->ctl >= 0)
-		close(in->ctl);
-	in->ctl = -1;
+	close(in->ctl);
 	while (*pp && *pp != in)
 		pp = &(*pp)->next;
 	if (*pp)

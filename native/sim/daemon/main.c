@@ -19,7 +19,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sim_log.h"
@@ -177,20 +176,12 @@ static bool daemonize(void)
 	return true;
 }
 
-static int64_t now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
 static void serve(int lfd, int sfd)
 {
 	struct pollfd *pfd = NULL;
 	void **who = NULL;
 	size_t cap = 0;
-	int64_t idle_since = now_s();
+	int64_t idle_since = sim_now_ms();
 
 	while (!d_stop_requested) {
 		size_t n = 2, want = 2;
@@ -226,15 +217,15 @@ static void serve(int lfd, int sfd)
 			who[n++] = in;
 		}
 		if (d_clients)
-			idle_since = now_s();
+			idle_since = sim_now_ms();
 		else if (d_cfg.idle_exit) {
-			int64_t left = idle_since + (int64_t)d_cfg.idle_exit - now_s();
+			int64_t left = idle_since + (int64_t)d_cfg.idle_exit * 1000 - sim_now_ms();
 
 			if (left <= 0) {
 				sim_log(SIM_LOG_INFO, "idle for %lus, exiting", d_cfg.idle_exit);
 				break;
 			}
-			timeout = (int)(left > 3600 ? 3600000 : left * 1000);
+			timeout = (int)(left > 3600000 ? 3600000 : left);
 		}
 		/* After the last turn's sweep, so dropped clients count as dead. */
 		wd = d_watchdog();

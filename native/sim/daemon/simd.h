@@ -9,6 +9,7 @@
 
 #include "sim_msg.h"
 #include "sim_proto.h"
+#include "tee_client_api.h" /* the TEEC_ERROR_* and TEEC_ORIGIN_* it answers with */
 
 struct d_client {
 	int fd;
@@ -25,7 +26,7 @@ struct d_instance;
 struct d_session {
 	uint32_t id;
 	struct d_client *cl; /* NULL once the client is gone */
-	struct d_instance *inst;
+	struct d_instance *inst; /* set before it joins d_sessions, for good */
 	bool closing;
 	struct d_client *close_waiter; /* client waiting for CLOSE_REP */
 	uint64_t close_tag;            /* ...the tag of its CLOSE_REQ */
@@ -44,11 +45,11 @@ struct d_pending_open {
 struct d_instance {
 	struct sim_uuid uuid;
 	pid_t pid;
-	int ctl; /* control channel, -1 once the host is gone */
+	int ctl; /* control channel, closed as the instance is forgotten */
 	int state; /* enum sim_inst_state */
 	bool loaded; /* CTL_LOADED came: flags are the TA's */
 	uint32_t flags;
-	unsigned nsessions;
+	unsigned nsessions; /* of d_sessions with inst == this one */
 	struct d_pending_open *queue; /* opens waiting for READY */
 	/* Watchdog (watchdog.c). */
 	bool wd_live;         /* scratch: a session of a live client is here */
@@ -81,7 +82,6 @@ void d_sweep_clients(void);
 bool d_reply(struct d_client *cl, struct sim_hdr *hdr, const int *fds);
 void d_reply_open(struct d_client *cl, uint64_t tag, uint32_t res, uint32_t origin, uint32_t sid,
 		  int fd);
-unsigned d_count_clients(void);
 
 /* instances.c */
 void d_open_dispatch(struct d_pending_open *p);

@@ -28,18 +28,10 @@
  */
 #include <limits.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "sim_log.h"
+#include "sim_util.h"
 #include "simd.h"
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Which instances a live client holds, and which owe a dead client a close. */
 static void mark_holders(void)
@@ -47,8 +39,6 @@ static void mark_holders(void)
 	for (struct d_instance *in = d_instances; in; in = in->next)
 		in->wd_live = in->wd_dead = false;
 	for (struct d_session *s = d_sessions; s; s = s->next) {
-		if (!s->inst)
-			continue;
 		if (s->cl)
 			s->inst->wd_live = true;
 		else
@@ -87,7 +77,7 @@ static void kill_unneeded(struct d_instance *in, const char *why)
 
 int d_watchdog(void)
 {
-	int64_t now = now_ms(), next = -1;
+	int64_t now = sim_now_ms(), next = -1;
 
 	mark_holders();
 	for (struct d_instance *in = d_instances; in; in = in->next) {

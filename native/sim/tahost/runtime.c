@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sim_log.h"
+#include "sim_util.h"
 #include "tahost.h"
 
 struct th_current th_cur = { .cancel_masked = true };
@@ -51,23 +52,15 @@ void tee_sim_rt_set_cancel_masked(bool masked)
 	th_cur.cancel_masked = masked;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 bool tee_sim_rt_wait(uint32_t timeout_ms)
 {
 	bool forever = timeout_ms == UINT32_MAX;
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = sim_now_ms() + timeout_ms;
 
 	for (;;) {
 		struct sim_cancel_page *pg = th_cur.sess ? th_cur.sess->cancel : NULL;
 		uint32_t seq = pg ? __atomic_load_n(&pg->seq, __ATOMIC_ACQUIRE) : 0;
-		int64_t left = forever ? 1000 : end - now_ms();
+		int64_t left = forever ? 1000 : end - sim_now_ms();
 		struct timespec ts;
 
 		if (!th_cur.cancel_masked && tee_sim_rt_cancel_requested())
