@@ -57,14 +57,19 @@ bool conf_bg_run(pthread_t *th, struct conf_bg_call *c)
 	return pthread_create(th, NULL, bg_call_main, c) == 0;
 }
 
-bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
-		   uint32_t ms)
+void conf_bg_prepare(struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd, uint32_t types)
 {
 	memset(c, 0, sizeof(*c));
 	c->s = s;
 	c->cmd = cmd;
-	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
-					    TEEC_NONE);
+	c->op.paramTypes = types;
+}
+
+bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
+		   uint32_t ms)
+{
+	conf_bg_prepare(c, s, cmd,
+			TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	c->op.params[0].value.a = ms;
 	c->op.params[1].value.a = 0xA5A5A5A5u;
 	return conf_bg_run(th, c);
@@ -79,17 +84,21 @@ bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm)
 	return true;
 }
 
-bool conf_bg_touch_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s,
-			 TEEC_SharedMemory *shm, uint32_t type, uint32_t ms)
+void conf_bg_touch_prepare(struct conf_bg_call *c, TEEC_Session *s, TEEC_SharedMemory *shm,
+			   uint32_t type, uint32_t ms)
 {
-	memset(c, 0, sizeof(*c));
-	c->s = s;
-	c->cmd = CONF_CMD_TOUCH;
-	c->op.paramTypes = TEEC_PARAM_TYPES(type, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE);
+	conf_bg_prepare(c, s, CONF_CMD_TOUCH,
+			TEEC_PARAM_TYPES(type, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE));
 	c->op.params[0].memref.parent = shm;
 	if (type != TEEC_MEMREF_WHOLE)
 		c->op.params[0].memref.size = shm->size; /* offset 0: all of it */
 	c->op.params[1].value.a = ms;
+}
+
+bool conf_bg_touch_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s,
+			 TEEC_SharedMemory *shm, uint32_t type, uint32_t ms)
+{
+	conf_bg_touch_prepare(c, s, shm, type, ms);
 	return conf_bg_run(th, c);
 }
 

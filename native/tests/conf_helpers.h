@@ -64,6 +64,10 @@ struct conf_bg_call {
 	bool done; /* atomic: set once the invoke returned */
 };
 
+/* Clears c and sets its session, command and parameter types (the parameters
+ * are the caller's), for conf_bg_run. */
+void conf_bg_prepare(struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd, uint32_t types);
+
 /* Starts c's invoke on a new thread; false if the thread did not start. */
 bool conf_bg_run(pthread_t *th, struct conf_bg_call *c);
 
@@ -85,6 +89,9 @@ bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm);
  * The first and last bytes of shm must not change otherwise. */
 bool conf_bg_touch_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s,
 			 TEEC_SharedMemory *shm, uint32_t type, uint32_t ms);
+/* The same call, prepared but not started (parameters 2 and 3 are free). */
+void conf_bg_touch_prepare(struct conf_bg_call *c, TEEC_Session *s, TEEC_SharedMemory *shm,
+			   uint32_t type, uint32_t ms);
 /* Waits up to ms for the TA to touch the block's first and last bytes (both
  * were `was`): then that call runs in the TA (its wait), and calls sent from
  * now on queue behind it. */

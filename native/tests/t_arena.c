@@ -17,11 +17,9 @@
 static bool bg_temp_touch_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s,
 				uint8_t *buf, uint32_t ms)
 {
-	memset(c, 0, sizeof(*c));
-	c->s = s;
-	c->cmd = CONF_CMD_TOUCH;
-	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
-					    TEEC_NONE);
+	conf_bg_prepare(c, s, CONF_CMD_TOUCH,
+			TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_VALUE_INPUT, TEEC_NONE,
+					 TEEC_NONE));
 	c->op.params[0].tmpref.buffer = buf;
 	c->op.params[0].tmpref.size = TEMP_LEN;
 	c->op.params[1].value.a = ms;
@@ -34,13 +32,8 @@ static bool bg_temp_touch_start(pthread_t *th, struct conf_bg_call *c, TEEC_Sess
 static bool bg_arena_holder_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s,
 				  TEEC_SharedMemory *shm, uint8_t *buf, uint32_t ms)
 {
-	memset(c, 0, sizeof(*c));
-	c->s = s;
-	c->cmd = CONF_CMD_TOUCH;
-	c->op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_INPUT,
-					    TEEC_MEMREF_TEMP_INOUT, TEEC_NONE);
-	c->op.params[0].memref.parent = shm;
-	c->op.params[1].value.a = ms;
+	conf_bg_touch_prepare(c, s, shm, TEEC_MEMREF_WHOLE, ms);
+	c->op.paramTypes |= TEEC_PARAM_TYPES(TEEC_NONE, TEEC_NONE, TEEC_MEMREF_TEMP_INOUT, TEEC_NONE);
 	c->op.params[2].tmpref.buffer = buf;
 	c->op.params[2].tmpref.size = TEMP_LEN;
 	return conf_bg_run(th, c);

@@ -429,18 +429,39 @@ static void note_no_uffd(void)
 		printf("    note: userfaultfd unavailable (%s): not run\n", why);
 }
 
+/* While h holds a call's copy mid-way, runs fn(arg) on a thread, which must
+ * return within 10 s (not held back by the copy); then lets the copy go on and
+ * joins the thread. True if the thread started. */
+static bool run_beside_held_copy(struct held_buf *h, void *(*fn)(void *), void *arg)
+{
+	bool waiting = held_buf_wait_reader(h, 10000); /* the call is copying */
+	bool started, done = false;
+	pthread_t th;
+
+	CHECK(waiting);
+	started = waiting && pthread_create(&th, NULL, fn, arg) == 0;
+	CHECK(started);
+	if (started) {
+		done = h_join_within(th, 10000);
+		CHECK(done);
+	}
+	CHECK(held_buf_fill(h, HELD_FILL));
+	if (started && !done)
+		pthread_join(th, NULL);
+	return started;
+}
+
 /* A call copying a large temporary buffer into the bounce arena holds back
  * neither a small call on the same session nor a release of shared memory the
  * session knows: marshalling copies outside the send lock. */
 void t_pipeline_copy_outside_send_lock(void)
 {
-	struct conf_bg_call big = { .cmd = CONF_CMD_TRANSFORM };
+	struct conf_bg_call big;
 	struct side_calls side;
 	struct held_buf h;
-	pthread_t tb, ts;
+	pthread_t tb;
 	TEEC_Context ctx;
 	TEEC_Session s;
-	bool waiting, side_started, side_done = false;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	if (!held_buf_open(&h, HELD_LEN)) {
@@ -448,9 +469,9 @@ void t_pipeline_copy_outside_send_lock(void)
 		h_close_context_session(&ctx, &s);
 		return;
 	}
-	big.s = &s;
-	big.op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_MEMREF_TEMP_INOUT, TEEC_NONE,
-					     TEEC_NONE);
+	conf_bg_prepare(&big, &s, CONF_CMD_TRANSFORM,
+			TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_MEMREF_TEMP_INOUT, TEEC_NONE,
+					 TEEC_NONE));
 	big.op.params[0].value.a = 7;
 	big.op.params[0].value.b = 7;
 	big.op.params[1].tmpref.buffer = h.buf;
@@ -460,19 +481,9 @@ void t_pipeline_copy_outside_send_lock(void)
 		h_close_context_session(&ctx, &s);
 		REQUIRE(false);
 	}
-	waiting = held_buf_wait_reader(&h, 10000); /* the big call is copying */
-	CHECK(waiting);
 	side = (struct side_calls){ .ctx = &ctx, .s = &s };
-	/* A failed start leaves ts unset: only a started thread is joined. */
-	side_started = waiting && pthread_create(&ts, NULL, side_calls_main, &side) == 0;
-	if (side_started) {
-		side_done = h_join_within(ts, 10000);
-		CHECK(side_done); /* not held back by the copy */
-	}
-	CHECK(held_buf_fill(&h, HELD_FILL));
+	run_beside_held_copy(&h, side_calls_main, &side);
 	pthread_join(tb, NULL);
-	if (side_started && !side_done)
-		pthread_join(ts, NULL);
 	CHECK_HEX(side.nop, TEEC_SUCCESS);
 	CHECK_HEX(side.touch, TEEC_SUCCESS);
 	CHECK(side.released);
@@ -495,14 +506,13 @@ void t_pipeline_copy_outside_send_lock(void)
  * host never maps a block whose release has passed; the session works on. */
 void t_pipeline_release_while_copying(void)
 {
-	struct conf_bg_call c = { .cmd = CONF_CMD_TOUCH };
+	struct conf_bg_call c;
 	struct conf_record before, after;
 	TEEC_SharedMemory shm;
 	struct held_buf h;
-	pthread_t tc, tr;
+	pthread_t tc;
 	TEEC_Context ctx;
 	TEEC_Session s;
-	bool waiting, rel_started, rel_done = false;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
 	REQUIRE(conf_invoke_none(&s, CONF_CMD_NOP, NULL) == TEEC_SUCCESS);
@@ -521,9 +531,9 @@ void t_pipeline_release_while_copying(void)
 		h_close_context_session(&ctx, &s);
 		REQUIRE(false);
 	}
-	c.s = &s;
-	c.op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE,
-					   TEEC_NONE);
+	conf_bg_prepare(&c, &s, CONF_CMD_TOUCH,
+			TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE,
+					 TEEC_NONE));
 	c.op.params[0].memref.parent = &shm;
 	c.op.params[0].memref.size = HELD_LEN;
 	if (!conf_bg_run(&tc, &c)) {
@@ -532,20 +542,10 @@ void t_pipeline_release_while_copying(void)
 		h_close_context_session(&ctx, &s);
 		REQUIRE(false);
 	}
-	waiting = held_buf_wait_reader(&h, 10000); /* copying into the shadow */
-	CHECK(waiting);
-	rel_started = pthread_create(&tr, NULL, release_main, &shm) == 0;
-	CHECK(rel_started);
-	if (rel_started) {
-		rel_done = h_join_within(tr, 10000);
-		CHECK(rel_done); /* not held back by the copy */
-	}
-	CHECK(held_buf_fill(&h, HELD_FILL));
-	pthread_join(tc, NULL);
-	if (rel_started && !rel_done)
-		pthread_join(tr, NULL);
-	if (!rel_started)
+	/* Released while the call copies into the shadow. */
+	if (!run_beside_held_copy(&h, release_main, &shm))
 		TEEC_ReleaseSharedMemory(&shm);
+	pthread_join(tc, NULL);
 	CHECK_RES(c.res, c.origin, TEEC_ERROR_BAD_PARAMETERS, TEEC_ORIGIN_API);
 	CHECK_HEX(conf_get_record(&s, &after), TEEC_SUCCESS);
 	CHECK_HEX(after.invoke_count, before.invoke_count); /* the TA never saw it */
