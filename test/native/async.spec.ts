@@ -201,6 +201,9 @@ describe('closing under calls in flight', () => {
 
 describe('polling the event loop for short calls', () => {
   const stats = () => fixture.backend.stats();
+  const nops = async (s: SessionHandle, n: number) => {
+    for (let i = 0; i < n; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+  };
   const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : os.cpus().length >= 2 ? 100 : 0;
   afterAll(() => setWorkerPoolOptions({ pollMicros: expectedDefault }));
 
@@ -218,12 +221,12 @@ describe('polling the event loop for short calls', () => {
     const s = await open();
     setWorkerPoolOptions({ pollMicros: 500 });
     const before = stats().polledMillis;
-    for (let i = 0; i < 300; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    await nops(s, 300);
     const polled = stats().polledMillis - before;
     expect(polled).toBeGreaterThan(0);
     setWorkerPoolOptions({ pollMicros: 0 });
     const off = stats().polledMillis;
-    for (let i = 0; i < 300; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    await nops(s, 300);
     expect(stats().polledMillis).toBe(off);
     await fixture.backend.closeSession(s);
   });
@@ -231,14 +234,14 @@ describe('polling the event loop for short calls', () => {
   it('keeps score of lone calls polled and slept, trying the slower way now and then', async () => {
     const s = await open();
     setWorkerPoolOptions({ pollMicros: 500 });
-    // Every 64th eligible lone call waits the other way; each way needs a few samples.
-    for (let i = 0; i < 800; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    // One eligible lone call in 32 to 95 waits the other way; each way needs a few samples.
+    await nops(s, 800);
     const { polledRoundTripMicros: polled, sleptRoundTripMicros: slept } = stats();
     expect(polled).toBeGreaterThan(0);
     expect(slept).toBeGreaterThan(0);
     // Whichever way wins, the loop still polls for some of the calls (at least the explorers).
     const before = stats().polledMillis;
-    for (let i = 0; i < 200; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
+    await nops(s, 200);
     expect(stats().polledMillis).toBeGreaterThan(before);
     await fixture.backend.closeSession(s);
   });
@@ -247,18 +250,16 @@ describe('polling the event loop for short calls', () => {
     const s = await open();
     setWorkerPoolOptions({ pollMicros: 5000 });
     const shm = fixture.backend.allocateSharedMemory(fixture.context, 1 << 20, F.INOUT);
-    const nop = () => fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
-    for (let i = 0; i < 800; i++) await nop();
+    await nops(s, 800);
     const empty = stats();
     expect(empty.polledRoundTripMicros).toBeGreaterThan(0);
     expect(empty.sleptRoundTripMicros).toBeGreaterThan(0);
     // Long enough to pull a shared score well away from the empty invoke's (1 MiB takes several
     // times as long), and to give the 1 MiB kind a score of its own.
     for (let i = 0; i < 300; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_PARTIAL_INOUT, shm, offset: 0, size: 1 << 20 }]);
-    expect(stats().polledRoundTripMicros).toBeGreaterThan(0);
     // Back to empty invokes: the stats show their kind's score again, moved by at most 3 samples
     // (each by at most 1/8 of the average).
-    for (let i = 0; i < 3; i++) await nop();
+    await nops(s, 3);
     const again = stats();
     for (const key of ['polledRoundTripMicros', 'sleptRoundTripMicros'] as const) {
       expect(again[key]).toBeGreaterThanOrEqual(empty[key] * 0.66);
@@ -271,7 +272,7 @@ describe('polling the event loop for short calls', () => {
   it('a TA that waits costs at most one bounded polling window per call, and timers keep firing', async () => {
     const s = await open();
     setWorkerPoolOptions({ pollMicros: 500 });
-    for (let i = 0; i < 50; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null); // short calls: polling is on
+    await nops(s, 50); // short calls: polling is on
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const before = stats().polledMillis;
