@@ -590,8 +590,10 @@ void SubmitFinalize(const std::shared_ptr<Context>& context, bool gc_initiated) 
 // Worker side.
 
 void SyncCopyBackedIn(Call* call) {
-  for (auto& mem : call->param_mems) {
-    if (mem && mem->js_copy != nullptr && mem->teec.size > 0) std::memcpy(mem->teec.buffer, mem->js_copy, mem->teec.size);
+  for (int i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    if (!FirstUseOfBlock(call, i)) continue;
+    auto& mem = call->param_mems[i];
+    if (mem->js_copy != nullptr && mem->teec.size > 0) std::memcpy(mem->teec.buffer, mem->js_copy, mem->teec.size);
   }
 }
 
@@ -902,12 +904,19 @@ uint64_t MemrefBytes(const TEEC_Operation& op) {
   for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
     uint32_t type = TEEC_PARAM_TYPE_GET(op.paramTypes, i);
     const TEEC_Parameter& param = op.params[i];
-    if (ClassOf(type) == ParamClass::kTemp) {
-      bytes += param.tmpref.size;
-    } else if (type == TEEC_MEMREF_WHOLE) {
-      bytes += param.memref.parent != nullptr ? param.memref.parent->size : 0;
-    } else if (ClassOf(type) == ParamClass::kShared) {
-      bytes += param.memref.size;
+    switch (ClassOf(type)) {
+      case ParamClass::kTemp:
+        bytes += param.tmpref.size;
+        break;
+      case ParamClass::kShared:
+        if (type != TEEC_MEMREF_WHOLE) {
+          bytes += param.memref.size;
+        } else if (param.memref.parent != nullptr) {
+          bytes += param.memref.parent->size;
+        }
+        break;
+      default:
+        break;
     }
   }
   return bytes;
@@ -1631,6 +1640,9 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
   bool run_now = false;
   try {
     call->invoke_id = data->next_call_id++;
+    // Before admission: from then on a worker may run the call, and the library writes the
+    // sizes in `op` back.
+    call->poll_kind = LoopPoller::KindOf(call->command, call->op.paramTypes, MemrefBytes(call->op));
     if (cancellable) {
       data->cancellable.emplace(call->invoke_id, call);
       call->cancel_id = call->invoke_id;
@@ -1662,7 +1674,6 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
   uint64_t now = NowNanos();
   if (run_now) WorkerPool::Instance().Submit(call, now);
   call->submitted_ns = now;
-  call->poll_kind = LoopPoller::KindOf(call->command, call->op.paramTypes, MemrefBytes(call->op));
   KeepLoopAlive(data, call);
   data->poller.OnSubmit(now, call->poll_kind);
   return MakeNumber(env, call->invoke_id);
