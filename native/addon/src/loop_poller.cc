@@ -133,14 +133,17 @@ bool LoopPoller::KindStats::PollingWins() const {
   return !scored || polled.avg_ns <= slept.avg_ns;
 }
 
-LoopPoller::KindStats* LoopPoller::Find(uint64_t kind) {
-  for (KindStats& k : kinds_) {
-    if (k.last_used != 0 && k.kind == kind) {
-      k.last_used = ++uses_;
-      return &k;
-    }
+const LoopPoller::KindStats* LoopPoller::Peek(uint64_t kind) const {
+  for (const KindStats& k : kinds_) {
+    if (k.last_used != 0 && k.kind == kind) return &k;
   }
   return nullptr;
+}
+
+LoopPoller::KindStats* LoopPoller::Find(uint64_t kind) {
+  auto* k = const_cast<KindStats*>(Peek(kind));
+  if (k != nullptr) k->last_used = ++uses_;
+  return k;
 }
 
 // A kind not seen lately takes the place of the least recently used one.
@@ -165,17 +168,13 @@ uint32_t LoopPoller::NextExploreGap() {
 }
 
 uint64_t LoopPoller::polled_round_trip_ns() const {
-  for (const KindStats& k : kinds_) {
-    if (k.last_used != 0 && k.kind == latest_lone_kind_) return k.polled.avg_ns;
-  }
-  return 0;
+  const KindStats* k = Peek(latest_lone_kind_);
+  return k != nullptr ? k->polled.avg_ns : 0;
 }
 
 uint64_t LoopPoller::slept_round_trip_ns() const {
-  for (const KindStats& k : kinds_) {
-    if (k.last_used != 0 && k.kind == latest_lone_kind_) return k.slept.avg_ns;
-  }
-  return 0;
+  const KindStats* k = Peek(latest_lone_kind_);
+  return k != nullptr ? k->slept.avg_ns : 0;
 }
 
 // Polls while that is the faster way for lone calls of the kind, and explores the other way now

@@ -113,6 +113,7 @@ class LoopPoller {
   enum class LoneCall { kUnscored, kSlept, kPolled };
   static constexpr size_t kKinds = 8;
 
+  const KindStats* Peek(uint64_t kind) const;  // without marking it used
   KindStats* Find(uint64_t kind);
   KindStats& FindOrAdd(uint64_t kind);
   uint32_t NextExploreGap();
