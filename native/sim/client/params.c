@@ -98,12 +98,12 @@ TEEC_Result cl_params_check(const TEEC_Operation *op)
 	return TEEC_SUCCESS;
 }
 
-/* Makes sure the TA host can resolve region id: attach its fd once (caller
- * holds known_lock). */
-static TEEC_Result attach_region(struct cl_sess *s, struct cl_marshal *m, uint32_t id, int fd,
-				 struct sim_param *p)
+/* Makes sure the TA host can resolve p's region (p->shm_id): attach its fd
+ * once (caller holds known_lock). */
+static TEEC_Result attach_region(struct cl_sess *s, struct cl_marshal *m, int fd, struct sim_param *p)
 {
-	p->shm_id = id;
+	uint32_t id = p->shm_id;
+
 	p->fd_slot = -1;
 	for (size_t i = 0; i < m->nnew; i++) {
 		if (m->new_ids[i] == id)
@@ -144,9 +144,7 @@ static TEEC_Result ensure_arena(struct cl_sess *s, size_t need)
 	if (s->arena) {
 		/* No other call uses the arena (this one owns it); the TA host
 		 * may unmap the old one. */
-		pthread_mutex_lock(&s->known_lock);
-		cl_sess_forget_locked(s, s->arena_id);
-		pthread_mutex_unlock(&s->known_lock);
+		cl_sess_forget(s, s->arena_id);
 		munmap(s->arena, s->arena_len);
 		close(s->arena_fd);
 	}
@@ -296,7 +294,7 @@ TEEC_Result cl_params_attach(struct cl_sess *s, struct cl_marshal *m)
 			return TEEC_ERROR_BAD_PARAMETERS;
 		if (m->region_fd[i] < 0)
 			continue;
-		res = attach_region(s, m, p->shm_id, m->region_fd[i], p);
+		res = attach_region(s, m, m->region_fd[i], p);
 		if (res)
 			return res;
 	}

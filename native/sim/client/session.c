@@ -143,23 +143,25 @@ bool cl_sess_learn(struct cl_sess *s, uint32_t id)
 	return true;
 }
 
-void cl_sess_forget_locked(struct cl_sess *s, uint32_t id)
+void cl_sess_forget(struct cl_sess *s, uint32_t id)
 {
 	struct sim_ta_forget m;
 
+	pthread_mutex_lock(&s->known_lock);
 	for (size_t i = 0; i < s->nknown; i++) {
 		if (s->known[i] != id)
 			continue;
 		s->known[i] = s->known[--s->nknown];
 		if (cl_sess_is_dead(s))
-			return;
+			break;
 		memset(&m, 0, sizeof(m));
 		sim_hdr_init(&m.hdr, SIM_MSG_TA_FORGET, 0);
 		m.shm_id = id;
 		if (sim_send(s->chan, &m.hdr, NULL, false) != 0)
 			cl_sess_mark_dead(s);
-		return;
+		break;
 	}
+	pthread_mutex_unlock(&s->known_lock);
 }
 
 void cl_sess_mark_dead(struct cl_sess *s)

@@ -180,9 +180,7 @@ static void forget_everywhere(uint32_t id)
 	/* Without memory for the list, hosts keep the mapping until the
 	 * session closes: harmless, just not returned early. */
 	for (size_t i = 0; i < n; i++) {
-		pthread_mutex_lock(&list[i]->known_lock);
-		cl_sess_forget_locked(list[i], id);
-		pthread_mutex_unlock(&list[i]->known_lock);
+		cl_sess_forget(list[i], id);
 		cl_sess_put(list[i]);
 	}
 	free(list);

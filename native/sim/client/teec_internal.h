@@ -143,8 +143,8 @@ void cl_ctx_cancel(struct cl_ctx *c, uint64_t tag);
 struct cl_sess *cl_sess_get(TEEC_Session *pub);
 void cl_sess_put(struct cl_sess *s);
 void cl_sess_kill_for_ctx(struct cl_ctx *c);
-/* Tells the TA host to unmap a region (caller holds known_lock). */
-void cl_sess_forget_locked(struct cl_sess *s, uint32_t id);
+/* Tells the TA host to unmap a region it knows (takes known_lock). */
+void cl_sess_forget(struct cl_sess *s, uint32_t id);
 bool cl_sess_knows(struct cl_sess *s, uint32_t id);
 bool cl_sess_learn(struct cl_sess *s, uint32_t id);
 /* The channel is dead: every call waiting for its turn returns TARGET_DEAD. */
