@@ -154,6 +154,17 @@ static void refuse(struct d_pending_open *p, uint32_t res, uint32_t origin)
 	d_reply_open(cl, tag, res, origin, 0, -1);
 }
 
+/* Refuses every open of the list q. */
+static void refuse_all(struct d_pending_open *q, uint32_t res, uint32_t origin)
+{
+	while (q) {
+		struct d_pending_open *next = q->next;
+
+		refuse(q, res, origin);
+		q = next;
+	}
+}
+
 /* Gives p's client a session on a READY instance, or an error. Frees p.
  * Never retires the instance: on_ready does once its whole queue is attached,
  * and d_open_dispatch finds no READY instance without sessions that is not
@@ -379,12 +390,7 @@ static void on_ready(struct d_instance *in, const struct sim_ctl_ready *m)
 
 		/* Load or TA_CreateEntryPoint failed: the host exits by itself. */
 		in->state = SIM_INST_DYING;
-		while (q) {
-			struct d_pending_open *next = q->next;
-
-			refuse(q, m->result, origin);
-			q = next;
-		}
+		refuse_all(q, m->result, origin);
 		return;
 	}
 	in->state = SIM_INST_READY;
@@ -469,12 +475,7 @@ void d_instance_dead(struct d_instance *in)
 	struct d_pending_open *q = in->queue;
 
 	in->queue = NULL;
-	while (q) {
-		struct d_pending_open *next = q->next;
-
-		refuse(q, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
-		q = next;
-	}
+	refuse_all(q, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
 	for (struct d_session *s = d_sessions, *next; s; s = next) {
 		next = s->next;
 		if (s->inst == in) {
