@@ -7,8 +7,6 @@
  * open gets a fresh instance. A live client still waiting for the create
  * keeps the host alive: an instance a live client uses is never killed.
  */
-#include <signal.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,10 +64,11 @@ void t_hung_create_opener_dead(void)
 	/* The old host is gone (checked above): the one starting is fresh. */
 	h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &fresh, 1, 5000);
 	CHECK(fresh != 0 && fresh != host);
-	conf_kill_client(b);
 	/* Nobody needs the fresh host either: it goes the same way. */
 	if (fresh)
-		CHECK(h_wait_pid_gone((pid_t)fresh, CONF_GRACE_MS + 3000));
+		conf_check_killed_after_grace(fresh, conf_kill_client(b));
+	else
+		conf_kill_client(b);
 }
 
 /*

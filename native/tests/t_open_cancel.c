@@ -458,8 +458,7 @@ void t_open_hung_create_multi_instance(void)
 	if (started == 2 && bg_open_start(&o[2], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
 		started++;
 	CHECK(started == 3 &&
-	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 3, NULL, 0, 5000));
-	CHECK(h_status_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", pids, 3) == 3);
+	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 3, pids, 3, 5000));
 	for (int i = 0; i < started; i++)
 		cancelled = cancel_open(&o[i], TEEC_ORIGIN_TEE) && cancelled;
 	/* Without the cancellations the test cannot clean up. */
