@@ -8,6 +8,7 @@ import { Context, partialInout, valueInput, type Session, type SharedMemory } fr
 import { ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
 import { fanoutSize, type InFlight } from '../../src/core/in-flight';
 import { TeecArgumentError, TeecRangeError } from '../../src/core/errors';
+import { loadAddon } from '../../src/core/native/addon';
 import { CONF, PrivateSim, settled, until } from '../support/simulator';
 
 const sim = new PrivateSim();
@@ -100,7 +101,6 @@ describe('core call path on the native backend', () => {
 
 describe('invokeFast (parameters laid out by TypeScript)', () => {
   it('throws exactly what the full parser throws for well-shaped but invalid parameters', async () => {
-    const { loadAddon } = await import('../../src/core/native/addon');
     const addon = loadAddon();
     const backend = ctx.backend;
     const s = await ctx.openSession(CONF.uuid.multi);
@@ -138,19 +138,23 @@ describe('invokeFast (parameters laid out by TypeScript)', () => {
   });
 });
 
+/** What f throws (undefined if it returns). */
+const thrown = (f: () => unknown): unknown => {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+};
+
 describe('the paramTypes word of invokeFast', () => {
   it('is a RangeError naming types when it has bits above the four 4-bit types', async () => {
-    const { loadAddon } = await import('../../src/core/native/addon');
     const addon = loadAddon();
     const s = await ctx.openSession(CONF.uuid.multi);
     const before = addon.stats().callsInFlight;
     for (const types of [0x10000, 0x10001, 0xffffffff]) {
-      let error: unknown;
-      try {
-        addon.invokeFast(s.handle, CONF.CONF_CMD_NOP, types, null, null, null, null, false);
-      } catch (e) {
-        error = e;
-      }
+      const error = thrown(() => addon.invokeFast(s.handle, CONF.CONF_CMD_NOP, types, null, null, null, null, false));
       expect(error).toBeInstanceOf(TeecRangeError);
       expect((error as TeecRangeError).argument).toBe('types');
       expect((error as Error).message).toBe(`types must be a GP paramTypes word (0..65535), got ${types}`);
@@ -161,14 +165,6 @@ describe('the paramTypes word of invokeFast', () => {
 });
 
 describe('flag arguments of the raw addon', () => {
-  const thrown = (f: () => unknown): unknown => {
-    try {
-      f();
-    } catch (e) {
-      return e;
-    }
-    return undefined;
-  };
   const expectFlagError = (e: unknown, argument: string): void => {
     expect(e).toBeInstanceOf(TeecArgumentError);
     expect(e).toBeInstanceOf(TypeError);
@@ -177,7 +173,6 @@ describe('flag arguments of the raw addon', () => {
   };
 
   it('invokeCommand and invokeFast throw a TypeError naming a non-boolean cancellable or unordered', async () => {
-    const { loadAddon } = await import('../../src/core/native/addon');
     const addon = loadAddon();
     const s = await ctx.openSession(CONF.uuid.multi);
     const before = addon.stats().callsInFlight;
@@ -193,7 +188,6 @@ describe('flag arguments of the raw addon', () => {
   });
 
   it('openSession throws a TypeError naming a non-boolean cancellable, and admits no call', async () => {
-    const { loadAddon } = await import('../../src/core/native/addon');
     const addon = loadAddon();
     const before = addon.stats().callsInFlight;
     const callback = jest.fn();
