@@ -7,18 +7,13 @@
  */
 import { ReturnCode as RC, ReturnOrigin as O } from '../../src/core/constants';
 import { TeecError } from '../../src/core/errors';
-import { CONF, PrivateSim, settled, until } from '../support/simulator';
+import { CONF, PrivateSim, settled, TaInstanceStatus, until } from '../support/simulator';
 
 const sim = new PrivateSim();
 const fixture = sim.useContext();
 
-interface TaStatus {
-  uuid: string;
-  pid: number;
-  state: string;
-}
-const hangHosts = (state?: string) =>
-  ((sim.status()?.tas ?? []) as TaStatus[]).filter((t) => t.uuid === CONF.uuid.hang && (state === undefined || t.state === state));
+const hangHosts = (state?: TaInstanceStatus['state']) =>
+  (sim.status()?.tas ?? []).filter((t) => t.uuid === CONF.uuid.hang && (state === undefined || t.state === state));
 
 const openHang = (signal: AbortSignal) => settled(fixture.backend.openSession(fixture.context, CONF.uuid.hang as never, 0, null, null, signal));
 

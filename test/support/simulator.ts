@@ -46,13 +46,22 @@ export const CONF: Record<string, number> & { uuid: Record<'multi' | 'single' | 
   });
 })() as never;
 
+/** One TA instance (a TA host process) as `tee-sim-ctl --json status` lists it. */
+export interface TaInstanceStatus {
+  uuid: string;
+  pid: number;
+  sessions: number;
+  flags: number;
+  state: 'starting' | 'ready' | 'dying';
+}
+
 export interface DaemonStatus {
   pid: number;
   clients: number;
   sessions: number;
   instances: number;
   clientPids: number[];
-  tas: unknown[];
+  tas: TaInstanceStatus[];
 }
 
 /** The daemon's status on `socket`, or null when none answers. */
@@ -70,7 +79,7 @@ export function runSimulator(): { socket: string; status(): DaemonStatus | null;
   return {
     socket,
     status: () => daemonStatus(socket),
-    instancePids: () => ((daemonStatus(socket)?.tas ?? []) as { pid: number }[]).map((t) => Number(t.pid)),
+    instancePids: () => (daemonStatus(socket)?.tas ?? []).map((t) => t.pid),
   };
 }
 
