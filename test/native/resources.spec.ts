@@ -4,10 +4,10 @@
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { ParamType as T, SharedMemoryFlags as F } from '../../src/core/constants';
+import { ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags as F } from '../../src/core/constants';
 import type { ContextHandle } from '../../src/core/backend';
-import type { NativeBackend } from '../../src/core/native';
-import { CONF, PrivateSim, openFds, until } from '../support/simulator';
+import { setWorkerPoolOptions, type NativeBackend } from '../../src/core/native';
+import { CONF, PrivateSim, confWait, openFds, settled, until } from '../support/simulator';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -29,6 +29,46 @@ async function collect(predicate: () => boolean, what: string): Promise<void> {
     10000,
     what,
   );
+}
+
+/**
+ * A context whose handle the caller can drop: `take()` hands it over once, `collected()` says
+ * whether GC has collected it since. Made in a function of its own: an async test function
+ * keeps values it awaited in its saved registers, and with them the handle.
+ */
+async function droppableContext(): Promise<{ take(): ContextHandle; collected(): boolean; registry: FinalizationRegistry<void> }> {
+  let context: ContextHandle | undefined = await backend.initializeContext(null);
+  let collected = false;
+  const registry = new FinalizationRegistry<void>(() => (collected = true));
+  registry.register(context, undefined);
+  return {
+    take() {
+      const taken = context!;
+      context = undefined;
+      return taken;
+    },
+    collected: () => collected,
+    registry, // a registry that is itself collected calls back no one
+  };
+}
+
+/**
+ * Opens a session on the dropped context while the open has to wait for a thread, checks the
+ * pending open keeps the handle alive, aborts it and returns its code and origin. The error stays
+ * in here: its lazily formatted stack holds the functions it passed through, and with them what
+ * they closed over (the handle).
+ */
+async function openQueuedThenAbort(dropped: { take(): ContextHandle; collected(): boolean }): Promise<[number, number] | 'ok'> {
+  const controller = new AbortController();
+  const open = settled(backend.openSession(dropped.take(), CONF.uuid.multi as never, 0, null, null, controller.signal));
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  expect(dropped.collected()).toBe(false); // the context cannot be finalized under its open
+  controller.abort();
+  const r = await open;
+  return r.ok ? 'ok' : [r.error.code, r.error.origin];
 }
 
 describe('garbage collection as a safety net', () => {
@@ -77,6 +117,28 @@ describe('garbage collection as a safety net', () => {
     await expect(call).resolves.toBeDefined(); // not cancelled by the GC close
     await collect(() => backend.stats().sessions === 0, 'the session to be closed');
     await backend.finalizeContext(context);
+  });
+
+  it('finalizes a dropped context once its queued open is cancelled', async () => {
+    const holder = await backend.initializeContext(null);
+    const dropped = await droppableContext();
+    setWorkerPoolOptions({ maxThreads: 1 });
+    const blockers: Promise<unknown>[] = [];
+    try {
+      await until(() => backend.stats().threads <= 8, 100).catch(() => undefined);
+      // Occupy every thread the pool may use, so that the open waits in the queue.
+      const sessions = await Promise.all(
+        Array.from({ length: backend.stats().threads }, async () => (await backend.openSession(holder, CONF.uuid.multi as never, 0, null, null)).session),
+      );
+      for (const s of sessions) blockers.push(confWait(backend, s, 1500, true));
+      await until(() => backend.stats().callsInFlight >= sessions.length, 2000, 'the blockers to be in flight');
+      expect(await openQueuedThenAbort(dropped)).toEqual([RC.TEEC_ERROR_CANCEL, O.API]);
+      await collect(() => dropped.collected() && backend.stats().contexts === 1, 'the dropped context to be finalized');
+    } finally {
+      setWorkerPoolOptions({ maxThreads: 512 });
+      await Promise.all(blockers);
+      await backend.finalizeContext(holder);
+    }
   });
 });
 

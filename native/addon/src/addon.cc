@@ -380,6 +380,8 @@ void RequestCancel(Call* call) {
   }
 }
 
+void MaybeFinalizeOrphanLocked(const std::shared_ptr<Context>& context);
+
 // Settles a call that no worker has started yet, so that it never reaches the TEE; false if a
 // worker started it first. Context mutex held; the caller then posts the call (its travelling
 // reference). The worker that dequeues it later only drops the queue's reference.
@@ -390,6 +392,9 @@ bool CancelQueuedLocked(Call* call) {
   call->result = TEEC_ERROR_CANCEL;
   call->origin = TEEC_ORIGIN_API;
   call->note = "cancelled-before-start";
+  // As when an open returns: the context may have lost its handle meanwhile (the TypeScript
+  // backend keeps it alive while an open is pending, but the addon does not rely on that).
+  if (call->kind == CallKind::kOpen) MaybeFinalizeOrphanLocked(call->context);
   return true;
 }
 
