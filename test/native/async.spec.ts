@@ -3,6 +3,7 @@
  * pool stay free while TAs wait; AbortSignal cancels queued and running calls; closing, releasing
  * and finalizing wait for the calls in flight (cancelling them) instead of freeing memory under them.
  */
+import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,6 +11,7 @@ import { ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags 
 import { TeecError, TeecStateError } from '../../src/core/errors';
 import type { SessionHandle } from '../../src/core/backend';
 import { setWorkerPoolOptions } from '../../src/core/native';
+import { addonPath } from '../../src/core/native/addon';
 import { CONF, PrivateSim, confWait, until } from '../support/simulator';
 
 const sim = new PrivateSim();
@@ -204,8 +206,22 @@ describe('polling the event loop for short calls', () => {
   const nops = async (s: SessionHandle, n: number) => {
     for (let i = 0; i < n; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
   };
-  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : os.cpus().length >= 2 ? 100 : 0;
+  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : os.availableParallelism() >= 2 ? 100 : 0;
   afterAll(() => setWorkerPoolOptions({ pollMicros: expectedDefault }));
+
+  // A process pinned to one CPU (taskset; a container's cpuset) must not busy-wait, however many
+  // the machine has.
+  it('is off by default in a process that may run on one CPU only', () => {
+    const pollMicros = (cpus: string[]) => {
+      const script = `process.stdout.write(String(require(${JSON.stringify(addonPath())}).stats().pollMicros))`;
+      const env = { ...process.env, RX_TEEC_POLL_MICROS: '' };
+      const r = spawnSync('taskset', ['-c', cpus.join(','), process.execPath, '-e', script], { encoding: 'utf8', env });
+      if (r.status !== 0) throw new Error(`taskset failed (${r.status ?? r.signal}): ${r.stderr}`);
+      return Number(r.stdout);
+    };
+    expect(pollMicros(['0'])).toBe(0);
+    if (os.availableParallelism() >= 2) expect(pollMicros(['0', '1'])).toBe(100);
+  });
 
   it('is on by default with two or more CPUs, tunable, and checks its option', () => {
     expect(stats().pollMicros).toBe(expectedDefault);

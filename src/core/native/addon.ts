@@ -147,12 +147,20 @@ export function packageRoot(): string {
 let loaded: NativeAddon | undefined;
 
 /**
+ * Where the addon is loaded from: `RX_TEEC_ADDON`, else the package's own build.
+ * @example require(addonPath())
+ */
+export function addonPath(): string {
+  return process.env.RX_TEEC_ADDON || path.join(packageRoot(), 'native', 'addon', 'build', 'Release', 'rx_teec.node');
+}
+
+/**
  * Loads rx_teec.node once (`RX_TEEC_ADDON` overrides its path, e.g. for a debug build).
  * @example const addon = loadAddon(); addon.stats()
  */
 export function loadAddon(): NativeAddon {
   if (loaded) return loaded;
-  const file = process.env.RX_TEEC_ADDON || path.join(packageRoot(), 'native', 'addon', 'build', 'Release', 'rx_teec.node');
+  const file = addonPath();
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(file) as NativeAddon;

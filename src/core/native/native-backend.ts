@@ -390,8 +390,9 @@ export class NativeBackend implements Backend {
 /**
  * Tunes the addon's threads: `maxThreads` caps the threads running GP calls (default 512;
  * calls beyond it queue), `spinMicros` caps how long an idle worker polls for the next call before
- * sleeping (adaptive: one spinner at a time, only while calls come back to back; default 50, 0 on
- * a single CPU, or `RX_TEEC_SPIN_MICROS`; 0 disables).
+ * sleeping (adaptive: one spinner at a time, only while calls come back to back; default 50, or
+ * 0 when the process may run on one CPU only — its affinity mask: taskset, a container's cpuset;
+ * `RX_TEEC_SPIN_MICROS` overrides it; 0 disables).
  *
  * `pollMicros` is the longest invoke round trip for which the JS thread's event loop polls instead
  * of sleeping while the invoke is in flight, so that its completion is picked up at once rather
@@ -405,7 +406,7 @@ export class NativeBackend implements Backend {
  * And only while polling pays: the addon keeps moving averages of lone calls' round trips polled
  * and asleep per kind of call (command, parameter types, memref size), polls while the first is
  * the lower, and sends about one eligible call in 64 the other way
- * (`stats().polledRoundTripMicros`, `stats().sleptRoundTripMicros`). Default 100, 0 on a single CPU, or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
+ * (`stats().polledRoundTripMicros`, `stats().sleptRoundTripMicros`). Default 100, 0 on one CPU (as for `spinMicros`), or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
  * @example setWorkerPoolOptions({ maxThreads: 64, pollMicros: 0 })
  */
 export function setWorkerPoolOptions(options: { maxThreads?: number; spinMicros?: number; pollMicros?: number }): void {
