@@ -4,6 +4,7 @@
       "target_name": "rx_teec",
       "sources": [
         "src/addon.cc",
+        "src/js_values.cc",
         "src/loop_poller.cc",
         "src/teec_library.cc",
         "src/worker_pool.cc"

@@ -38,45 +38,24 @@
 #include <thread>
 #include <unordered_map>
 
+#include "addon_data.h"
+#include "js_values.h"
 #include "loop_poller.h"
 #include "monotonic_clock.h"
 #include "objects.h"
 
 namespace rxteec {
 
+AddonData* GetData(napi_env env) {
+  void* data = nullptr;
+  if (napi_get_instance_data(env, &data) != napi_ok || data == nullptr) {
+    napi_throw_error(env, nullptr, "rx-teec addon is not initialized in this environment");
+    throw JsException{};
+  }
+  return static_cast<AddonData*>(data);
+}
+
 namespace {
-
-// ---------------------------------------------------------------------------------------------
-// Per-environment state (JS thread).
-
-struct AddonData {
-  napi_env env = nullptr;
-  std::shared_ptr<EnvShared> shared;
-  napi_ref make_teec_error = nullptr;
-  napi_ref make_argument_error = nullptr;
-  napi_ref make_range_error = nullptr;
-  napi_ref make_state_error = nullptr;
-  std::unordered_map<double, Call*> cancellable;  // call id -> call, until settled
-  double next_call_id = 1;
-  // Invoke results go to JS in batches: records in `results` (a Float64Array made by
-  // configure), then one call of `invoke_done(count)`.
-  napi_ref invoke_done = nullptr;
-  napi_ref results_ref = nullptr;
-  double* results = nullptr;
-  // Diagnostics: how long finished calls waited for the JS thread (first call of each batch).
-  uint64_t wake_ns_total = 0;
-  uint64_t wake_count = 0;
-  LoopPoller poller;  // keeps the loop awake for short calls in flight
-  size_t loop_holders = 0;  // calls a JS callback waits for: they keep the event loop alive
-  bool force_copy_shm = false;
-  bool external_buffers_allowed = true;
-};
-
-// Invoke result records (see WriteInvokeRecord): doubles per record, records per JS call.
-constexpr size_t kRecordDoubles = 12;
-constexpr size_t kMaxRecords = 64;
-// After the records: the numbers of invokeFast's parameters (two per parameter).
-constexpr size_t kScratchDoubles = 8;
 
 // Type tags tell our handles apart from any other object (napi_check_object_type_tag).
 const napi_type_tag kLibraryTag = {0x7278746565634c49ull, 0x6272617279000001ull};
@@ -96,230 +75,6 @@ struct SessionHolder {
 struct SharedMemHolder {
   std::shared_ptr<SharedMem> mem;
 };
-
-// A JS exception is pending: unwind to the entry point, which returns nullptr to JS.
-struct JsException {};
-
-#define NAPI_OK(call)                                    \
-  do {                                                   \
-    if ((call) != napi_ok) throw JsException{};          \
-  } while (0)
-
-AddonData* GetData(napi_env env) {
-  void* data = nullptr;
-  if (napi_get_instance_data(env, &data) != napi_ok || data == nullptr) {
-    napi_throw_error(env, nullptr, "rx-teec addon is not initialized in this environment");
-    throw JsException{};
-  }
-  return static_cast<AddonData*>(data);
-}
-
-napi_value MakeString(napi_env env, const std::string& text) {
-  napi_value value;
-  NAPI_OK(napi_create_string_utf8(env, text.data(), text.size(), &value));
-  return value;
-}
-
-napi_value MakeNumber(napi_env env, double number) {
-  napi_value value;
-  NAPI_OK(napi_create_double(env, number, &value));
-  return value;
-}
-
-napi_value Undefined(napi_env env) {
-  napi_value value;
-  napi_get_undefined(env, &value);
-  return value;
-}
-
-// Calls a JS error factory (configured from TypeScript) and throws what it returns; falls
-// back to plain errors when the factory is missing.
-[[noreturn]] void ThrowMade(napi_env env, napi_ref factory, napi_value* args, size_t argc,
-                            const char* fallback_code, const std::string& fallback_message,
-                            bool range) {
-  bool pending = false;
-  napi_is_exception_pending(env, &pending);
-  if (pending) throw JsException{};
-  napi_value made = nullptr;
-  if (factory != nullptr) {
-    napi_value fn = nullptr;
-    napi_value global = nullptr;
-    if (napi_get_reference_value(env, factory, &fn) == napi_ok && fn != nullptr &&
-        napi_get_global(env, &global) == napi_ok &&
-        napi_call_function(env, global, fn, argc, args, &made) == napi_ok) {
-      napi_throw(env, made);
-      throw JsException{};
-    }
-    napi_is_exception_pending(env, &pending);
-    if (pending) throw JsException{};
-  }
-  if (range) {
-    napi_throw_range_error(env, fallback_code, fallback_message.c_str());
-  } else {
-    napi_throw_type_error(env, fallback_code, fallback_message.c_str());
-  }
-  throw JsException{};
-}
-
-[[noreturn]] void ThrowArgument(napi_env env, const std::string& argument, const std::string& detail) {
-  AddonData* data = GetData(env);
-  napi_value args[2] = {MakeString(env, argument), MakeString(env, detail)};
-  ThrowMade(env, data->make_argument_error, args, 2, "ERR_TEEC_ARGUMENT", argument + " " + detail, false);
-}
-
-[[noreturn]] void ThrowRange(napi_env env, const std::string& argument, const std::string& detail) {
-  AddonData* data = GetData(env);
-  napi_value args[2] = {MakeString(env, argument), MakeString(env, detail)};
-  ThrowMade(env, data->make_range_error, args, 2, "ERR_TEEC_RANGE", argument + " " + detail, true);
-}
-
-[[noreturn]] void ThrowState(napi_env env, const std::string& message, const char* operation) {
-  AddonData* data = GetData(env);
-  napi_value args[2] = {MakeString(env, message), MakeString(env, operation)};
-  ThrowMade(env, data->make_state_error, args, 2, "ERR_TEEC_STATE", std::string(operation) + ": " + message, false);
-}
-
-[[noreturn]] void ThrowTeec(napi_env env, TEEC_Result code, uint32_t origin, const char* operation,
-                            const std::string& message) {
-  AddonData* data = GetData(env);
-  napi_value args[4] = {MakeNumber(env, code), MakeNumber(env, origin), MakeString(env, operation),
-                        message.empty() ? Undefined(env) : MakeString(env, message)};
-  char fallback[160];
-  std::snprintf(fallback, sizeof fallback, "%s: TEEC error 0x%08x (origin %u)", operation, code, origin);
-  ThrowMade(env, data->make_teec_error, args, 4, "ERR_TEEC", message.empty() ? fallback : message, false);
-}
-
-std::string DescribeNumber(double number) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.17g", number);
-  return text;
-}
-
-// A short description of a JS value for messages.
-std::string Describe(napi_env env, napi_value value) {
-  napi_valuetype type;
-  if (napi_typeof(env, value, &type) != napi_ok) return "a value";
-  switch (type) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "null";
-    case napi_boolean: return "a boolean";
-    case napi_number: {
-      double number = 0;
-      if (napi_get_value_double(env, value, &number) != napi_ok) return "a number";
-      return DescribeNumber(number);
-    }
-    case napi_string: return "a string";
-    case napi_symbol: return "a symbol";
-    case napi_function: return "a function";
-    case napi_bigint: return "a bigint";
-    default: {
-      bool is_array = false;
-      napi_is_array(env, value, &is_array);
-      return is_array ? "an array" : "an object";
-    }
-  }
-}
-
-napi_valuetype TypeOf(napi_env env, napi_value value) {
-  napi_valuetype type;
-  NAPI_OK(napi_typeof(env, value, &type));
-  return type;
-}
-
-bool IsNullish(napi_env env, napi_value value) {
-  napi_valuetype type = TypeOf(env, value);
-  return type == napi_undefined || type == napi_null;
-}
-
-// An argument's name for messages, spelled out only when a message is made: the hot path
-// (parsing an invoke's parameters) builds no strings.
-struct ArgName {
-  ArgName(const char* text_in) : text(text_in) {}                                  // NOLINT: implicit
-  ArgName(const std::string& text_in) : text(text_in.c_str()) {}                   // NOLINT: implicit
-  ArgName(uint32_t index_in, const char* field_in) : index(static_cast<int>(index_in)), field(field_in) {}
-  std::string str() const {
-    if (index < 0) return text;
-    std::string out = "params[" + std::to_string(index) + "]";
-    if (field != nullptr && *field != '\0') out.append(".").append(field);
-    return out;
-  }
-  const char* text = "";
-  int index = -1;
-  const char* field = nullptr;
-};
-
-// A number that must be an integer in [0, max] (`range_text` spells the range for messages).
-// The checks on JS numbers and on invokeFast's scratch doubles alike.
-double CheckInteger(napi_env env, double number, const ArgName& name, double max, const char* range_text) {
-  if (!std::isfinite(number) || number != std::floor(number) || number < 0 || number > max) {
-    ThrowRange(env, name.str(), std::string("must be an integer in ") + range_text + ", got " + DescribeNumber(number));
-  }
-  return number;
-}
-
-uint32_t CheckUint32(napi_env env, double number, const ArgName& name) {
-  return static_cast<uint32_t>(CheckInteger(env, number, name, 4294967295.0, "0..4294967295"));
-}
-
-size_t CheckSize(napi_env env, double number, const ArgName& name) {
-  double checked = CheckInteger(env, number, name, 9007199254740991.0, "0..2^53-1");
-  if (checked > static_cast<double>(SIZE_MAX)) ThrowRange(env, name.str(), "is too large for this platform");
-  return static_cast<size_t>(checked);
-}
-
-// One N-API call for a number; the value is looked at only when it is not one.
-double NumberOf(napi_env env, napi_value value, const ArgName& name) {
-  double number = 0;
-  napi_status status = napi_get_value_double(env, value, &number);
-  if (status == napi_ok) return number;
-  if (status != napi_number_expected) throw JsException{};
-  ThrowArgument(env, name.str(), "must be a number, got " + Describe(env, value));
-}
-
-uint32_t ToUint32(napi_env env, napi_value value, const ArgName& name) {
-  return CheckUint32(env, NumberOf(env, value, name), name);
-}
-
-size_t ToSize(napi_env env, napi_value value, const ArgName& name) {
-  return CheckSize(env, NumberOf(env, value, name), name);
-}
-
-// A flag argument: a boolean, or null/undefined for false. Anything else is a TypeError naming
-// it (napi_get_value_bool alone fails without a JS exception, and JS would see undefined).
-bool ToBool(napi_env env, napi_value value, const ArgName& name) {
-  bool flag = false;
-  napi_status status = napi_get_value_bool(env, value, &flag);
-  if (status == napi_ok) return flag;
-  if (status != napi_boolean_expected) throw JsException{};
-  if (IsNullish(env, value)) return false;
-  ThrowArgument(env, name.str(), "must be a boolean, got " + Describe(env, value));
-}
-
-napi_value GetProperty(napi_env env, napi_value object, const char* key) {
-  napi_value value;
-  NAPI_OK(napi_get_named_property(env, object, key, &value));
-  return value;
-}
-
-template <typename Holder>
-Holder* UnwrapTagged(napi_env env, napi_value value, const napi_type_tag& tag, const ArgName& name,
-                     const char* what) {
-  bool tagged = false;
-  if (TypeOf(env, value) == napi_object) NAPI_OK(napi_check_object_type_tag(env, value, &tag, &tagged));
-  if (!tagged) ThrowArgument(env, name.str(), std::string("must be ") + what + " made by this backend, got " + Describe(env, value));
-  void* raw = nullptr;
-  NAPI_OK(napi_unwrap(env, value, &raw));
-  if (raw == nullptr) ThrowArgument(env, name.str(), std::string("must be ") + what + " made by this backend");
-  return static_cast<Holder*>(raw);
-}
-
-// Reads `arg` as a callback function.
-napi_ref CallbackRef(napi_env env, napi_value value) {
-  if (TypeOf(env, value) != napi_function) ThrowArgument(env, "callback", "must be a function");
-  napi_ref ref;
-  NAPI_OK(napi_create_reference(env, value, 1, &ref));
-  return ref;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Lifecycle helpers shared by workers, finalizers and the env cleanup (context mutex held
@@ -811,13 +566,6 @@ void ReleaseLoop(AddonData* data, Call* call) {
   if (--data->loop_holders == 0) napi_unref_threadsafe_function(data->env, data->shared->completions);
 }
 
-void DeleteRef(napi_env env, napi_ref* ref) {
-  if (*ref != nullptr) {
-    napi_delete_reference(env, *ref);
-    *ref = nullptr;
-  }
-}
-
 // A handle scope for the duration of a block (one per settled call in a batch).
 class HandleScope {
  public:
@@ -1165,13 +913,6 @@ napi_value MakeSessionHandle(napi_env env, const std::shared_ptr<Session>& sessi
 // ---------------------------------------------------------------------------------------------
 // JS entry points.
 
-template <size_t N>
-void GetArgs(napi_env env, napi_callback_info info, napi_value (&args)[N]) {
-  size_t argc = N;
-  NAPI_OK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
-  for (size_t i = argc; i < N; ++i) args[i] = Undefined(env);
-}
-
 template <napi_value (*Impl)(napi_env, napi_callback_info)>
 napi_value Entry(napi_env env, napi_callback_info info) {
   try {
@@ -1222,16 +963,6 @@ napi_value Configure(napi_env env, napi_callback_info info) {
   napi_value records;
   NAPI_OK(napi_create_typedarray(env, napi_float64_array, kMaxRecords * kRecordDoubles + kScratchDoubles, buffer, 0, &records));
   return records;
-}
-
-std::string ToUtf8(napi_env env, napi_value value, const std::string& name) {
-  if (TypeOf(env, value) != napi_string) ThrowArgument(env, name, "must be a string, got " + Describe(env, value));
-  size_t length = 0;
-  NAPI_OK(napi_get_value_string_utf8(env, value, nullptr, 0, &length));
-  std::string text(length, '\0');
-  NAPI_OK(napi_get_value_string_utf8(env, value, &text[0], length + 1, &length));
-  if (text.find('\0') != std::string::npos) ThrowArgument(env, name, "must not contain NUL characters");
-  return text;
 }
 
 napi_value OpenLibrary(napi_env env, napi_callback_info info) {
