@@ -4,8 +4,12 @@
       "target_name": "rx_teec",
       "sources": [
         "src/addon.cc",
+        "src/call_runner.cc",
+        "src/cancellation.cc",
         "src/js_values.cc",
+        "src/lifecycle.cc",
         "src/loop_poller.cc",
+        "src/strand.cc",
         "src/teec_library.cc",
         "src/worker_pool.cc"
       ],

@@ -1,0 +1,29 @@
+// Lifecycle helpers shared by workers, finalizers and the env cleanup (context mutex held
+// where the name ends in Locked): the in-flight sets, closing a session, releasing a block and
+// finalizing a context once their calls are done, the finalization of a context whose handle
+// was collected.
+#ifndef RX_TEEC_LIFECYCLE_H
+#define RX_TEEC_LIFECYCLE_H
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include "objects.h"
+
+namespace rxteec {
+
+bool FirstUseOfBlock(const Call* call, int i);
+void DetachOperationLocked(Call* call);
+void SubmitToPool(Call* call);
+void MaybeFinalizeOrphanLocked(const std::shared_ptr<Context>& context);
+bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const std::chrono::steady_clock::time_point* deadline);
+bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline,
+                std::vector<Call*>* settle_on_js_thread);
+bool FinalizeNow(const std::shared_ptr<Context>& context, std::vector<std::shared_ptr<Session>>& sessions,
+                 std::vector<std::shared_ptr<SharedMem>>& mems, const std::chrono::steady_clock::time_point* deadline);
+void TakeChildrenLocked(const std::shared_ptr<Context>& context, Call* call);
+
+}  // namespace rxteec
+
+#endif
