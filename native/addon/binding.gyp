@@ -6,9 +6,12 @@
         "src/addon.cc",
         "src/call_runner.cc",
         "src/cancellation.cc",
+        "src/handles.cc",
         "src/js_values.cc",
         "src/lifecycle.cc",
         "src/loop_poller.cc",
+        "src/params.cc",
+        "src/settle.cc",
         "src/strand.cc",
         "src/teec_library.cc",
         "src/worker_pool.cc"
