@@ -1,6 +1,8 @@
 #include "lifecycle.h"
 
+#include "addon_data.h"
 #include "cancellation.h"
+#include "settle.h"
 
 #include <chrono>
 #include <memory>
@@ -185,6 +187,53 @@ void TakeChildrenLocked(const std::shared_ptr<Context>& context, Call* call) {
       call->mems_to_release.push_back(mem);
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JS thread: what closeSession, finalizeContext and releaseSharedMemory share.
+
+namespace {
+
+// Starts an asynchronous close-like call (finalize, close, release) or, when one is already
+// in progress, queues a waiter settled with it; when already closed, settles at once.
+Call* MakeWaiter(napi_env env, AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context) {
+  Call* waiter = new Call(CallKind::kWaiter);
+  waiter->env = data->shared;
+  waiter->context = context;
+  waiter->callback = callback;
+  KeepLoopAlive(data, waiter);
+  return waiter;
+}
+
+}  // namespace
+
+// Detaches the JS view of a zero-copy block so JS can no longer reach memory about to be
+// released (the view of a detached ArrayBuffer has length 0).
+void DetachJsView(napi_env env, SharedMem* mem) {
+  if (!mem->zero_copy || mem->js_memory == nullptr) return;
+  napi_value buffer = nullptr;
+  if (napi_get_reference_value(env, mem->js_memory, &buffer) == napi_ok && buffer != nullptr) {
+    bool detached = false;
+    if (napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && !detached) {
+      napi_detach_arraybuffer(env, buffer);
+    }
+  }
+}
+
+// Close, finalize or release asked of an object that is no longer live: the callback settles when
+// the close in progress ends, or at once if it already ended. Returns false, doing nothing, for a
+// live object. Called with the context's mutex held (`lock`); may release it.
+bool WaitForCloseLocked(napi_env env, AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context,
+                        LifeState state, std::vector<Call*>* waiters, std::unique_lock<std::mutex>* lock) {
+  if (state == LifeState::kLive) return false;
+  Call* waiter = MakeWaiter(env, data, callback, context);
+  if (state == LifeState::kClosing) {
+    waiters->push_back(waiter);
+  } else {
+    lock->unlock();
+    data->shared->Post(waiter);
+  }
+  return true;
 }
 
 }  // namespace rxteec
