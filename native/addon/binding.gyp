@@ -4,7 +4,18 @@
       "target_name": "rx_teec",
       "sources": [
         "src/addon.cc",
+        "src/call_runner.cc",
+        "src/cancellation.cc",
+        "src/context.cc",
+        "src/handles.cc",
+        "src/js_values.cc",
+        "src/lifecycle.cc",
         "src/loop_poller.cc",
+        "src/params.cc",
+        "src/session.cc",
+        "src/settle.cc",
+        "src/shared_memory.cc",
+        "src/strand.cc",
         "src/teec_library.cc",
         "src/worker_pool.cc"
       ],

@@ -1,0 +1,52 @@
+// Per-environment state (JS thread): the napi instance data of each environment that loads
+// the addon, and the layout of the invoke result records it shares with the TypeScript side.
+#ifndef RX_TEEC_ADDON_DATA_H
+#define RX_TEEC_ADDON_DATA_H
+
+#include <node_api.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "loop_poller.h"
+#include "objects.h"
+
+namespace rxteec {
+
+struct AddonData {
+  napi_env env = nullptr;
+  std::shared_ptr<EnvShared> shared;
+  napi_ref make_teec_error = nullptr;
+  napi_ref make_argument_error = nullptr;
+  napi_ref make_range_error = nullptr;
+  napi_ref make_state_error = nullptr;
+  std::unordered_map<double, Call*> cancellable;  // call id -> call, until settled
+  double next_call_id = 1;
+  // Invoke results go to JS in batches: records in `results` (a Float64Array made by
+  // configure), then one call of `invoke_done(count)`.
+  napi_ref invoke_done = nullptr;
+  napi_ref results_ref = nullptr;
+  double* results = nullptr;
+  // Diagnostics: how long finished calls waited for the JS thread (first call of each batch).
+  uint64_t wake_ns_total = 0;
+  uint64_t wake_count = 0;
+  LoopPoller poller;  // keeps the loop awake for short calls in flight
+  size_t loop_holders = 0;  // calls a JS callback waits for: they keep the event loop alive
+  bool force_copy_shm = false;
+  bool external_buffers_allowed = true;
+};
+
+// Invoke result records (see WriteInvokeRecord): doubles per record, records per JS call.
+constexpr size_t kRecordDoubles = 12;
+constexpr size_t kMaxRecords = 64;
+// After the records: the numbers of invokeFast's parameters (two per parameter).
+constexpr size_t kScratchDoubles = 8;
+
+// This environment's AddonData (made by Init in addon.cc); throws if there is none.
+AddonData* GetData(napi_env env);
+
+}  // namespace rxteec
+
+#endif

@@ -1,0 +1,112 @@
+#include "handles.h"
+
+#include "lifecycle.h"
+
+#include <memory>
+#include <mutex>
+#include <utility>
+
+namespace rxteec {
+
+namespace {
+
+// False once the environment's cleanup has begun: from then on it finalizes what is left.
+bool EnvOpen(const Context& context) {
+  std::lock_guard<std::mutex> lock(context.env->mutex);
+  return context.env->open;
+}
+
+// The GC safety net for a session or block whose JS handle was collected while still live:
+// moves it to kClosing and returns the close/release call to submit (nullptr if it was already
+// closing or closed). Called with the context's mutex held.
+Call* NewGcCloseLocked(const std::shared_ptr<Context>& context, LifeState* state, CallKind kind) {
+  if (*state != LifeState::kLive) return nullptr;
+  *state = LifeState::kClosing;
+  Call* call = new Call(kind);
+  call->env = context->env;
+  call->context = context;
+  call->gc_initiated = true;
+  return call;
+}
+
+void OnContextCollected(napi_env, void* raw, void*) {
+  auto* holder = static_cast<ContextHolder*>(raw);
+  std::shared_ptr<Context> context = std::move(holder->context);
+  delete holder;
+  if (!EnvOpen(*context)) return;  // the env cleanup finalizes what is left
+  std::lock_guard<std::mutex> lock(context->mutex);
+  context->handle_collected = true;
+  MaybeFinalizeOrphanLocked(context);
+}
+
+void OnSessionCollected(napi_env, void* raw, void*) {
+  auto* holder = static_cast<SessionHolder*>(raw);
+  std::shared_ptr<Session> session = std::move(holder->session);
+  delete holder;
+  std::shared_ptr<Context> context = session->context;
+  if (!EnvOpen(*context)) return;
+  std::lock_guard<std::mutex> lock(context->mutex);
+  Call* call = NewGcCloseLocked(context, &session->state, CallKind::kClose);
+  if (call == nullptr) return;
+  call->session = session;
+  SubmitToPool(call);
+}
+
+// One JS holder of a block (its handle, or its external ArrayBuffer) is gone.
+void DropSharedMemHolder(std::shared_ptr<SharedMem> mem) {
+  if (mem->js_holders.fetch_sub(1) != 1) return;
+  std::shared_ptr<Context> context = mem->context;
+  if (!EnvOpen(*context)) return;
+  std::lock_guard<std::mutex> lock(context->mutex);
+  Call* call = NewGcCloseLocked(context, &mem->state, CallKind::kRelease);
+  if (call == nullptr) return;
+  call->shared_mem = mem;
+  SubmitToPool(call);
+}
+
+void OnSharedMemCollected(napi_env, void* raw, void*) {
+  auto* holder = static_cast<SharedMemHolder*>(raw);
+  std::shared_ptr<SharedMem> mem = std::move(holder->mem);
+  delete holder;
+  DropSharedMemHolder(std::move(mem));
+}
+
+}  // namespace
+
+void OnLibraryCollected(napi_env, void* raw, void*) { delete static_cast<LibraryHolder*>(raw); }
+
+void OnExternalBufferCollected(napi_env, void* /*data*/, void* hint) {
+  auto* holder = static_cast<SharedMemHolder*>(hint);
+  std::shared_ptr<SharedMem> mem = std::move(holder->mem);
+  delete holder;
+  DropSharedMemHolder(std::move(mem));
+}
+
+napi_value MakeContextHandle(napi_env env, const std::shared_ptr<Context>& context) {
+  return MakeHandle(env, new ContextHolder{context}, kContextTag, OnContextCollected);
+}
+
+napi_value MakeSessionHandle(napi_env env, const std::shared_ptr<Session>& session) {
+  return MakeHandle(env, new SessionHolder{session}, kSessionTag, OnSessionCollected);
+}
+
+// Builds the JS handle of a block: { size, flags, buffer, zeroCopy, kind }, all read-only.
+napi_value MakeSharedMemHandle(napi_env env, const std::shared_ptr<SharedMem>& mem, napi_value view) {
+  napi_value object;
+  NAPI_OK(napi_create_object(env, &object));
+  napi_value zero_copy;
+  NAPI_OK(napi_get_boolean(env, mem->zero_copy, &zero_copy));
+  napi_property_attributes attrs = napi_enumerable;
+  napi_property_descriptor props[] = {
+      {"size", nullptr, nullptr, nullptr, nullptr, MakeNumber(env, static_cast<double>(mem->teec.size)), attrs, nullptr},
+      {"flags", nullptr, nullptr, nullptr, nullptr, MakeNumber(env, mem->teec.flags), attrs, nullptr},
+      {"buffer", nullptr, nullptr, nullptr, nullptr, view, attrs, nullptr},
+      {"zeroCopy", nullptr, nullptr, nullptr, nullptr, zero_copy, attrs, nullptr},
+      {"kind", nullptr, nullptr, nullptr, nullptr, MakeString(env, mem->allocated ? "allocated" : "registered"), attrs, nullptr},
+  };
+  NAPI_OK(napi_define_properties(env, object, sizeof props / sizeof props[0], props));
+  mem->js_holders.fetch_add(1);
+  return MakeHandle(env, new SharedMemHolder{mem}, kSharedMemTag, OnSharedMemCollected, object);
+}
+
+}  // namespace rxteec

@@ -1,0 +1,239 @@
+#include "lifecycle.h"
+
+#include "addon_data.h"
+#include "cancellation.h"
+#include "settle.h"
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace rxteec {
+
+namespace {
+
+void RemoveCall(std::vector<Call*>& calls, Call* call) {
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (calls[i] == call) {
+      calls[i] = calls.back();
+      calls.pop_back();
+      return;
+    }
+  }
+}
+
+void PostWaitersLocked(std::vector<Call*>& waiters, std::vector<Call*>* out) {
+  for (Call* waiter : waiters) out->push_back(waiter);
+  waiters.clear();
+}
+
+void PostAll(const std::shared_ptr<EnvShared>& env, std::vector<Call*>& calls) {
+  for (Call* call : calls) env->Post(call);
+  calls.clear();
+}
+
+// Waits until no call in `calls` (a session's or a block's calls in flight) is left, cancelling
+// them first when `cancel`. False if `deadline` passed first.
+bool DrainCalls(Context& context, const std::vector<Call*>& calls, bool cancel,
+                const std::chrono::steady_clock::time_point* deadline) {
+  if (cancel) CancelCallsInFlight(context, calls);
+  std::unique_lock<std::mutex> lock(context.mutex);
+  auto idle = [&] { return calls.empty(); };
+  if (deadline == nullptr) {
+    context.changed.wait(lock, idle);
+    return true;
+  }
+  return context.changed.wait_until(lock, *deadline, idle);
+}
+
+void SubmitFinalize(const std::shared_ptr<Context>& context, bool gc_initiated) {
+  Call* call = new Call(CallKind::kFinalize);
+  call->env = context->env;
+  call->context = context;
+  call->gc_initiated = gc_initiated;
+  TakeChildrenLocked(context, call);
+  SubmitToPool(call);
+}
+
+}  // namespace
+
+// Whether parameter i references a block no earlier parameter of the call does: a block's users
+// list a call once, and its copy is synced once, however many parameters use it.
+bool FirstUseOfBlock(const Call* call, int i) {
+  if (!call->param_mems[i]) return false;
+  for (int j = 0; j < i; ++j) {
+    if (call->param_mems[j] == call->param_mems[i]) return false;
+  }
+  return true;
+}
+
+// Drops an operation call from every in-flight set it was in.
+void DetachOperationLocked(Call* call) {
+  if (call->kind == CallKind::kOpen) {
+    RemoveCall(call->context->opening, call);
+  } else if (call->session) {
+    RemoveCall(call->session->in_flight, call);
+  }
+  for (int i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    if (FirstUseOfBlock(call, i)) RemoveCall(call->param_mems[i]->users, call);
+  }
+  call->context->changed.notify_all();
+}
+
+void SubmitToPool(Call* call) {
+  call->Ref();  // the pool queue's reference
+  WorkerPool::Instance().Submit(call);
+}
+
+// A context whose JS handle was collected is finalized once its last child is gone.
+void MaybeFinalizeOrphanLocked(const std::shared_ptr<Context>& context) {
+  if (context->handle_collected && context->state == LifeState::kLive && context->sessions.empty() &&
+      context->shared_mems.empty() && context->opening.empty()) {
+    context->state = LifeState::kClosing;
+    SubmitFinalize(context, true);
+  }
+}
+
+// Closes a session that was moved to kClosing: waits for its calls (cancelling them when
+// `cancel`), then TEEC_CloseSession. Runs on a worker (or the JS thread at env cleanup).
+bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const std::chrono::steady_clock::time_point* deadline) {
+  const std::shared_ptr<Context>& context = session->context;
+  if (!DrainCalls(*context, session->in_flight, cancel, deadline)) return false;
+  context->library->CloseSession(&session->teec);
+  std::vector<Call*> waiters;
+  {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    session->state = LifeState::kClosed;
+    context->sessions.erase(session);
+    PostWaitersLocked(session->waiters, &waiters);
+    context->changed.notify_all();
+    if (deadline == nullptr) MaybeFinalizeOrphanLocked(context);
+  }
+  PostAll(context->env, waiters);
+  return true;
+}
+
+bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline,
+                std::vector<Call*>* settle_on_js_thread) {
+  const std::shared_ptr<Context>& context = mem->context;
+  if (!DrainCalls(*context, mem->users, cancel, deadline)) return false;
+  context->library->ReleaseSharedMemory(&mem->teec);
+  std::vector<Call*> waiters;
+  {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    mem->state = LifeState::kClosed;
+    context->shared_mems.erase(mem);
+    PostWaitersLocked(mem->waiters, &waiters);
+    context->changed.notify_all();
+    if (deadline == nullptr) MaybeFinalizeOrphanLocked(context);
+  }
+  if (settle_on_js_thread != nullptr) {
+    for (Call* w : waiters) settle_on_js_thread->push_back(w);
+  } else {
+    PostAll(context->env, waiters);
+  }
+  return true;
+}
+
+// Finalizes a context already moved to kClosing: closes its sessions and releases its blocks
+// (those `call` took over, and waits for those another closer is finishing), then
+// TEEC_FinalizeContext. Returns false if the deadline passed first (env cleanup only).
+bool FinalizeNow(const std::shared_ptr<Context>& context, std::vector<std::shared_ptr<Session>>& sessions,
+                 std::vector<std::shared_ptr<SharedMem>>& mems, const std::chrono::steady_clock::time_point* deadline) {
+  // Cancel what is opening: its session is closed right after it opens (see the open worker).
+  CancelCallsInFlight(*context, context->opening);
+  for (auto& session : sessions) {
+    if (!CloseSessionNow(session, true, deadline)) return false;
+  }
+  for (auto& mem : mems) {
+    if (!ReleaseNow(mem, true, deadline, nullptr)) return false;
+  }
+  {
+    std::unique_lock<std::mutex> lock(context->mutex);
+    auto empty = [&] { return context->sessions.empty() && context->shared_mems.empty() && context->opening.empty(); };
+    if (deadline != nullptr) {
+      if (!context->changed.wait_until(lock, *deadline, empty)) return false;
+    } else {
+      context->changed.wait(lock, empty);
+    }
+  }
+  context->library->FinalizeContext(&context->teec);
+  std::vector<Call*> waiters;
+  {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    context->state = LifeState::kClosed;
+    PostWaitersLocked(context->waiters, &waiters);
+  }
+  {
+    std::lock_guard<std::mutex> lock(context->env->mutex);
+    context->env->contexts.erase(context);
+  }
+  PostAll(context->env, waiters);
+  return true;
+}
+
+// Moves every live child of a closing context to kClosing and hands them to `call`.
+void TakeChildrenLocked(const std::shared_ptr<Context>& context, Call* call) {
+  for (const auto& session : context->sessions) {
+    if (session->state == LifeState::kLive) {
+      session->state = LifeState::kClosing;
+      call->sessions_to_close.push_back(session);
+    }
+  }
+  for (const auto& mem : context->shared_mems) {
+    if (mem->state == LifeState::kLive) {
+      mem->state = LifeState::kClosing;
+      call->mems_to_release.push_back(mem);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JS thread: what closeSession, finalizeContext and releaseSharedMemory share.
+
+namespace {
+
+// Starts an asynchronous close-like call (finalize, close, release) or, when one is already
+// in progress, queues a waiter settled with it; when already closed, settles at once.
+Call* MakeWaiter(napi_env env, AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context) {
+  Call* waiter = new Call(CallKind::kWaiter);
+  waiter->env = data->shared;
+  waiter->context = context;
+  waiter->callback = callback;
+  KeepLoopAlive(data, waiter);
+  return waiter;
+}
+
+}  // namespace
+
+// Detaches the JS view of a zero-copy block so JS can no longer reach memory about to be
+// released (the view of a detached ArrayBuffer has length 0).
+void DetachJsView(napi_env env, SharedMem* mem) {
+  if (!mem->zero_copy || mem->js_memory == nullptr) return;
+  napi_value buffer = nullptr;
+  if (napi_get_reference_value(env, mem->js_memory, &buffer) == napi_ok && buffer != nullptr) {
+    bool detached = false;
+    if (napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && !detached) {
+      napi_detach_arraybuffer(env, buffer);
+    }
+  }
+}
+
+// Close, finalize or release asked of an object that is no longer live: the callback settles when
+// the close in progress ends, or at once if it already ended. Returns false, doing nothing, for a
+// live object. Called with the context's mutex held (`lock`); may release it.
+bool WaitForCloseLocked(napi_env env, AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context,
+                        LifeState state, std::vector<Call*>* waiters, std::unique_lock<std::mutex>* lock) {
+  if (state == LifeState::kLive) return false;
+  Call* waiter = MakeWaiter(env, data, callback, context);
+  if (state == LifeState::kClosing) {
+    waiters->push_back(waiter);
+  } else {
+    lock->unlock();
+    data->shared->Post(waiter);
+  }
+  return true;
+}
+
+}  // namespace rxteec

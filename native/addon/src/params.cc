@@ -1,0 +1,290 @@
+#include "params.h"
+
+#include "addon_data.h"
+#include "handles.h"
+#include "js_values.h"
+#include "lifecycle.h"
+
+#include <cstring>
+#include <string>
+
+namespace rxteec {
+
+namespace {
+
+// The GP parameter types by what they carry (anything else: kNone, as TEEC_NONE).
+enum class ParamClass : uint8_t { kNone, kValue, kTemp, kShared };
+
+ParamClass ClassOf(uint32_t type) {
+  switch (type) {
+    case TEEC_VALUE_INPUT:
+    case TEEC_VALUE_OUTPUT:
+    case TEEC_VALUE_INOUT:
+      return ParamClass::kValue;
+    case TEEC_MEMREF_TEMP_INPUT:
+    case TEEC_MEMREF_TEMP_OUTPUT:
+    case TEEC_MEMREF_TEMP_INOUT:
+      return ParamClass::kTemp;
+    case TEEC_MEMREF_WHOLE:
+    case TEEC_MEMREF_PARTIAL_INPUT:
+    case TEEC_MEMREF_PARTIAL_OUTPUT:
+    case TEEC_MEMREF_PARTIAL_INOUT:
+      return ParamClass::kShared;
+    default:
+      return ParamClass::kNone;
+  }
+}
+
+// Parameter `index` of the object form, its fields read by name when asked for. Off the hot
+// path (openSession, and invokes the TypeScript side could not lay out flat), so property
+// names are not cached.
+class ObjectParamFields {
+ public:
+  ObjectParamFields(napi_env env, uint32_t index, napi_value param) : env_(env), index_(index), param_(param) {}
+  uint32_t A() const { return ValueField("a"); }
+  uint32_t B() const { return ValueField("b"); }
+  napi_value Buffer() const { return GetProperty(env_, param_, "buffer"); }
+  napi_value Shm() const { return GetProperty(env_, param_, "shm"); }
+  size_t Offset() const { return ToSize(env_, GetProperty(env_, param_, "offset"), ArgName(index_, "offset")); }
+  size_t Size() const { return ToSize(env_, GetProperty(env_, param_, "size"), ArgName(index_, "size")); }
+
+ private:
+  // A value's a or b: 0 when missing.
+  uint32_t ValueField(const char* field) const {
+    napi_value value = GetProperty(env_, param_, field);
+    return IsNullish(env_, value) ? 0 : ToUint32(env_, value, ArgName(index_, field));
+  }
+
+  napi_env env_;
+  uint32_t index_;
+  napi_value param_;
+};
+
+// Parameter `index` of invokeFast's flat form: its object argument (temp memref buffer or
+// shared memory handle) and its two scratch numbers (a, b or offset, size). The TypeScript side
+// checked them; they are checked again, as anything may call invokeFast.
+class FlatParamFields {
+ public:
+  FlatParamFields(napi_env env, uint32_t index, napi_value object, const double* numbers)
+      : env_(env), index_(index), object_(object), numbers_(numbers) {}
+  uint32_t A() const { return CheckUint32(env_, numbers_[0], ArgName(index_, "a")); }
+  uint32_t B() const { return CheckUint32(env_, numbers_[1], ArgName(index_, "b")); }
+  napi_value Buffer() const { return object_; }
+  napi_value Shm() const { return object_; }
+  size_t Offset() const { return CheckSize(env_, numbers_[0], ArgName(index_, "offset")); }
+  size_t Size() const { return CheckSize(env_, numbers_[1], ArgName(index_, "size")); }
+
+ private:
+  napi_env env_;
+  uint32_t index_;
+  napi_value object_;
+  const double* numbers_;
+};
+
+// Parameter i as a temporary memref over `buffer` (a Uint8Array/Buffer, or null for NULL/0);
+// the buffer stays referenced until the call settles.
+void ReadTempMemref(napi_env env, uint32_t i, napi_value buffer, Call* call, TEEC_Parameter& out) {
+  out.tmpref.buffer = nullptr;
+  out.tmpref.size = 0;
+  // One N-API call for a typed array (it fails, with no JS exception, for anything else); the
+  // value is looked at only then.
+  napi_typedarray_type array_type = napi_int8_array;
+  size_t length = 0;
+  void* bytes = nullptr;
+  bool is_typed = napi_get_typedarray_info(env, buffer, &array_type, &length, &bytes, nullptr, nullptr) == napi_ok;
+  if (!is_typed && IsNullish(env, buffer)) return;
+  if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
+    ThrowArgument(env, ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(env, buffer));
+  }
+  out.tmpref.buffer = bytes;
+  out.tmpref.size = length;
+  // Keeps the caller's memory alive while the TEE may read or write it.
+  NAPI_OK(napi_create_reference(env, buffer, 1, &call->buffer_refs[i]));
+}
+
+// Parameter i as a registered memref of the block `fields.Shm()`: WHOLE, or PARTIAL at the
+// window `fields` gives (read after the block checked out, as the errors are ordered). Whether
+// the block is still live is checked at admission, under the context lock.
+template <typename Fields>
+void ReadSharedMemref(napi_env env, uint32_t i, uint32_t type, const Fields& fields, Call* call,
+                      const std::shared_ptr<Context>& context, TEEC_Parameter& out) {
+  auto* holder = UnwrapTagged<SharedMemHolder>(env, fields.Shm(), kSharedMemTag, ArgName(i, "shm"), "a shared memory handle");
+  const std::shared_ptr<SharedMem>& mem = holder->mem;
+  if (mem->context != context) ThrowArgument(env, ArgName(i, "shm").str(), "belongs to another context");
+  out.memref.parent = &mem->teec;
+  out.memref.offset = 0;
+  out.memref.size = 0;
+  if (type != TEEC_MEMREF_WHOLE) {
+    size_t offset = fields.Offset();
+    size_t size = fields.Size();
+    if (offset > mem->teec.size) {
+      ThrowRange(env, ArgName(i, "offset").str(), "must be <= the block size " + std::to_string(mem->teec.size) + ", got " + std::to_string(offset));
+    }
+    if (size > mem->teec.size - offset) {
+      ThrowRange(env, ArgName(i, "size").str(), "must be <= " + std::to_string(mem->teec.size - offset) + " (block size " +
+                                                  std::to_string(mem->teec.size) + " minus offset " + std::to_string(offset) + "), got " + std::to_string(size));
+    }
+    out.memref.offset = offset;
+    out.memref.size = size;
+  }
+  call->param_mems[i] = mem;
+}
+
+// Parameter i, of GP type `type` (0..15), into call->op.params[i]. TEEC_NONE and the values
+// that are no GP type leave the payload zeroed: the library reports BAD_PARAMETERS (origin
+// API) for the latter, as GP requires. Throws on any invalid field.
+template <typename Fields>
+void ReadParam(napi_env env, uint32_t i, uint32_t type, const Fields& fields, Call* call,
+               const std::shared_ptr<Context>& context) {
+  TEEC_Parameter& out = call->op.params[i];
+  switch (ClassOf(type)) {
+    case ParamClass::kValue:
+      out.value.a = fields.A();
+      out.value.b = fields.B();
+      break;
+    case ParamClass::kTemp:
+      ReadTempMemref(env, i, fields.Buffer(), call, out);
+      break;
+    case ParamClass::kShared:
+      ReadSharedMemref(env, i, type, fields, call, context, out);
+      break;
+    case ParamClass::kNone:
+      break;
+  }
+}
+
+}  // namespace
+
+ParamOutput ReadOutput(const TEEC_Operation& op, uint32_t i) {
+  const TEEC_Parameter& param = op.params[i];
+  switch (ClassOf(TEEC_PARAM_TYPE_GET(op.paramTypes, i))) {
+    case ParamClass::kValue:
+      return {ParamOutput::kValue, static_cast<double>(param.value.a), static_cast<double>(param.value.b)};
+    case ParamClass::kTemp:
+      return {ParamOutput::kSize, static_cast<double>(param.tmpref.size), 0};
+    case ParamClass::kShared:
+      return {ParamOutput::kSize, static_cast<double>(param.memref.size), 0};
+    case ParamClass::kNone:
+      return {};
+  }
+  return {};
+}
+
+// The bytes an operation's memrefs span, as built (WHOLE: the block's size): with the command
+// and the types, what tells the loop poller one kind of call from another.
+uint64_t MemrefBytes(const TEEC_Operation& op) {
+  uint64_t bytes = 0;
+  for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    uint32_t type = TEEC_PARAM_TYPE_GET(op.paramTypes, i);
+    const TEEC_Parameter& param = op.params[i];
+    switch (ClassOf(type)) {
+      case ParamClass::kTemp:
+        bytes += param.tmpref.size;
+        break;
+      case ParamClass::kShared:
+        if (type != TEEC_MEMREF_WHOLE) {
+          bytes += param.memref.size;
+        } else if (param.memref.parent != nullptr) {
+          bytes += param.memref.parent->size;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return bytes;
+}
+
+// Parses the UUID string (8-4-4-4-12 hex) into a TEEC_UUID.
+TEEC_UUID ParseUuid(napi_env env, napi_value value) {
+  std::string text = TypeOf(env, value) == napi_string ? ToUtf8(env, value, "uuid") : std::string();
+  uint8_t bytes[16];
+  bool ok = text.size() == 36;
+  size_t byte = 0;
+  for (size_t i = 0; ok && i < text.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      ok = text[i] == '-';
+      continue;
+    }
+    char c = text[i];
+    int nibble = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (nibble < 0) {
+      ok = false;
+      break;
+    }
+    if ((byte & 1) == 0) bytes[byte / 2] = static_cast<uint8_t>(nibble << 4);
+    else bytes[byte / 2] = static_cast<uint8_t>(bytes[byte / 2] | nibble);
+    ++byte;
+  }
+  if (!ok || byte != 32) ThrowArgument(env, "uuid", "must be a UUID string like 123e4567-e89b-12d3-a456-426655440000, got " + Describe(env, value));
+  TEEC_UUID uuid;
+  uuid.timeLow = (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) | bytes[3];
+  uuid.timeMid = static_cast<uint16_t>((bytes[4] << 8) | bytes[5]);
+  uuid.timeHiAndVersion = static_cast<uint16_t>((bytes[6] << 8) | bytes[7]);
+  std::memcpy(uuid.clockSeqAndNode, bytes + 8, 8);
+  return uuid;
+}
+
+// Reads the object form's parameters into call->op. Throws on any invalid argument.
+void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_ptr<Context>& context) {
+  if (IsNullish(env, params)) return;
+  bool is_array = false;
+  NAPI_OK(napi_is_array(env, params, &is_array));
+  if (!is_array) ThrowArgument(env, "params", "must be an array of at most 4 parameters or null, got " + Describe(env, params));
+  uint32_t count = 0;
+  NAPI_OK(napi_get_array_length(env, params, &count));
+  if (count > TEEC_CONFIG_PAYLOAD_REF_COUNT) ThrowRange(env, "params", "must have at most 4 entries, got " + std::to_string(count));
+  uint32_t types = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    napi_value param;
+    NAPI_OK(napi_get_element(env, params, i, &param));
+    if (IsNullish(env, param)) continue;
+    if (TypeOf(env, param) != napi_object) ThrowArgument(env, ArgName(i, "").str(), "must be an object with a type, got " + Describe(env, param));
+    uint32_t type = ToUint32(env, GetProperty(env, param, "type"), ArgName(i, "type"));
+    if (type > 0xF) ThrowRange(env, ArgName(i, "type").str(), "must be a GP parameter type (0..15), got " + std::to_string(type));
+    ReadParam(env, i, type, ObjectParamFields(env, i, param), call, context);
+    types |= type << (4 * i);
+  }
+  call->op.paramTypes = types;
+}
+
+// Registers a parsed operation call in the in-flight sets (checking the blocks it uses are
+// live), returns false with `why` if it may not start.
+bool AdmitOperationLocked(Call* call, std::string* why) {
+  for (auto& mem : call->param_mems) {
+    if (mem && mem->state != LifeState::kLive) {
+      *why = "a shared memory block in params was released";
+      return false;
+    }
+  }
+  if (call->kind == CallKind::kOpen) {
+    call->context->opening.push_back(call);
+  } else {
+    call->session->in_flight.push_back(call);
+  }
+  for (int i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    if (FirstUseOfBlock(call, i)) call->param_mems[i]->users.push_back(call);
+  }
+  return true;
+}
+
+// invokeFast's paramTypes word: four 4-bit types. Higher bits would reach the library in
+// op.paramTypes while no parameter read them.
+uint32_t ToParamTypes(napi_env env, napi_value value) {
+  uint32_t types = ToUint32(env, value, "types");
+  if (types > 0xFFFF) ThrowRange(env, "types", "must be a GP paramTypes word (0..65535), got " + std::to_string(types));
+  return types;
+}
+
+// Reads invokeFast's flat parameters into call->op: `types` is the paramTypes word, `objects`
+// the four object arguments; the numbers are in the scratch doubles. Throws like ParseParams.
+void ParseFlatParams(napi_env env, AddonData* data, uint32_t types, const napi_value* objects, Call* call,
+                     const std::shared_ptr<Context>& context) {
+  const double* numbers = data->results + kMaxRecords * kRecordDoubles;
+  for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
+    ReadParam(env, i, TEEC_PARAM_TYPE_GET(types, i), FlatParamFields(env, i, objects[i], numbers + 2 * i), call, context);
+  }
+  call->op.paramTypes = types;
+}
+
+}  // namespace rxteec
