@@ -137,7 +137,7 @@ void Call::Run() {
       CloseSessionNow(session, !gc_initiated, nullptr);
       break;
     case CallKind::kRelease:
-      ReleaseNow(shared_mem, !gc_initiated, nullptr, nullptr);
+      ReleaseNow(shared_mem, !gc_initiated, nullptr);
       break;
     case CallKind::kCancel: {
       RequestCancel(target);

@@ -50,8 +50,7 @@ napi_value InitializeContext(napi_env env, napi_callback_info info) {
   context->env = data->shared;
   call->env = data->shared;
   call->context = context;
-  KeepLoopAlive(data, call);
-  SubmitToPool(call);
+  SubmitJsCall(data, call);
   return Undefined(env);
 }
 
@@ -63,17 +62,12 @@ napi_value FinalizeContextJs(napi_env env, napi_callback_info info) {
   napi_ref callback = CallbackRef(env, args[1]);
   std::shared_ptr<Context> context = holder->context;
   std::unique_lock<std::mutex> lock(context->mutex);
-  if (WaitForCloseLocked(env, data, callback, context, context->state, &context->waiters, &lock)) return Undefined(env);
-  context->state = LifeState::kClosing;
-  Call* call = new Call(CallKind::kFinalize);
-  call->env = data->shared;
-  call->context = context;
-  call->callback = callback;
+  if (!BeginCloseLocked(data, callback, context, &context->state, &context->waiters, &lock)) return Undefined(env);
+  Call* call = NewJsCall(data, CallKind::kFinalize, context, callback);
   TakeChildrenLocked(context, call);
   lock.unlock();
   for (auto& mem : call->mems_to_release) DetachJsView(env, mem.get());
-  KeepLoopAlive(data, call);
-  SubmitToPool(call);
+  SubmitJsCall(data, call);
   return Undefined(env);
 }
 

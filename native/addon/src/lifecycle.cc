@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <vector>
 
 namespace rxteec {
@@ -45,6 +46,24 @@ bool DrainCalls(Context& context, const std::vector<Call*>& calls, bool cancel,
     return true;
   }
   return context.changed.wait_until(lock, *deadline, idle);
+}
+
+// The end of a session's close or a block's release, after the GP call: marks it closed, drops it
+// from its context and settles the closes that waited for it. `finalize_orphan`: not at env
+// cleanup, which finalizes every context itself.
+template <typename Child>
+void RetireChild(const std::shared_ptr<Child>& child, std::set<std::shared_ptr<Child>>& siblings, bool finalize_orphan) {
+  const std::shared_ptr<Context>& context = child->context;
+  std::vector<Call*> waiters;
+  {
+    std::lock_guard<std::mutex> lock(context->mutex);
+    child->state = LifeState::kClosed;
+    siblings.erase(child);
+    PostWaitersLocked(child->waiters, &waiters);
+    context->changed.notify_all();
+    if (finalize_orphan) MaybeFinalizeOrphanLocked(context);
+  }
+  PostAll(context->env, waiters);
 }
 
 void SubmitFinalize(const std::shared_ptr<Context>& context, bool gc_initiated) {
@@ -101,38 +120,16 @@ bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const
   const std::shared_ptr<Context>& context = session->context;
   if (!DrainCalls(*context, session->in_flight, cancel, deadline)) return false;
   context->library->CloseSession(&session->teec);
-  std::vector<Call*> waiters;
-  {
-    std::lock_guard<std::mutex> lock(context->mutex);
-    session->state = LifeState::kClosed;
-    context->sessions.erase(session);
-    PostWaitersLocked(session->waiters, &waiters);
-    context->changed.notify_all();
-    if (deadline == nullptr) MaybeFinalizeOrphanLocked(context);
-  }
-  PostAll(context->env, waiters);
+  RetireChild(session, context->sessions, deadline == nullptr);
   return true;
 }
 
-bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline,
-                std::vector<Call*>* settle_on_js_thread) {
+// Releases a block that was moved to kClosing, as CloseSessionNow closes a session.
+bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline) {
   const std::shared_ptr<Context>& context = mem->context;
   if (!DrainCalls(*context, mem->users, cancel, deadline)) return false;
   context->library->ReleaseSharedMemory(&mem->teec);
-  std::vector<Call*> waiters;
-  {
-    std::lock_guard<std::mutex> lock(context->mutex);
-    mem->state = LifeState::kClosed;
-    context->shared_mems.erase(mem);
-    PostWaitersLocked(mem->waiters, &waiters);
-    context->changed.notify_all();
-    if (deadline == nullptr) MaybeFinalizeOrphanLocked(context);
-  }
-  if (settle_on_js_thread != nullptr) {
-    for (Call* w : waiters) settle_on_js_thread->push_back(w);
-  } else {
-    PostAll(context->env, waiters);
-  }
+  RetireChild(mem, context->shared_mems, deadline == nullptr);
   return true;
 }
 
@@ -147,7 +144,7 @@ bool FinalizeNow(const std::shared_ptr<Context>& context, std::vector<std::share
     if (!CloseSessionNow(session, true, deadline)) return false;
   }
   for (auto& mem : mems) {
-    if (!ReleaseNow(mem, true, deadline, nullptr)) return false;
+    if (!ReleaseNow(mem, true, deadline)) return false;
   }
   {
     std::unique_lock<std::mutex> lock(context->mutex);
@@ -192,20 +189,18 @@ void TakeChildrenLocked(const std::shared_ptr<Context>& context, Call* call) {
 // ---------------------------------------------------------------------------------------------
 // JS thread: what closeSession, finalizeContext and releaseSharedMemory share.
 
-namespace {
-
-// Starts an asynchronous close-like call (finalize, close, release) or, when one is already
-// in progress, queues a waiter settled with it; when already closed, settles at once.
-Call* MakeWaiter(napi_env env, AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context) {
-  Call* waiter = new Call(CallKind::kWaiter);
-  waiter->env = data->shared;
-  waiter->context = context;
-  waiter->callback = callback;
-  KeepLoopAlive(data, waiter);
-  return waiter;
+Call* NewJsCall(AddonData* data, CallKind kind, const std::shared_ptr<Context>& context, napi_ref callback) {
+  Call* call = new Call(kind);
+  call->env = data->shared;
+  call->context = context;
+  call->callback = callback;
+  return call;
 }
 
-}  // namespace
+void SubmitJsCall(AddonData* data, Call* call) {
+  KeepLoopAlive(data, call);
+  SubmitToPool(call);
+}
 
 // Detaches the JS view of a zero-copy block so JS can no longer reach memory about to be
 // released (the view of a detached ArrayBuffer has length 0).
@@ -220,20 +215,25 @@ void DetachJsView(napi_env env, SharedMem* mem) {
   }
 }
 
-// Close, finalize or release asked of an object that is no longer live: the callback settles when
-// the close in progress ends, or at once if it already ended. Returns false, doing nothing, for a
-// live object. Called with the context's mutex held (`lock`); may release it.
-bool WaitForCloseLocked(napi_env env, AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context,
-                        LifeState state, std::vector<Call*>* waiters, std::unique_lock<std::mutex>* lock) {
-  if (state == LifeState::kLive) return false;
-  Call* waiter = MakeWaiter(env, data, callback, context);
-  if (state == LifeState::kClosing) {
+// Close, finalize or release asked of an object (its `state` and `waiters`): true if it was live
+// and is now kClosing, for the caller to start the close. Otherwise `callback` settles when the
+// close in progress ends, or at once if it already ended. Called with the context's mutex held
+// (`lock`); may release it.
+bool BeginCloseLocked(AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context, LifeState* state,
+                      std::vector<Call*>* waiters, std::unique_lock<std::mutex>* lock) {
+  if (*state == LifeState::kLive) {
+    *state = LifeState::kClosing;
+    return true;
+  }
+  Call* waiter = NewJsCall(data, CallKind::kWaiter, context, callback);
+  KeepLoopAlive(data, waiter);
+  if (*state == LifeState::kClosing) {
     waiters->push_back(waiter);
   } else {
     lock->unlock();
     data->shared->Post(waiter);
   }
-  return true;
+  return false;
 }
 
 }  // namespace rxteec

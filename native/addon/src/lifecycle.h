@@ -23,16 +23,19 @@ void DetachOperationLocked(Call* call);
 void SubmitToPool(Call* call);
 void MaybeFinalizeOrphanLocked(const std::shared_ptr<Context>& context);
 bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const std::chrono::steady_clock::time_point* deadline);
-bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline,
-                std::vector<Call*>* settle_on_js_thread);
+bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline);
 bool FinalizeNow(const std::shared_ptr<Context>& context, std::vector<std::shared_ptr<Session>>& sessions,
                  std::vector<std::shared_ptr<SharedMem>>& mems, const std::chrono::steady_clock::time_point* deadline);
 void TakeChildrenLocked(const std::shared_ptr<Context>& context, Call* call);
 
 // JS thread.
+// A call of `kind` on `context` that settles `callback`; SubmitJsCall hands it to the pool and
+// keeps the event loop alive until it settles.
+Call* NewJsCall(AddonData* data, CallKind kind, const std::shared_ptr<Context>& context, napi_ref callback);
+void SubmitJsCall(AddonData* data, Call* call);
 void DetachJsView(napi_env env, SharedMem* mem);
-bool WaitForCloseLocked(napi_env env, AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context,
-                        LifeState state, std::vector<Call*>* waiters, std::unique_lock<std::mutex>* lock);
+bool BeginCloseLocked(AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context, LifeState* state,
+                      std::vector<Call*>* waiters, std::unique_lock<std::mutex>* lock);
 
 }  // namespace rxteec
 

@@ -28,8 +28,7 @@ napi_value StartOperation(napi_env env, AddonData* data, Call* call, bool cancel
     data->cancellable.emplace(call->cancel_id, call);
     result = MakeNumber(env, call->cancel_id);
   }
-  KeepLoopAlive(data, call);
-  SubmitToPool(call);
+  SubmitJsCall(data, call);
   return result;
 }
 
@@ -191,16 +190,11 @@ napi_value CloseSessionJs(napi_env env, napi_callback_info info) {
   std::shared_ptr<Session> session = holder->session;
   std::shared_ptr<Context> context = session->context;
   std::unique_lock<std::mutex> lock(context->mutex);
-  if (WaitForCloseLocked(env, data, callback, context, session->state, &session->waiters, &lock)) return Undefined(env);
-  session->state = LifeState::kClosing;
+  if (!BeginCloseLocked(data, callback, context, &session->state, &session->waiters, &lock)) return Undefined(env);
   lock.unlock();
-  Call* call = new Call(CallKind::kClose);
-  call->env = data->shared;
-  call->context = context;
+  Call* call = NewJsCall(data, CallKind::kClose, context, callback);
   call->session = session;
-  call->callback = callback;
-  KeepLoopAlive(data, call);
-  SubmitToPool(call);
+  SubmitJsCall(data, call);
   return Undefined(env);
 }
 

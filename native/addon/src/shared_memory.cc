@@ -143,17 +143,12 @@ napi_value ReleaseSharedMemoryJs(napi_env env, napi_callback_info info) {
   std::shared_ptr<SharedMem> mem = holder->mem;
   std::shared_ptr<Context> context = mem->context;
   std::unique_lock<std::mutex> lock(context->mutex);
-  if (WaitForCloseLocked(env, data, callback, context, mem->state, &mem->waiters, &lock)) return Undefined(env);
-  mem->state = LifeState::kClosing;
+  if (!BeginCloseLocked(data, callback, context, &mem->state, &mem->waiters, &lock)) return Undefined(env);
   lock.unlock();
   DetachJsView(env, mem.get());
-  Call* call = new Call(CallKind::kRelease);
-  call->env = data->shared;
-  call->context = context;
+  Call* call = NewJsCall(data, CallKind::kRelease, context, callback);
   call->shared_mem = mem;
-  call->callback = callback;
-  KeepLoopAlive(data, call);
-  SubmitToPool(call);
+  SubmitJsCall(data, call);
   return Undefined(env);
 }
 
