@@ -101,12 +101,14 @@ void d_sweep_clients(void)
 	}
 }
 
-/* Sends the reply to one of the client's requests (hdr->tag set) without ever
- * blocking the daemon; a client that cannot take it is marked dead (dropped by
- * the next sweep). */
-bool d_reply(struct d_client *cl, struct sim_hdr *hdr, const int *fds)
+/* Sends the reply to the client's request `tag` without ever blocking the
+ * daemon; a client that cannot take it is marked dead (dropped by the next
+ * sweep). */
+bool d_reply(struct d_client *cl, uint64_t tag, struct sim_hdr *hdr, const int *fds)
 {
 	int err;
+
+	hdr->tag = tag;
 
 	if (cl->pending > 0)
 		cl->pending--;
@@ -128,11 +130,10 @@ void d_reply_open(struct d_client *cl, uint64_t tag, uint32_t res, uint32_t orig
 
 	memset(&rep, 0, sizeof(rep));
 	sim_hdr_init(&rep.hdr, SIM_MSG_OPEN_REP, fd >= 0 ? 1 : 0);
-	rep.hdr.tag = tag;
 	rep.result = res;
 	rep.origin = origin;
 	rep.session_id = sid;
-	d_reply(cl, &rep.hdr, fd >= 0 ? &fd : NULL);
+	d_reply(cl, tag, &rep.hdr, fd >= 0 ? &fd : NULL);
 }
 
 static void handle_open(struct d_client *cl, const struct sim_open_req *req)
@@ -182,8 +183,7 @@ static void handle_close(struct d_client *cl, const struct sim_close_req *req)
 	/* Unknown or already gone (its instance died): closing it succeeds. */
 	memset(&rep, 0, sizeof(rep));
 	sim_hdr_init(&rep.hdr, SIM_MSG_CLOSE_REP, 0);
-	rep.hdr.tag = req->hdr.tag;
-	d_reply(cl, &rep.hdr, NULL);
+	d_reply(cl, req->hdr.tag, &rep.hdr, NULL);
 }
 
 static void handle_status(struct d_client *cl, uint64_t tag)
@@ -196,7 +196,6 @@ static void handle_status(struct d_client *cl, uint64_t tag)
 		return;
 	}
 	sim_hdr_init(&rep->hdr, SIM_MSG_STATUS_REP, 0);
-	rep->hdr.tag = tag;
 	rep->daemon_pid = (uint32_t)getpid();
 	for (struct d_client *c = d_clients; c; c = c->next, n++)
 		if (n < SIM_STATUS_MAX_CLIENTS)
@@ -219,7 +218,7 @@ static void handle_status(struct d_client *cl, uint64_t tag)
 		}
 	}
 	rep->num_instances = n;
-	d_reply(cl, &rep->hdr, NULL);
+	d_reply(cl, tag, &rep->hdr, NULL);
 	free(rep);
 }
 
@@ -281,9 +280,8 @@ void d_client_readable(struct d_client *cl)
 		sim_log(SIM_LOG_INFO, "stop requested by pid %d", (int)cl->pid);
 		memset(&empty, 0, sizeof(empty));
 		sim_hdr_init(&empty.hdr, SIM_MSG_STOP_REP, 0);
-		empty.hdr.tag = rx->u.hdr.tag;
 		d_stop_requested = true;
-		d_reply(cl, &empty.hdr, NULL);
+		d_reply(cl, rx->u.hdr.tag, &empty.hdr, NULL);
 		break;
 	default:
 		sim_log(SIM_LOG_ERROR, "client pid %d: unexpected message %u, dropped", (int)cl->pid,

@@ -434,8 +434,7 @@ static void reply_closed(struct d_session *s)
 		return;
 	memset(&rep, 0, sizeof(rep));
 	sim_hdr_init(&rep.hdr, SIM_MSG_CLOSE_REP, 0);
-	rep.hdr.tag = s->close_tag;
-	d_reply(w, &rep.hdr, NULL);
+	d_reply(w, s->close_tag, &rep.hdr, NULL);
 }
 
 static void on_closed(struct d_instance *in, uint32_t id)

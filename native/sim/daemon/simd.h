@@ -79,7 +79,7 @@ extern bool d_stop_requested;
 void d_client_accept(int listen_fd);
 void d_client_readable(struct d_client *cl);
 void d_sweep_clients(void);
-bool d_reply(struct d_client *cl, struct sim_hdr *hdr, const int *fds);
+bool d_reply(struct d_client *cl, uint64_t tag, struct sim_hdr *hdr, const int *fds);
 void d_reply_open(struct d_client *cl, uint64_t tag, uint32_t res, uint32_t origin, uint32_t sid,
 		  int fd);
 
