@@ -64,12 +64,9 @@ void d_client_accept(int listen_fd)
 static void client_drop(struct d_client *cl)
 {
 	struct d_client **pp = &d_clients;
-	struct d_pending_open *p;
 
 	sim_log(SIM_LOG_DEBUG, "client pid %d gone", (int)cl->pid);
-	/* The opens it still waits for are dropped unanswered. */
-	while ((p = d_unqueue(cl, NULL)))
-		free(p);
+	d_drop_opens(cl);
 	for (struct d_session *s = d_sessions, *next; s; s = next) {
 		next = s->next; /* d_session_close may free s */
 		if (s->close_waiter == cl)

@@ -313,13 +313,15 @@ void d_open_dispatch(struct d_pending_open *p)
 	enqueue(in, p);
 }
 
-struct d_pending_open *d_unqueue(struct d_client *cl, const uint64_t *tag)
+/* Takes the client's open `tag` out of the queue it waits in; NULL if none
+ * waits (answered already, or never sent). */
+static struct d_pending_open *unqueue(struct d_client *cl, uint64_t tag)
 {
 	for (struct d_instance *in = d_instances; in; in = in->next) {
 		for (struct d_pending_open **q = &in->queue; *q; q = &(*q)->next) {
 			struct d_pending_open *p = *q;
 
-			if (p->cl == cl && (!tag || p->tag == *tag)) {
+			if (p->cl == cl && p->tag == tag) {
 				*q = p->next;
 				return p;
 			}
@@ -328,12 +330,30 @@ struct d_pending_open *d_unqueue(struct d_client *cl, const uint64_t *tag)
 	return NULL;
 }
 
+void d_drop_opens(struct d_client *cl)
+{
+	for (struct d_instance *in = d_instances; in; in = in->next) {
+		struct d_pending_open **q = &in->queue;
+
+		while (*q) {
+			struct d_pending_open *p = *q;
+
+			if (p->cl == cl) {
+				*q = p->next;
+				free(p);
+			} else {
+				q = &p->next;
+			}
+		}
+	}
+}
+
 /* OPEN_CANCEL: an open still waiting for a create never reaches the TA and
  * returns CANCEL, origin TEE. One answered already is the client's to undo:
  * the session exists, and its TA_OPEN carries the cancelled operation. */
 void d_open_cancel(struct d_client *cl, uint64_t tag)
 {
-	struct d_pending_open *p = d_unqueue(cl, &tag);
+	struct d_pending_open *p = unqueue(cl, tag);
 
 	if (!p)
 		return;

@@ -86,9 +86,8 @@ void d_reply_open(struct d_client *cl, uint64_t tag, uint32_t res, uint32_t orig
 /* instances.c */
 void d_open_dispatch(struct d_pending_open *p);
 void d_open_cancel(struct d_client *cl, uint64_t tag);
-/* Takes the client's open `tag` (any of its opens if tag is NULL) out of the
- * queue it waits in; NULL if none waits (answered already, or never sent). */
-struct d_pending_open *d_unqueue(struct d_client *cl, const uint64_t *tag);
+/* Frees the opens the client still waits for, unanswered (it is gone). */
+void d_drop_opens(struct d_client *cl);
 void d_instance_readable(struct d_instance *in);
 void d_instance_dead(struct d_instance *in);
 /* SIGKILLs a host (logged at level, saying why) and marks it DYING and
