@@ -105,10 +105,11 @@ bool d_reply(struct d_client *cl, uint64_t tag, struct sim_hdr *hdr, const int *
 {
 	int err;
 
+	/* Never below 0: every reply answers a request take_request counted, and
+	 * only once (an open is answered as it is freed, a close waiter is
+	 * cleared as it is answered). */
+	cl->pending--;
 	hdr->tag = tag;
-
-	if (cl->pending > 0)
-		cl->pending--;
 	if (cl->dead)
 		return false;
 	err = sim_send(cl->fd, hdr, fds, true);

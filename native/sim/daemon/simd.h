@@ -16,7 +16,8 @@ struct d_client {
 	pid_t pid; /* SO_PEERCRED, taken at accept */
 	uid_t uid;
 	gid_t gid;
-	unsigned pending; /* requests read and not answered yet (SIM_MAX_REQUESTS at most) */
+	unsigned pending; /* requests read and not answered yet (SIM_MAX_REQUESTS at most;
+			   * each reply answers one of them) */
 	bool dead; /* to be dropped by d_sweep_clients */
 	struct d_client *next;
 };
