@@ -77,10 +77,10 @@ static void client_drop(struct d_client *cl)
 				d_session_close(s, NULL, 0);
 		}
 	}
-	while (*pp && *pp != cl)
+	/* cl is listed: d_sweep_clients found it in d_clients. */
+	while (*pp != cl)
 		pp = &(*pp)->next;
-	if (*pp)
-		*pp = cl->next;
+	*pp = cl->next;
 	close(cl->fd);
 	free(cl);
 }

@@ -436,10 +436,10 @@ static void remove_session(struct d_session *s)
 {
 	struct d_session **pp = &d_sessions;
 
-	while (*pp && *pp != s)
+	/* s is listed: every caller found it in d_sessions. */
+	while (*pp != s)
 		pp = &(*pp)->next;
-	if (*pp)
-		*pp = s->next;
+	*pp = s->next;
 	s->inst->nsessions--;
 	free(s);
 }
@@ -503,10 +503,10 @@ void d_instance_dead(struct d_instance *in)
 		}
 	}
 	close(in->ctl);
-	while (*pp && *pp != in)
+	/* in is listed: every caller found it in d_instances. */
+	while (*pp != in)
 		pp = &(*pp)->next;
-	if (*pp)
-		*pp = in->next;
+	*pp = in->next;
 	free(in);
 }
 

@@ -40,10 +40,10 @@ static void free_session(struct th_session *s)
 {
 	struct th_session **pp = &sessions;
 
-	while (*pp && *pp != s)
+	/* s is listed: close_session found it there. */
+	while (*pp != s)
 		pp = &(*pp)->next;
-	if (*pp)
-		*pp = s->next;
+	*pp = s->next;
 	drop_channel(s);
 	if (s->cancel)
 		munmap(s->cancel, SIM_CANCEL_PAGE_SIZE);
