@@ -207,7 +207,8 @@ static void attach(struct d_instance *in, struct d_pending_open *p)
 	s->next = d_sessions;
 	d_sessions = s;
 	in->nsessions++;
-	d_reply_open(cl, tag, 0, 0, s->id, sp[1]);
+	/* The TEE made the session (the client ignores a success's origin). */
+	d_reply_open(cl, tag, TEEC_SUCCESS, TEEC_ORIGIN_TEE, s->id, sp[1]);
 	close(sp[1]);
 }
 
