@@ -11,8 +11,6 @@
 #include "sim_msg.h"
 #include "tahost.h"
 
-#define ORIGIN_TRUSTED_APP 4u
-
 static struct th_session *sessions;
 static size_t nsessions;
 static int ctl_fd = -1;
@@ -221,7 +219,7 @@ static void send_ready(uint32_t res)
 	memset(&m, 0, sizeof(m));
 	sim_hdr_init(&m.hdr, SIM_MSG_CTL_READY, 0);
 	m.result = res;
-	m.origin = res ? ORIGIN_TRUSTED_APP : 0;
+	m.origin = TEEC_ORIGIN_TRUSTED_APP; /* the create's result, success included */
 	ctl_send_or_exit(&m.hdr);
 }
 
