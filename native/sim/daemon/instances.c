@@ -445,29 +445,63 @@ static void remove_session(struct d_session *s)
 	free(s);
 }
 
-static void reply_closed(struct d_session *s)
+/* Answers a close (closing always succeeds); nobody waits if w is NULL. */
+static void send_close_rep(struct d_client *w, uint64_t tag)
 {
 	struct sim_close_rep rep;
-	struct d_client *w = s->close_waiter;
 
-	s->close_waiter = NULL;
 	if (!w)
 		return;
 	memset(&rep, 0, sizeof(rep));
 	sim_hdr_init(&rep.hdr, SIM_MSG_CLOSE_REP, 0);
-	d_reply(w, s->close_tag, &rep.hdr, NULL);
+	d_reply(w, tag, &rep.hdr, NULL);
 }
 
+static void reply_closed(struct d_session *s)
+{
+	struct d_client *w = s->close_waiter;
+
+	s->close_waiter = NULL;
+	send_close_rep(w, s->close_tag);
+}
+
+static struct d_session *find_session(const struct d_instance *in, uint32_t id)
+{
+	for (struct d_session *s = d_sessions; s; s = s->next)
+		if (s->id == id && s->inst == in)
+			return s;
+	return NULL;
+}
+
+/*
+ * The host closed session id. OP-TEE runs TA_DestroyEntryPoint inside the
+ * close of an instance's last session, so the close that ends an instance is
+ * answered only once its host has ended (d_instance_dead): when
+ * TEEC_CloseSession returns, the destroy has run and no host of the instance
+ * is left. A destroy that hangs holds it for the watchdog's grace, then the
+ * host is killed and the close answered.
+ */
 static void on_closed(struct d_instance *in, uint32_t id)
 {
-	for (struct d_session *s = d_sessions; s; s = s->next) {
-		if (s->id == id && s->inst == in) {
-			reply_closed(s);
-			remove_session(s);
-			break;
-		}
+	struct d_session *s = find_session(in, id);
+	struct d_client *w;
+	uint64_t tag;
+
+	if (!s) {
+		maybe_retire(in);
+		return;
 	}
+	w = s->close_waiter;
+	tag = s->close_tag;
+	remove_session(s);
 	maybe_retire(in);
+	/* Once per instance: a DYING one never gets a session again. */
+	if (in->state == SIM_INST_DYING && in->nsessions == 0) {
+		in->end_waiter = w;
+		in->end_tag = tag;
+		return;
+	}
+	send_close_rep(w, tag);
 }
 
 void d_session_close(struct d_session *s, struct d_client *waiter, uint64_t tag)
@@ -496,6 +530,7 @@ void d_instance_dead(struct d_instance *in)
 
 	in->queue = NULL;
 	refuse_all(q, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	send_close_rep(in->end_waiter, in->end_tag);
 	for (struct d_session *s = d_sessions, *next; s; s = next) {
 		next = s->next;
 		if (s->inst == in) {

@@ -52,6 +52,8 @@ struct d_instance {
 	uint32_t flags;
 	unsigned nsessions; /* of d_sessions with inst == this one */
 	struct d_pending_open *queue; /* opens waiting for READY */
+	struct d_client *end_waiter; /* its last session's closer, answered as it ends */
+	uint64_t end_tag;            /* ...the tag of that CLOSE_REQ */
 	/* Watchdog (watchdog.c). */
 	bool wd_live;         /* scratch: a session of a live client is here */
 	bool wd_dead;         /* scratch: a dead client's session awaits its close */
