@@ -30,7 +30,9 @@ SIM_CTL     := $(BIN_DIR)/tee-sim-ctl
 $(SIM_COMMON_OBJS) $(SIM_CLIENT_OBJS) $(SIM_DAEMON_OBJS) $(SIM_CTL_OBJS): \
 	CFLAGS_EXTRA += -fvisibility=hidden -I$(SIM_DIR)/common -I$(CLIENT_INCLUDE)
 # The TA host exports tee_sim_rt_* to the SDK and the TA (-rdynamic).
-$(SIM_TAHOST_OBJS): CFLAGS_EXTRA += -I$(SIM_DIR)/common -I$(TA_SDK_DIR)/src -I$(TA_SDK_DIR)/include
+# It reports results and origins on the wire with the GP client header's codes.
+$(SIM_TAHOST_OBJS): CFLAGS_EXTRA += -I$(SIM_DIR)/common -I$(TA_SDK_DIR)/src -I$(TA_SDK_DIR)/include \
+	-I$(CLIENT_INCLUDE)
 
 # The TA SDK library, once native/ta-sdk provides it; linked whole so every
 # TEE_* function is there for the dlopen'ed TA.

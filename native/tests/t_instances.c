@@ -1,4 +1,5 @@
-/* TA instances: panic and crash, multi/single instance, BUSY, keep alive. */
+/* TA instances: panic and crash, multi/single instance, BUSY, keep alive, an
+ * instance ending inside the close of its last session. */
 #include <signal.h>
 #include <string.h>
 
@@ -146,5 +147,74 @@ void t_keep_alive(void)
 	CHECK_HEX(conf_instance_info(&s, &t2, NULL, &ever2, NULL), TEEC_SUCCESS);
 	CHECK(t1 != t2);
 	CHECK_HEX(ever2, 1);
+	h_close_context_session(&ctx, &s);
+}
+
+/* How long the conformance TA's destroy takes once CONF_CMD_SLOW_DESTROY set it. */
+#define SLOW_DESTROY_MS 400u
+
+/* A fresh context and a session on uuid whose instance's TA_DestroyEntryPoint
+ * takes SLOW_DESTROY_MS; its host's pid in *pid. False (nothing left open)
+ * on failure. */
+static bool open_slow_destroy(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid,
+			      uint32_t *pid)
+{
+	TEEC_Operation op;
+
+	if (!h_open_context_session(ctx, s, uuid))
+		return false;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.params[0].value.a = SLOW_DESTROY_MS;
+	if (conf_instance_info(s, NULL, NULL, NULL, pid) == TEEC_SUCCESS &&
+	    TEEC_InvokeCommand(s, CONF_CMD_SLOW_DESTROY, &op, NULL) == TEEC_SUCCESS)
+		return true;
+	h_close_context_session(ctx, s);
+	return false;
+}
+
+/*
+ * OP-TEE runs TA_DestroyEntryPoint inside the close of an instance's last
+ * session: the close returns once the destroy has run and the host has
+ * ended, and the daemon lists the instance no more.
+ */
+void t_close_waits_for_destroy(void)
+{
+	TEEC_Context ctx;
+	TEEC_Session s;
+	uint32_t pid = 0;
+	uint64_t t0, took;
+
+	REQUIRE(open_slow_destroy(&ctx, &s, &conf_uuid, &pid));
+	t0 = h_now_ms();
+	TEEC_CloseSession(&s);
+	took = h_now_ms() - t0;
+	CHECK(h_status_lacks_pid(0, pid));
+	if (took < SLOW_DESTROY_MS || took >= CONF_GRACE_MS)
+		h_fail(__FILE__, __LINE__, "close took %llu ms, its destroy %u ms",
+		       (unsigned long long)took, SLOW_DESTROY_MS);
+	CHECK(h_wait_pid_gone((pid_t)pid, 1000));
+	TEEC_FinalizeContext(&ctx);
+}
+
+/*
+ * Close, then open, a single-instance TA: the old instance ended inside the
+ * close, so the new session's instance is the only one listed (never a host
+ * still destroying beside one creating).
+ */
+void t_close_then_open_single_instance(void)
+{
+	TEEC_Context ctx;
+	TEEC_Session s;
+	uint32_t pid = 0, pid2 = 0, ready[2] = { 0, 0 };
+
+	REQUIRE(open_slow_destroy(&ctx, &s, &conf_si_uuid, &pid));
+	TEEC_CloseSession(&s);
+	REQUIRE(h_open(&ctx, &s, &conf_si_uuid, NULL) == TEEC_SUCCESS);
+	CHECK(h_status_lacks_pid(0, pid));
+	CHECK_HEX(conf_instance_info(&s, NULL, NULL, NULL, &pid2), TEEC_SUCCESS);
+	CHECK(pid2 != 0 && pid2 != pid);
+	CHECK(h_status_ta_pids(CONF_SI_TA_UUID_STR, "ready", ready, 2) == 1);
+	CHECK_HEX(ready[0], pid2);
 	h_close_context_session(&ctx, &s);
 }

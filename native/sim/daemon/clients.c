@@ -64,12 +64,12 @@ void d_client_accept(int listen_fd)
 static void client_drop(struct d_client *cl)
 {
 	struct d_client **pp = &d_clients;
-	struct d_pending_open *p;
 
 	sim_log(SIM_LOG_DEBUG, "client pid %d gone", (int)cl->pid);
-	/* The opens it still waits for are dropped unanswered. */
-	while ((p = d_unqueue(cl, NULL)))
-		free(p);
+	d_drop_opens(cl);
+	for (struct d_instance *in = d_instances; in; in = in->next)
+		if (in->end_waiter == cl)
+			in->end_waiter = NULL;
 	for (struct d_session *s = d_sessions, *next; s; s = next) {
 		next = s->next; /* d_session_close may free s */
 		if (s->close_waiter == cl)
@@ -80,10 +80,10 @@ static void client_drop(struct d_client *cl)
 				d_session_close(s, NULL, 0);
 		}
 	}
-	while (*pp && *pp != cl)
+	/* cl is listed: d_sweep_clients found it in d_clients. */
+	while (*pp != cl)
 		pp = &(*pp)->next;
-	if (*pp)
-		*pp = cl->next;
+	*pp = cl->next;
 	close(cl->fd);
 	free(cl);
 }
@@ -101,15 +101,18 @@ void d_sweep_clients(void)
 	}
 }
 
-/* Sends the reply to one of the client's requests (hdr->tag set) without ever
- * blocking the daemon; a client that cannot take it is marked dead (dropped by
- * the next sweep). */
-bool d_reply(struct d_client *cl, struct sim_hdr *hdr, const int *fds)
+/* Sends the reply to the client's request `tag` without ever blocking the
+ * daemon; a client that cannot take it is marked dead (dropped by the next
+ * sweep). */
+bool d_reply(struct d_client *cl, uint64_t tag, struct sim_hdr *hdr, const int *fds)
 {
 	int err;
 
-	if (cl->pending > 0)
-		cl->pending--;
+	/* Never below 0: every reply answers a request take_request counted, and
+	 * only once (an open is answered as it is freed, a close waiter is
+	 * cleared as it is answered). */
+	cl->pending--;
+	hdr->tag = tag;
 	if (cl->dead)
 		return false;
 	err = sim_send(cl->fd, hdr, fds, true);
@@ -128,11 +131,10 @@ void d_reply_open(struct d_client *cl, uint64_t tag, uint32_t res, uint32_t orig
 
 	memset(&rep, 0, sizeof(rep));
 	sim_hdr_init(&rep.hdr, SIM_MSG_OPEN_REP, fd >= 0 ? 1 : 0);
-	rep.hdr.tag = tag;
 	rep.result = res;
 	rep.origin = origin;
 	rep.session_id = sid;
-	d_reply(cl, &rep.hdr, fd >= 0 ? &fd : NULL);
+	d_reply(cl, tag, &rep.hdr, fd >= 0 ? &fd : NULL);
 }
 
 static void handle_open(struct d_client *cl, const struct sim_open_req *req)
@@ -182,8 +184,7 @@ static void handle_close(struct d_client *cl, const struct sim_close_req *req)
 	/* Unknown or already gone (its instance died): closing it succeeds. */
 	memset(&rep, 0, sizeof(rep));
 	sim_hdr_init(&rep.hdr, SIM_MSG_CLOSE_REP, 0);
-	rep.hdr.tag = req->hdr.tag;
-	d_reply(cl, &rep.hdr, NULL);
+	d_reply(cl, req->hdr.tag, &rep.hdr, NULL);
 }
 
 static void handle_status(struct d_client *cl, uint64_t tag)
@@ -196,7 +197,6 @@ static void handle_status(struct d_client *cl, uint64_t tag)
 		return;
 	}
 	sim_hdr_init(&rep->hdr, SIM_MSG_STATUS_REP, 0);
-	rep->hdr.tag = tag;
 	rep->daemon_pid = (uint32_t)getpid();
 	for (struct d_client *c = d_clients; c; c = c->next, n++)
 		if (n < SIM_STATUS_MAX_CLIENTS)
@@ -219,7 +219,7 @@ static void handle_status(struct d_client *cl, uint64_t tag)
 		}
 	}
 	rep->num_instances = n;
-	d_reply(cl, &rep->hdr, NULL);
+	d_reply(cl, tag, &rep->hdr, NULL);
 	free(rep);
 }
 
@@ -281,9 +281,8 @@ void d_client_readable(struct d_client *cl)
 		sim_log(SIM_LOG_INFO, "stop requested by pid %d", (int)cl->pid);
 		memset(&empty, 0, sizeof(empty));
 		sim_hdr_init(&empty.hdr, SIM_MSG_STOP_REP, 0);
-		empty.hdr.tag = rx->u.hdr.tag;
 		d_stop_requested = true;
-		d_reply(cl, &empty.hdr, NULL);
+		d_reply(cl, rx->u.hdr.tag, &empty.hdr, NULL);
 		break;
 	default:
 		sim_log(SIM_LOG_ERROR, "client pid %d: unexpected message %u, dropped", (int)cl->pid,

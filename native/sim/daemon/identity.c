@@ -75,14 +75,15 @@ uint32_t d_identity(const struct d_client *cl, uint32_t login, uint32_t gid,
 		    struct sim_uuid *out, uint32_t *origin)
 {
 	char exe[PATH_MAX], name[PATH_MAX + 64];
-	bool app = login == 4 || login == 5 || login == 6;
+	bool app = login == TEEC_LOGIN_APPLICATION || login == TEEC_LOGIN_USER_APPLICATION ||
+		   login == TEEC_LOGIN_GROUP_APPLICATION;
 	int n;
 
 	*origin = TEEC_ORIGIN_COMMS;
 	memset(out, 0, sizeof(*out));
-	if (login == 0)
-		return 0;
-	if (login == 2 || login == 6) {
+	if (login == TEEC_LOGIN_PUBLIC)
+		return TEEC_SUCCESS;
+	if (login == TEEC_LOGIN_GROUP || login == TEEC_LOGIN_GROUP_APPLICATION) {
 		/* Linux tee_core refuses with -EPERM: ACCESS_DENIED, origin COMMS. */
 		if (!in_group(cl, (gid_t)gid))
 			return TEEC_ERROR_ACCESS_DENIED;
@@ -90,16 +91,27 @@ uint32_t d_identity(const struct d_client *cl, uint32_t login, uint32_t gid,
 	if (app && !client_exe(cl, exe, sizeof(exe)))
 		return TEEC_ERROR_ACCESS_DENIED;
 	switch (login) {
-	case 1: n = snprintf(name, sizeof(name), "uid=%x", (unsigned)cl->uid); break;
-	case 2: n = snprintf(name, sizeof(name), "gid=%x", (unsigned)gid); break;
-	case 4: n = snprintf(name, sizeof(name), "app=%s", exe); break;
-	case 5: n = snprintf(name, sizeof(name), "uid=%x:app=%s", (unsigned)cl->uid, exe); break;
-	case 6: n = snprintf(name, sizeof(name), "gid=%x:app=%s", (unsigned)gid, exe); break;
-	default: return TEEC_ERROR_BAD_PARAMETERS;
+	case TEEC_LOGIN_USER:
+		n = snprintf(name, sizeof(name), "uid=%x", (unsigned)cl->uid);
+		break;
+	case TEEC_LOGIN_GROUP:
+		n = snprintf(name, sizeof(name), "gid=%x", (unsigned)gid);
+		break;
+	case TEEC_LOGIN_APPLICATION:
+		n = snprintf(name, sizeof(name), "app=%s", exe);
+		break;
+	case TEEC_LOGIN_USER_APPLICATION:
+		n = snprintf(name, sizeof(name), "uid=%x:app=%s", (unsigned)cl->uid, exe);
+		break;
+	case TEEC_LOGIN_GROUP_APPLICATION:
+		n = snprintf(name, sizeof(name), "gid=%x:app=%s", (unsigned)gid, exe);
+		break;
+	default:
+		return TEEC_ERROR_BAD_PARAMETERS;
 	}
 	if (n < 0 || (size_t)n >= sizeof(name))
 		return TEEC_ERROR_BAD_PARAMETERS;
 	if (!sim_uuid_v5(&client_ns, name, (size_t)n, out))
 		return TEEC_ERROR_OUT_OF_MEMORY;
-	return 0;
+	return TEEC_SUCCESS;
 }

@@ -207,7 +207,8 @@ static void attach(struct d_instance *in, struct d_pending_open *p)
 	s->next = d_sessions;
 	d_sessions = s;
 	in->nsessions++;
-	d_reply_open(cl, tag, 0, 0, s->id, sp[1]);
+	/* The TEE made the session (the client ignores a success's origin). */
+	d_reply_open(cl, tag, TEEC_SUCCESS, TEEC_ORIGIN_TEE, s->id, sp[1]);
 	close(sp[1]);
 }
 
@@ -313,13 +314,15 @@ void d_open_dispatch(struct d_pending_open *p)
 	enqueue(in, p);
 }
 
-struct d_pending_open *d_unqueue(struct d_client *cl, const uint64_t *tag)
+/* Takes the client's open `tag` out of the queue it waits in; NULL if none
+ * waits (answered already, or never sent). */
+static struct d_pending_open *unqueue(struct d_client *cl, uint64_t tag)
 {
 	for (struct d_instance *in = d_instances; in; in = in->next) {
 		for (struct d_pending_open **q = &in->queue; *q; q = &(*q)->next) {
 			struct d_pending_open *p = *q;
 
-			if (p->cl == cl && (!tag || p->tag == *tag)) {
+			if (p->cl == cl && p->tag == tag) {
 				*q = p->next;
 				return p;
 			}
@@ -328,12 +331,30 @@ struct d_pending_open *d_unqueue(struct d_client *cl, const uint64_t *tag)
 	return NULL;
 }
 
+void d_drop_opens(struct d_client *cl)
+{
+	for (struct d_instance *in = d_instances; in; in = in->next) {
+		struct d_pending_open **q = &in->queue;
+
+		while (*q) {
+			struct d_pending_open *p = *q;
+
+			if (p->cl == cl) {
+				*q = p->next;
+				free(p);
+			} else {
+				q = &p->next;
+			}
+		}
+	}
+}
+
 /* OPEN_CANCEL: an open still waiting for a create never reaches the TA and
  * returns CANCEL, origin TEE. One answered already is the client's to undo:
  * the session exists, and its TA_OPEN carries the cancelled operation. */
 void d_open_cancel(struct d_client *cl, uint64_t tag)
 {
-	struct d_pending_open *p = d_unqueue(cl, &tag);
+	struct d_pending_open *p = unqueue(cl, tag);
 
 	if (!p)
 		return;
@@ -416,38 +437,71 @@ static void remove_session(struct d_session *s)
 {
 	struct d_session **pp = &d_sessions;
 
-	while (*pp && *pp != s)
+	/* s is listed: every caller found it in d_sessions. */
+	while (*pp != s)
 		pp = &(*pp)->next;
-	if (*pp)
-		*pp = s->next;
+	*pp = s->next;
 	s->inst->nsessions--;
 	free(s);
 }
 
-static void reply_closed(struct d_session *s)
+/* Answers a close (closing always succeeds); nobody waits if w is NULL. */
+static void send_close_rep(struct d_client *w, uint64_t tag)
 {
 	struct sim_close_rep rep;
-	struct d_client *w = s->close_waiter;
 
-	s->close_waiter = NULL;
 	if (!w)
 		return;
 	memset(&rep, 0, sizeof(rep));
 	sim_hdr_init(&rep.hdr, SIM_MSG_CLOSE_REP, 0);
-	rep.hdr.tag = s->close_tag;
-	d_reply(w, &rep.hdr, NULL);
+	d_reply(w, tag, &rep.hdr, NULL);
 }
 
+static void reply_closed(struct d_session *s)
+{
+	struct d_client *w = s->close_waiter;
+
+	s->close_waiter = NULL;
+	send_close_rep(w, s->close_tag);
+}
+
+static struct d_session *find_session(const struct d_instance *in, uint32_t id)
+{
+	for (struct d_session *s = d_sessions; s; s = s->next)
+		if (s->id == id && s->inst == in)
+			return s;
+	return NULL;
+}
+
+/*
+ * The host closed session id. OP-TEE runs TA_DestroyEntryPoint inside the
+ * close of an instance's last session, so the close that ends an instance is
+ * answered only once its host has ended (d_instance_dead): when
+ * TEEC_CloseSession returns, the destroy has run and no host of the instance
+ * is left. A destroy that hangs holds it for the watchdog's grace, then the
+ * host is killed and the close answered.
+ */
 static void on_closed(struct d_instance *in, uint32_t id)
 {
-	for (struct d_session *s = d_sessions; s; s = s->next) {
-		if (s->id == id && s->inst == in) {
-			reply_closed(s);
-			remove_session(s);
-			break;
-		}
+	struct d_session *s = find_session(in, id);
+	struct d_client *w;
+	uint64_t tag;
+
+	if (!s) {
+		maybe_retire(in);
+		return;
 	}
+	w = s->close_waiter;
+	tag = s->close_tag;
+	remove_session(s);
 	maybe_retire(in);
+	/* Once per instance: a DYING one never gets a session again. */
+	if (in->state == SIM_INST_DYING && in->nsessions == 0) {
+		in->end_waiter = w;
+		in->end_tag = tag;
+		return;
+	}
+	send_close_rep(w, tag);
 }
 
 void d_session_close(struct d_session *s, struct d_client *waiter, uint64_t tag)
@@ -476,6 +530,7 @@ void d_instance_dead(struct d_instance *in)
 
 	in->queue = NULL;
 	refuse_all(q, TEEC_ERROR_TARGET_DEAD, TEEC_ORIGIN_TEE);
+	send_close_rep(in->end_waiter, in->end_tag);
 	for (struct d_session *s = d_sessions, *next; s; s = next) {
 		next = s->next;
 		if (s->inst == in) {
@@ -484,10 +539,10 @@ void d_instance_dead(struct d_instance *in)
 		}
 	}
 	close(in->ctl);
-	while (*pp && *pp != in)
+	/* in is listed: every caller found it in d_instances. */
+	while (*pp != in)
 		pp = &(*pp)->next;
-	if (*pp)
-		*pp = in->next;
+	*pp = in->next;
 	free(in);
 }
 

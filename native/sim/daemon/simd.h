@@ -16,7 +16,8 @@ struct d_client {
 	pid_t pid; /* SO_PEERCRED, taken at accept */
 	uid_t uid;
 	gid_t gid;
-	unsigned pending; /* requests read and not answered yet (SIM_MAX_REQUESTS at most) */
+	unsigned pending; /* requests read and not answered yet (SIM_MAX_REQUESTS at most;
+			   * each reply answers one of them) */
 	bool dead; /* to be dropped by d_sweep_clients */
 	struct d_client *next;
 };
@@ -51,6 +52,8 @@ struct d_instance {
 	uint32_t flags;
 	unsigned nsessions; /* of d_sessions with inst == this one */
 	struct d_pending_open *queue; /* opens waiting for READY */
+	struct d_client *end_waiter; /* its last session's closer, answered as it ends */
+	uint64_t end_tag;            /* ...the tag of that CLOSE_REQ */
 	/* Watchdog (watchdog.c). */
 	bool wd_live;         /* scratch: a session of a live client is here */
 	bool wd_dead;         /* scratch: a dead client's session awaits its close */
@@ -79,16 +82,15 @@ extern bool d_stop_requested;
 void d_client_accept(int listen_fd);
 void d_client_readable(struct d_client *cl);
 void d_sweep_clients(void);
-bool d_reply(struct d_client *cl, struct sim_hdr *hdr, const int *fds);
+bool d_reply(struct d_client *cl, uint64_t tag, struct sim_hdr *hdr, const int *fds);
 void d_reply_open(struct d_client *cl, uint64_t tag, uint32_t res, uint32_t origin, uint32_t sid,
 		  int fd);
 
 /* instances.c */
 void d_open_dispatch(struct d_pending_open *p);
 void d_open_cancel(struct d_client *cl, uint64_t tag);
-/* Takes the client's open `tag` (any of its opens if tag is NULL) out of the
- * queue it waits in; NULL if none waits (answered already, or never sent). */
-struct d_pending_open *d_unqueue(struct d_client *cl, const uint64_t *tag);
+/* Frees the opens the client still waits for, unanswered (it is gone). */
+void d_drop_opens(struct d_client *cl);
 void d_instance_readable(struct d_instance *in);
 void d_instance_dead(struct d_instance *in);
 /* SIGKILLs a host (logged at level, saying why) and marks it DYING and

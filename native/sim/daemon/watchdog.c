@@ -13,7 +13,8 @@
  *   opens were dropped) or cancelled their opens while TA_CreateEntryPoint
  *   runs.
  * - DYING and not killed yet: told to end (TA_DestroyEntryPoint, then exit)
- *   or failed to start. Nobody can join it any more.
+ *   or failed to start. Nobody can join it any more; the close of its last
+ *   session waits for its end, so that close returns at the kill at most.
  * Such an instance gets a grace period (d_cfg.dead_client_grace_ms, from the
  * moment the daemon first sees it so in its current state: a host told to
  * end after a slow close still gets the whole period for its destroy); then

@@ -10,11 +10,6 @@
 #include "sim_util.h"
 #include "tahost.h"
 
-#define RES_BAD_PARAMETERS 0xFFFF0006u
-#define RES_CANCEL 0xFFFF0002u
-#define ORIGIN_TEE 3u
-#define ORIGIN_TRUSTED_APP 4u
-
 static bool is_value(uint32_t t)
 {
 	return t >= 1 && t <= 3;
@@ -149,8 +144,8 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	}
 	if (!decode_params(s, rx, c, params)) {
 		sim_rx_close_fds(rx);
-		rep.result = RES_BAD_PARAMETERS;
-		rep.origin = ORIGIN_TEE;
+		rep.result = TEEC_ERROR_BAD_PARAMETERS;
+		rep.origin = TEEC_ORIGIN_TEE;
 		return sim_send(s->chan, &rep.hdr, NULL, true) == 0;
 	}
 	sim_rx_close_fds(rx); /* descriptors nobody referred to */
@@ -161,8 +156,8 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	if (sim_cancel_requested(s->cancel, c->op_id)) {
 		/* GP: an operation cancelled while it waited in the TEE never enters the
 		 * TA (a cancelled open leaves the session unopened: the client closes it). */
-		rep.result = RES_CANCEL;
-		rep.origin = ORIGIN_TEE;
+		rep.result = TEEC_ERROR_CANCEL;
+		rep.origin = TEEC_ORIGIN_TEE;
 		encode_results(&rep, c->param_types, params);
 		return sim_send(s->chan, &rep.hdr, NULL, true) == 0;
 	}
@@ -186,7 +181,7 @@ bool th_handle_call(struct th_session *s, struct sim_rx *rx)
 	th_cur.cancel_masked = true;
 
 	rep.result = res;
-	rep.origin = ORIGIN_TRUSTED_APP;
+	rep.origin = TEEC_ORIGIN_TRUSTED_APP;
 	encode_results(&rep, c->param_types, params);
 	/* Never wait for a client: one that does not read its replies must
 	 * not stall the other sessions of a shared instance. */

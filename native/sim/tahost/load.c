@@ -6,10 +6,6 @@
 #include "sim_uuid.h"
 #include "tahost.h"
 
-/* TEEC codes (the TA host does not include the client header). */
-#define RES_BAD_FORMAT 0xFFFF0005u
-#define RES_SECURITY 0xFFFF000Fu
-
 struct th_ta th_ta;
 
 static void *sym(const char *name)
@@ -25,20 +21,20 @@ uint32_t th_load(const char *path, const struct sim_uuid *uuid)
 	th_ta.dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!th_ta.dl) {
 		sim_log(SIM_LOG_ERROR, "cannot load TA %s: %s", path, dlerror());
-		return RES_BAD_FORMAT;
+		return TEEC_ERROR_BAD_FORMAT;
 	}
 	h = sym(TEE_SIM_TA_HEAD_SYMBOL);
 	if (!h || h->magic != TEE_SIM_TA_HEAD_MAGIC || h->abi_version != TEE_SIM_TA_ABI_VERSION) {
 		sim_log(SIM_LOG_ERROR, "TA %s: missing or incompatible %s", path,
 			TEE_SIM_TA_HEAD_SYMBOL);
-		return RES_BAD_FORMAT;
+		return TEEC_ERROR_BAD_FORMAT;
 	}
 	_Static_assert(sizeof(TEE_UUID) == sizeof(struct sim_uuid), "UUID layouts differ");
 	if (memcmp(&h->uuid, uuid, sizeof(*uuid)) != 0) {
 		sim_uuid_to_str(uuid, want);
 		sim_uuid_to_str((const struct sim_uuid *)&h->uuid, got);
 		sim_log(SIM_LOG_ERROR, "TA %s declares UUID %s, expected %s", path, got, want);
-		return RES_SECURITY;
+		return TEEC_ERROR_SECURITY;
 	}
 	th_ta.head = h;
 	/* dlsym returns void *; POSIX guarantees it converts to function pointers. */
@@ -49,7 +45,7 @@ uint32_t th_load(const char *path, const struct sim_uuid *uuid)
 	*(void **)&th_ta.invoke = sym("TA_InvokeCommandEntryPoint");
 	if (!th_ta.create || !th_ta.destroy || !th_ta.open || !th_ta.close || !th_ta.invoke) {
 		sim_log(SIM_LOG_ERROR, "TA %s lacks one of the five entry points", path);
-		return RES_BAD_FORMAT;
+		return TEEC_ERROR_BAD_FORMAT;
 	}
 	return 0;
 }

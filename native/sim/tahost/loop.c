@@ -11,8 +11,6 @@
 #include "sim_msg.h"
 #include "tahost.h"
 
-#define ORIGIN_TRUSTED_APP 4u
-
 static struct th_session *sessions;
 static size_t nsessions;
 static int ctl_fd = -1;
@@ -40,10 +38,10 @@ static void free_session(struct th_session *s)
 {
 	struct th_session **pp = &sessions;
 
-	while (*pp && *pp != s)
+	/* s is listed: close_session found it there. */
+	while (*pp != s)
 		pp = &(*pp)->next;
-	if (*pp)
-		*pp = s->next;
+	*pp = s->next;
 	drop_channel(s);
 	if (s->cancel)
 		munmap(s->cancel, SIM_CANCEL_PAGE_SIZE);
@@ -51,19 +49,26 @@ static void free_session(struct th_session *s)
 	nsessions--;
 }
 
-static void send_closed(uint32_t id)
+/* Tells the daemon something; a host the daemon cannot hear is of no use to
+ * anyone, so it exits. */
+static void ctl_send_or_exit(const struct sim_hdr *hdr)
 {
-	struct sim_ctl_session m;
-	int err;
+	int err = sim_send(ctl_fd, hdr, NULL, false);
 
-	memset(&m, 0, sizeof(m));
-	sim_hdr_init(&m.hdr, SIM_MSG_CTL_CLOSED, 0);
-	m.session_id = id;
-	err = sim_send(ctl_fd, &m.hdr, NULL, false);
 	if (err) {
 		sim_log(SIM_LOG_ERROR, "control channel lost (%d)", err);
 		exit(1);
 	}
+}
+
+static void send_closed(uint32_t id)
+{
+	struct sim_ctl_session m;
+
+	memset(&m, 0, sizeof(m));
+	sim_hdr_init(&m.hdr, SIM_MSG_CTL_CLOSED, 0);
+	m.session_id = id;
+	ctl_send_or_exit(&m.hdr);
 }
 
 static void new_session(struct sim_rx *rx)
@@ -204,8 +209,7 @@ static void send_loaded(void)
 	memset(&m, 0, sizeof(m));
 	sim_hdr_init(&m.hdr, SIM_MSG_CTL_LOADED, 0);
 	m.flags = th_ta.head->flags;
-	if (sim_send(ctl_fd, &m.hdr, NULL, false) != 0)
-		exit(1);
+	ctl_send_or_exit(&m.hdr);
 }
 
 static void send_ready(uint32_t res)
@@ -215,9 +219,8 @@ static void send_ready(uint32_t res)
 	memset(&m, 0, sizeof(m));
 	sim_hdr_init(&m.hdr, SIM_MSG_CTL_READY, 0);
 	m.result = res;
-	m.origin = res ? ORIGIN_TRUSTED_APP : 0;
-	if (sim_send(ctl_fd, &m.hdr, NULL, false) != 0)
-		exit(1);
+	m.origin = TEEC_ORIGIN_TRUSTED_APP; /* the create's result, success included */
+	ctl_send_or_exit(&m.hdr);
 }
 
 void th_serve(int ctl)

@@ -39,7 +39,7 @@ static void report_load_failure(uint32_t res)
 	memset(&m, 0, sizeof(m));
 	sim_hdr_init(&m.hdr, SIM_MSG_CTL_READY, 0);
 	m.result = res;
-	m.origin = 3; /* TEE: the TA never ran */
+	m.origin = TEEC_ORIGIN_TEE; /* the TA never ran */
 	if (sim_send(ctl, &m.hdr, NULL, false) != 0)
 		sim_log(SIM_LOG_ERROR, "cannot report load failure");
 }
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	err = th_watch_start();
 	if (err) {
 		sim_log(SIM_LOG_ERROR, "cannot start the client watch: %s", strerror(-err));
-		report_load_failure(0xFFFF000Cu); /* OUT_OF_MEMORY */
+		report_load_failure(TEEC_ERROR_OUT_OF_MEMORY);
 		return 1;
 	}
 	stack = th_ta.head->stack_size;
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	pthread_attr_destroy(&attr);
 	if (err) {
 		sim_log(SIM_LOG_ERROR, "cannot start the TA thread: %s", strerror(err));
-		report_load_failure(0xFFFF000Cu); /* OUT_OF_MEMORY */
+		report_load_failure(TEEC_ERROR_OUT_OF_MEMORY);
 		return 1;
 	}
 	pthread_join(th, NULL);

@@ -8,6 +8,7 @@
 
 #include "sim_proto.h"
 #include "tee_api_types.h"
+#include "tee_client_api.h" /* the TEEC_ERROR_* and TEEC_ORIGIN_* it reports */
 #include "tee_sim_runtime.h"
 
 /* A client memory region (sealed memfd) mapped for one session channel. */

@@ -18,8 +18,9 @@ struct conf_session {
 static uint32_t instance_token;
 static uint32_t sessions_open;
 static uint32_t sessions_ever;
-/* Set by CONF_CMD_HANG_IN_DESTROY. */
+/* Set by CONF_CMD_HANG_IN_DESTROY and CONF_CMD_SLOW_DESTROY. */
 static bool hang_in_destroy;
+static uint32_t destroy_wait_ms;
 
 /* Never returns: entry points start with cancellation masked, and it stays so. */
 static void hang(void)
@@ -43,6 +44,8 @@ void TA_DestroyEntryPoint(void)
 {
 	if (hang_in_destroy)
 		hang();
+	if (destroy_wait_ms)
+		TEE_Wait(destroy_wait_ms);
 }
 
 TEE_Result TA_OpenSessionEntryPoint(uint32_t paramTypes, TEE_Param params[TEE_NUM_PARAMS],
@@ -572,6 +575,12 @@ TEE_Result TA_InvokeCommandEntryPoint(void *sessionContext, uint32_t commandID,
 		return params[0].value.a;
 	case CONF_CMD_HANG_IN_DESTROY:
 		hang_in_destroy = true;
+		return TEE_SUCCESS;
+	case CONF_CMD_SLOW_DESTROY:
+		if (paramTypes != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_NONE,
+						  TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE))
+			return TEE_ERROR_BAD_PARAMETERS;
+		destroy_wait_ms = params[0].value.a;
 		return TEE_SUCCESS;
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;

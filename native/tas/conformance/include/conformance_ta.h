@@ -210,6 +210,13 @@
  */
 #define CONF_CMD_HANG_IN_DESTROY 17
 
+/*
+ * p0 VALUE_INPUT a = ms. From now on this instance's TA_DestroyEntryPoint
+ * waits that long (cancellation masked) before it returns: a destroy whose
+ * end the client can tell from its start.
+ */
+#define CONF_CMD_SLOW_DESTROY 18
+
 /* ---- What CONF_CMD_GET_RECORD returns ---- */
 struct conf_param_record {
 	uint32_t a;           /* value params: as received */
