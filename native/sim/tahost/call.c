@@ -9,15 +9,17 @@
 #include "sim_msg.h"
 #include "sim_util.h"
 #include "tahost.h"
+#include "tee_api_defines.h"
 
+/* The TA-side types the request carries (as TEE_PARAM_TYPES packs them). */
 static bool is_value(uint32_t t)
 {
-	return t >= 1 && t <= 3;
+	return t >= TEE_PARAM_TYPE_VALUE_INPUT && t <= TEE_PARAM_TYPE_VALUE_INOUT;
 }
 
 static bool is_memref(uint32_t t)
 {
-	return t >= 5 && t <= 7;
+	return t >= TEE_PARAM_TYPE_MEMREF_INPUT && t <= TEE_PARAM_TYPE_MEMREF_INOUT;
 }
 
 /* Maps the session's cancel page (TA_OPEN only). */
