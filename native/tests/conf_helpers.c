@@ -307,16 +307,29 @@ uint64_t conf_kill_client(pid_t child)
 	return h_now_ms();
 }
 
+void conf_check_all_killed_after_grace(const uint32_t *hosts, int n, uint64_t since)
+{
+	uint64_t mid = since + CONF_GRACE_MS / 2, now = h_now_ms();
+
+	/* Half way through the grace every host still lives... */
+	if (now < mid)
+		h_sleep_ms((unsigned)(mid - now));
+	for (int i = 0; i < n; i++)
+		CHECK(h_pid_alive((pid_t)hosts[i]));
+	/* ...and each is killed once it is over. */
+	for (int i = 0; i < n; i++) {
+		uint64_t took;
+
+		CHECK(h_wait_pid_gone((pid_t)hosts[i], 10000));
+		took = h_now_ms() - since;
+		if (took < CONF_GRACE_MS - 100 || took >= CONF_GRACE_MS + 3000)
+			h_fail(__FILE__, __LINE__, "TA host %u ended %llu ms after nobody needed it",
+			       (unsigned)hosts[i], (unsigned long long)took);
+		CHECK(h_wait_status_lacks_pid(0, hosts[i], 5000));
+	}
+}
+
 void conf_check_killed_after_grace(uint32_t host, uint64_t since)
 {
-	uint64_t took;
-
-	h_sleep_ms(CONF_GRACE_MS / 2);
-	CHECK(h_pid_alive((pid_t)host));
-	CHECK(h_wait_pid_gone((pid_t)host, 10000));
-	took = h_now_ms() - since;
-	if (took < CONF_GRACE_MS - 100 || took >= CONF_GRACE_MS + 3000)
-		h_fail(__FILE__, __LINE__, "TA host %u ended %llu ms after nobody needed it",
-		       (unsigned)host, (unsigned long long)took);
-	CHECK(h_status_lacks_pid(0, host));
+	conf_check_all_killed_after_grace(&host, 1, since);
 }

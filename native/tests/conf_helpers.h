@@ -125,8 +125,11 @@ pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
 uint64_t conf_kill_client(pid_t child);
 
 /* CHECKs that the TA host `host`, which nobody has needed since `since` (ms),
- * lives through most of the grace, is killed after it (not much later) and is
- * no longer in the daemon's status. */
+ * lives through most of the grace, is killed after it (not much later) and
+ * leaves the daemon's status. */
 void conf_check_killed_after_grace(uint32_t host, uint64_t since);
+/* The same for n hosts, each unneeded from `since` on or soon after (their
+ * waiters cancelled one after the other from then). */
+void conf_check_all_killed_after_grace(const uint32_t *hosts, int n, uint64_t since);
 
 #endif

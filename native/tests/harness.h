@@ -95,6 +95,12 @@ int h_shm_fd_count(pid_t pid);
  * neither the client pid nor the TA host pid appears in it.
  */
 bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid);
+/*
+ * The same, polled for up to ms until it holds. The daemon forgets a TA host
+ * once it reaps it, a moment after /proc shows the host dead (its main thread
+ * a zombie while the others still exit).
+ */
+bool h_wait_status_lacks_pid(pid_t client_pid, uint32_t ta_pid, unsigned ms);
 
 /*
  * The TA host pids the daemon's status lists for instances of `uuid` (a UUID

@@ -103,6 +103,7 @@ void t_open_cancel_hung_create(void)
 	static struct bg_open first, queued;
 	static TEEC_Context ctx;
 	uint32_t host = 0;
+	uint64_t since;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
 	REQUIRE(bg_open_start(&first, &ctx, &conf_hang_uuid, 0, 0, 0));
@@ -114,12 +115,14 @@ void t_open_cancel_hung_create(void)
 	REQUIRE(cancel_open(&queued, TEEC_ORIGIN_TEE));
 	CHECK(!bg_done(&first)); /* the other open still waits */
 	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
+	/* The last waiter's cancellation starts the host's grace. */
+	since = h_now_ms();
 	REQUIRE(cancel_open(&first, TEEC_ORIGIN_TEE));
 	/* No create started for either. */
 	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 
 	/* The daemon dropped both opens: the host is nobody's and goes. */
-	CHECK(h_wait_pid_gone((pid_t)host, CONF_GRACE_MS + 3000));
+	conf_check_killed_after_grace(host, since);
 	TEEC_FinalizeContext(&ctx);
 }
 
@@ -417,6 +420,7 @@ void t_open_hung_context_shared(void)
 	static struct bg_use use;
 	static TEEC_Context ctx;
 	uint32_t host = 0;
+	uint64_t since;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
 	REQUIRE(bg_open_start(&hung, &ctx, &conf_hang_uuid, 0, 0, 0));
@@ -428,16 +432,19 @@ void t_open_hung_context_shared(void)
 	REQUIRE(h_join_within(use.th, 5000));
 	CHECK(use.ok);
 	CHECK(!bg_done(&hung));
+	/* Its only waiter cancelled: the host's grace starts. */
+	since = h_now_ms();
 	REQUIRE(cancel_open(&hung, TEEC_ORIGIN_TEE));
 	TEEC_FinalizeContext(&ctx);
-	CHECK(h_wait_pid_gone((pid_t)host, CONF_GRACE_MS + 3000));
+	conf_check_killed_after_grace(host, since);
 }
 
 /*
  * A multi-instance TA whose creates hang, never opened before: each opener
  * gets an instance of its own (its own create), whether it comes before or
  * after the first host has loaded the TA, instead of waiting for the first
- * opener's create.
+ * opener's create. Each host is killed once its opener cancelled and the
+ * grace is over.
  */
 void t_open_hung_create_multi_instance(void)
 {
@@ -445,7 +452,8 @@ void t_open_hung_create_multi_instance(void)
 	static TEEC_Context ctx;
 	uint32_t pids[3] = { 0 };
 	int started = 0;
-	bool cancelled = true;
+	bool cancelled = true, listed;
+	uint64_t since;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
 	/* Two at once (the second likely before the first host reports its
@@ -457,14 +465,16 @@ void t_open_hung_create_multi_instance(void)
 	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 2, NULL, 0, 5000));
 	if (started == 2 && bg_open_start(&o[2], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
 		started++;
-	CHECK(started == 3 &&
-	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 3, pids, 3, 5000));
+	listed = started == 3 &&
+		 h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 3, pids, 3, 5000);
+	CHECK(listed);
+	/* Each host's grace starts as its opener is cancelled, from here on. */
+	since = h_now_ms();
 	for (int i = 0; i < started; i++)
 		cancelled = cancel_open(&o[i], TEEC_ORIGIN_TEE) && cancelled;
 	/* Without the cancellations the test cannot clean up. */
 	REQUIRE(cancelled);
 	TEEC_FinalizeContext(&ctx);
-	for (int i = 0; i < 3; i++)
-		if (pids[i])
-			CHECK(h_wait_pid_gone((pid_t)pids[i], CONF_GRACE_MS + 3000));
+	if (listed)
+		conf_check_all_killed_after_grace(pids, 3, since);
 }
