@@ -336,7 +336,7 @@ int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t 
 	while ((q = strstr(q, "{\"uuid\":\"")) != NULL) {
 		if (sscanf(q, "{\"uuid\":\"%39[^\"]\",\"pid\":%u,\"sessions\":%*u,\"flags\":%*u,"
 			      "\"state\":\"%15[^\"]\"}", u, &pid, st) == 3 &&
-		    !strcmp(u, uuid) && !strcmp(st, state)) {
+		    !strcmp(u, uuid) && (!state || !strcmp(st, state))) {
 			if ((size_t)n < cap)
 				out[n] = pid;
 			n++;

@@ -104,9 +104,9 @@ bool h_wait_status_lacks_pid(pid_t client_pid, uint32_t ta_pid, unsigned ms);
 
 /*
  * The TA host pids the daemon's status lists for instances of `uuid` (a UUID
- * string) in `state` ("starting", "ready" or "dying"), the first cap of them
- * in out (NULL if cap is 0); returns how many it lists, or -1 if the status
- * query failed.
+ * string) in `state` ("starting", "ready" or "dying"; NULL: any), the first
+ * cap of them in out (NULL if cap is 0); returns how many it lists, or -1 if
+ * the status query failed.
  */
 int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t cap);
 /*
