@@ -23,7 +23,11 @@
 /* Iterations of the race between a cancellation and an open completing. */
 #define RACE_ROUNDS 300u
 
-/* TEEC_OpenSession with an operation (so it can be cancelled) on a thread of its own. */
+/* TEEC_OpenSession with an operation (so it can be cancelled) on a thread of
+ * its own. An open that does not return in time (h_join_within fails) leaves
+ * its thread behind: the test fails and its process ends. So the tests keep a
+ * struct bg_open (and its context) in static storage: the thread may outlive
+ * the test function's frame. */
 struct bg_open {
 	TEEC_Context *ctx;
 	const TEEC_UUID *uuid;
@@ -65,22 +69,13 @@ static bool bg_done(struct bg_open *b)
 	return __atomic_load_n(&b->done, __ATOMIC_ACQUIRE);
 }
 
-/* Waits up to ms for the open to return, and joins it if it did. A thread
- * still blocked is left behind: the test fails and its process ends. So the
- * tests keep a struct bg_open (and its context) in static storage: the thread
- * may outlive the test function's frame. */
-static bool bg_open_join(struct bg_open *b, unsigned ms)
-{
-	return h_join_within(b->th, ms);
-}
-
 /* Cancels an open and checks it returns CANCEL with `origin` within PROMPT_MS. */
 static bool cancel_open(struct bg_open *b, uint32_t origin)
 {
 	uint64_t t0 = h_now_ms();
 
 	TEEC_RequestCancellation(&b->op);
-	if (!bg_open_join(b, PROMPT_MS + 4000)) {
+	if (!h_join_within(b->th, PROMPT_MS + 4000)) {
 		h_fail(__FILE__, __LINE__, "a cancelled open did not return");
 		return false;
 	}
@@ -171,7 +166,7 @@ void t_open_cancel_queued_in_host(void)
 	h_sleep_ms(SETTLE_MS);
 	TEEC_RequestCancellation(&o.op);
 	/* Not joined, the thread may still write o: nothing below could be trusted. */
-	REQUIRE(bg_open_join(&o, HOLD_MS + 5000));
+	REQUIRE(h_join_within(o.th, HOLD_MS + 5000));
 	CHECK_RES(o.res, o.origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TEE);
 	/* Answered by the TA host, which reads it only once the holder's call ended. */
 	if (o.ended_ms - t0 < HOLD_MS - 100)
@@ -244,7 +239,7 @@ static bool race_round(TEEC_Context *ctx, const TEEC_UUID *uuid, unsigned delay_
 	while (h_now_us() < at)
 		;
 	TEEC_RequestCancellation(&o.op);
-	if (!bg_open_join(&o, 10000)) {
+	if (!h_join_within(o.th, 10000)) {
 		h_fail(__FILE__, __LINE__, "a cancelled open did not return");
 		return false;
 	}
