@@ -191,24 +191,45 @@ TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin)
 	return r;
 }
 
-/* One look at the calls: 1 if all block, 0 if not yet, -1 if one returned. */
-static int bg_all_blocked(struct conf_bg_call *c, int n)
+/* One look at an operation run on a thread of its own: 1 if it blocks in the
+ * client library (begun, not returned, its thread asleep), 0 if not yet, -1
+ * if it returned. */
+static int op_blocked(const TEEC_Operation *op, const pid_t *tid_p, const bool *done)
+{
+	pid_t tid = __atomic_load_n(tid_p, __ATOMIC_ACQUIRE);
+
+	if (__atomic_load_n(done, __ATOMIC_ACQUIRE))
+		return -1;
+	return __atomic_load_n(&op->started, __ATOMIC_ACQUIRE) && tid && h_thread_asleep(tid);
+}
+
+/* What wait_blocked looks at: the n calls of c, or else one operation. */
+struct blocked_look {
+	struct conf_bg_call *c;
+	int n;
+	const TEEC_Operation *op;
+	const pid_t *tid;
+	const bool *done;
+};
+
+/* One look: 1 if all block, 0 if not yet, -1 if one returned. */
+static int all_blocked(const struct blocked_look *l)
 {
 	int all = 1;
 
-	for (int i = 0; i < n; i++) {
-		pid_t tid = __atomic_load_n(&c[i].tid, __ATOMIC_ACQUIRE);
+	if (!l->c)
+		return op_blocked(l->op, l->tid, l->done);
+	for (int i = 0; i < l->n; i++) {
+		int r = op_blocked(&l->c[i].op, &l->c[i].tid, &l->c[i].done);
 
-		if (__atomic_load_n(&c[i].done, __ATOMIC_ACQUIRE))
+		if (r < 0)
 			return -1;
-		if (!__atomic_load_n(&c[i].op.started, __ATOMIC_ACQUIRE) || !tid ||
-		    !h_thread_asleep(tid))
-			all = 0;
+		all &= r;
 	}
 	return all;
 }
 
-bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms)
+static bool wait_blocked(const struct blocked_look *l, unsigned ms)
 {
 	uint64_t until = h_now_ms() + ms;
 	int in_row = 0;
@@ -216,7 +237,7 @@ bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms)
 	/* Twice in a row, 1 ms apart: a thread asleep on one of the library's
 	 * locks (a moment's wait) is running again by then. */
 	for (;;) {
-		int r = bg_all_blocked(c, n);
+		int r = all_blocked(l);
 
 		if (r < 0)
 			return false;
@@ -227,6 +248,21 @@ bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms)
 			return false;
 		h_sleep_ms(1);
 	}
+}
+
+bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms)
+{
+	const struct blocked_look l = { .c = c, .n = n };
+
+	return wait_blocked(&l, ms);
+}
+
+bool conf_op_wait_blocked(const TEEC_Operation *op, const pid_t *tid, const bool *done,
+			  unsigned ms)
+{
+	const struct blocked_look l = { .op = op, .tid = tid, .done = done };
+
+	return wait_blocked(&l, ms);
 }
 
 TEEC_Result conf_touch_whole(TEEC_Session *s, TEEC_SharedMemory *shm, uint32_t *origin)

@@ -76,6 +76,11 @@ bool conf_bg_run(pthread_t *th, struct conf_bg_call *c);
  * pipeline slot, its turn or its reply). False if not by then, at once if one
  * returned. */
 bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms);
+/* The same for one operation run on a thread of its own other than a
+ * conf_bg_call's (an open): *tid is the thread's id (0 until it runs), *done
+ * set once the operation returned (both atomic). */
+bool conf_op_wait_blocked(const TEEC_Operation *op, const pid_t *tid, const bool *done,
+			  unsigned ms);
 
 /* Starts cmd(ms), a conformance wait (or any command taking p0 VALUE_INPUT
  * a = ms, p1 VALUE_OUTPUT); p1.a reads 0xA5A5A5A5 unless the TA writes it. */

@@ -365,6 +365,24 @@ bool h_wait_ta_pids(const char *uuid, const char *state, int n, uint32_t *out, s
 	return false;
 }
 
+bool h_wait_ta_sessions(uint32_t pid, unsigned n, unsigned ms)
+{
+	uint64_t end = h_now_ms() + ms;
+	char json[8192], needle[64];
+
+	/* Instances are printed as {"uuid":...,"pid":P,"sessions":N,...}. */
+	snprintf(needle, sizeof(needle), "\"pid\":%u,\"sessions\":", (unsigned)pid);
+	do {
+		const char *q;
+
+		if (status_json(json, sizeof(json)) && (q = strstr(json, needle)) != NULL &&
+		    strtoul(q + strlen(needle), NULL, 10) == n)
+			return true;
+		h_sleep_ms(20);
+	} while (h_now_ms() < end);
+	return false;
+}
+
 /* ---- daemon ---- */
 
 static bool start_daemon(const char *bin_dir, const char *ta_dir)

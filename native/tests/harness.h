@@ -117,6 +117,13 @@ int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t 
 bool h_wait_ta_pids(const char *uuid, const char *state, int n, uint32_t *out, size_t cap,
 		    unsigned ms);
 
+/*
+ * Polls the status for up to ms until the instance in TA host `pid` lists n
+ * sessions (the daemon counts one as it answers the open, before the TA_OPEN);
+ * false if not by then.
+ */
+bool h_wait_ta_sessions(uint32_t pid, unsigned n, unsigned ms);
+
 /* Opens a session on a TA with PUBLIC login; returns the TEEC result. */
 TEEC_Result h_open(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid, uint32_t *origin);
 

@@ -11,13 +11,11 @@
  */
 #include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf_helpers.h"
 #include "tests.h"
 
-/* Head start for an open request to reach the daemon, the TA host or the TA,
- * where nothing shows that it has. */
-#define SETTLE_MS 300u
 /* A cancelled open that does not wait for the TA returns within this. */
 #define PROMPT_MS 1000u
 /* Iterations of the race between a cancellation and an open completing. */
@@ -36,6 +34,7 @@ struct bg_open {
 	TEEC_Result res;
 	uint32_t origin;
 	uint64_t ended_ms;
+	pid_t tid; /* atomic: the thread's id, once it runs */
 	bool done; /* atomic: set once the open returned */
 	pthread_t th;
 };
@@ -44,6 +43,7 @@ static void *bg_open_main(void *arg)
 {
 	struct bg_open *b = arg;
 
+	__atomic_store_n(&b->tid, gettid(), __ATOMIC_RELEASE);
 	b->res = TEEC_OpenSession(b->ctx, &b->s, b->uuid, TEEC_LOGIN_PUBLIC, NULL, &b->op,
 				  &b->origin);
 	b->ended_ms = h_now_ms();
@@ -51,17 +51,25 @@ static void *bg_open_main(void *arg)
 	return NULL;
 }
 
-/* Starts an open with the given open parameters (paramTypes 0: none). */
-static bool bg_open_start(struct bg_open *b, TEEC_Context *ctx, const TEEC_UUID *uuid,
-			  uint32_t types, uint32_t a, uint32_t b_val)
+/* Clears b for an open of uuid in ctx; its operation has no parameters
+ * unless the caller sets them before bg_open_run. */
+static void bg_open_prepare(struct bg_open *b, TEEC_Context *ctx, const TEEC_UUID *uuid)
 {
 	memset(b, 0, sizeof(*b));
 	b->ctx = ctx;
 	b->uuid = uuid;
-	b->op.paramTypes = types;
-	b->op.params[0].value.a = a;
-	b->op.params[0].value.b = b_val;
+}
+
+static bool bg_open_run(struct bg_open *b)
+{
 	return pthread_create(&b->th, NULL, bg_open_main, b) == 0;
+}
+
+/* Starts an open without parameters. */
+static bool bg_open_start(struct bg_open *b, TEEC_Context *ctx, const TEEC_UUID *uuid)
+{
+	bg_open_prepare(b, ctx, uuid);
+	return bg_open_run(b);
 }
 
 static bool bg_done(struct bg_open *b)
@@ -101,11 +109,13 @@ void t_open_cancel_hung_create(void)
 	uint64_t since;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(bg_open_start(&first, &ctx, &conf_hang_uuid, 0, 0, 0));
+	REQUIRE(bg_open_start(&first, &ctx, &conf_hang_uuid));
 	REQUIRE(h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000));
-	REQUIRE(bg_open_start(&queued, &ctx, &conf_hang_uuid, 0, 0, 0));
-	h_sleep_ms(SETTLE_MS);
-	CHECK(!bg_done(&queued));
+	REQUIRE(bg_open_start(&queued, &ctx, &conf_hang_uuid));
+	/* Sent, its thread asleep for the answer: the daemon queues it behind the
+	 * create before it reads the cancellation, sent after it on the same
+	 * connection. */
+	CHECK(conf_op_wait_blocked(&queued.op, &queued.tid, &queued.done, 10000));
 
 	REQUIRE(cancel_open(&queued, TEEC_ORIGIN_TEE));
 	CHECK(!bg_done(&first)); /* the other open still waits */
@@ -136,7 +146,7 @@ void t_open_cancel_queued_in_host(void)
 	static TEEC_Context ctx;
 	static TEEC_Session holder;
 	static TEEC_SharedMemory shm;
-	uint32_t ever0 = 0, ever1 = 0, open_now = 0;
+	uint32_t ever0 = 0, ever1 = 0, open_now = 0, pid = 0;
 	uint64_t t0;
 	pthread_t th;
 
@@ -148,7 +158,7 @@ void t_open_cancel_queued_in_host(void)
 	}
 	/* The holder's call touches the block, then waits masked. */
 	t0 = h_now_ms();
-	if (conf_instance_info(&holder, NULL, NULL, &ever0, NULL) != TEEC_SUCCESS ||
+	if (conf_instance_info(&holder, NULL, NULL, &ever0, &pid) != TEEC_SUCCESS ||
 	    !conf_bg_touch_start(&th, &wait, &holder, &shm, TEEC_MEMREF_WHOLE, HOLD_MS)) {
 		h_fail(__FILE__, __LINE__, "cannot start the holder's wait");
 		TEEC_ReleaseSharedMemory(&shm);
@@ -165,14 +175,18 @@ void t_open_cancel_queued_in_host(void)
 		}
 		return;
 	}
-	if (!bg_open_start(&o, &ctx, &conf_sims_uuid, 0, 0, 0)) {
+	if (!bg_open_start(&o, &ctx, &conf_sims_uuid)) {
 		h_fail(__FILE__, __LINE__, "cannot start the open");
 		pthread_join(th, NULL);
 		TEEC_ReleaseSharedMemory(&shm);
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
-	h_sleep_ms(SETTLE_MS);
+	/* The daemon answered the open (the instance lists its session), and its
+	 * thread, woken by that answer, is asleep in the library again: for the
+	 * answer to its TA_OPEN, which is sent and waits behind the holder's call. */
+	CHECK(h_wait_ta_sessions(pid, 2, 5000) &&
+	      conf_op_wait_blocked(&o.op, &o.tid, &o.done, 5000));
 	TEEC_RequestCancellation(&o.op);
 	/* Not joined, the thread may still write o: nothing below could be trusted. */
 	REQUIRE(h_join_within(o.th, HOLD_MS + 5000));
@@ -200,20 +214,34 @@ void t_open_cancel_in_ta(void)
 	static struct bg_open o;
 	static TEEC_Context ctx;
 	static TEEC_Session holder;
+	static TEEC_SharedMemory shm;
 	uint32_t open_now = 0;
 
 	REQUIRE(h_open_context_session(&ctx, &holder, &conf_sims_uuid));
-	if (!bg_open_start(&o, &ctx, &conf_sims_uuid, TEEC_VALUE_INPUT, CONF_OPEN_WAIT_UNMASKED,
-			   20000)) {
-		h_fail(__FILE__, __LINE__, "cannot start the open");
+	if (!conf_touch_block(&ctx, &shm)) {
+		h_fail(__FILE__, __LINE__, "cannot allocate the open's block");
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
-	h_sleep_ms(SETTLE_MS);
+	/* The TA marks the block (every byte + 1) as its open waits. */
+	bg_open_prepare(&o, &ctx, &conf_sims_uuid);
+	o.op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE);
+	o.op.params[0].value.a = CONF_OPEN_WAIT_UNMASKED;
+	o.op.params[0].value.b = 20000;
+	o.op.params[1].memref.parent = &shm;
+	if (!bg_open_run(&o)) {
+		h_fail(__FILE__, __LINE__, "cannot start the open");
+		TEEC_ReleaseSharedMemory(&shm);
+		h_close_context_session(&ctx, &holder);
+		return;
+	}
+	/* In TA_OpenSessionEntryPoint, cancellation unmasked, waiting. */
+	CHECK(conf_touched(&shm, 0, 10000));
 	CHECK(!bg_done(&o));
 	if (cancel_open(&o, TEEC_ORIGIN_TRUSTED_APP)) {
 		CHECK_HEX(conf_instance_info(&holder, NULL, &open_now, NULL, NULL), TEEC_SUCCESS);
 		CHECK(open_now == 1);
+		TEEC_ReleaseSharedMemory(&shm);
 	}
 	h_close_context_session(&ctx, &holder);
 }
@@ -236,7 +264,7 @@ static bool race_round(TEEC_Context *ctx, const TEEC_UUID *uuid, unsigned delay_
 	static struct bg_open o;
 	uint64_t at;
 
-	if (!bg_open_start(&o, ctx, uuid, 0, 0, 0)) {
+	if (!bg_open_start(&o, ctx, uuid)) {
 		h_fail(__FILE__, __LINE__, "cannot start an open");
 		return false;
 	}
@@ -407,9 +435,11 @@ void t_open_hung_context_shared(void)
 	uint64_t since;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(bg_open_start(&hung, &ctx, &conf_hang_uuid, 0, 0, 0));
+	REQUIRE(bg_open_start(&hung, &ctx, &conf_hang_uuid));
 	REQUIRE(h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000));
-	h_sleep_ms(SETTLE_MS);
+	/* The hung open waits in the library, reading the context's answers,
+	 * before the other thread comes. */
+	CHECK(conf_op_wait_blocked(&hung.op, &hung.tid, &hung.done, 10000));
 	use.ctx = &ctx;
 	REQUIRE(pthread_create(&use.th, NULL, bg_use_main, &use) == 0);
 	/* Without it the test cannot clean up: its process ends with the threads. */
@@ -443,11 +473,11 @@ void t_open_hung_create_multi_instance(void)
 	/* Two at once (the second likely before the first host reports its
 	 * flags), then a third once the flags are known. */
 	for (; started < 2; started++)
-		if (!bg_open_start(&o[started], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
+		if (!bg_open_start(&o[started], &ctx, &conf_hang_mi_uuid))
 			break;
 	CHECK(started == 2 &&
 	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 2, NULL, 0, 5000));
-	if (started == 2 && bg_open_start(&o[2], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
+	if (started == 2 && bg_open_start(&o[2], &ctx, &conf_hang_mi_uuid))
 		started++;
 	listed = started == 3 &&
 		 h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 3, pids, 3, 5000);
