@@ -65,13 +65,29 @@ void conf_bg_prepare(struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd, uint
 	c->op.paramTypes = types;
 }
 
+/* Prepares conf_bg_start's wait, with shm as p2 if not NULL. */
+static void bg_wait_prepare(struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd, uint32_t ms,
+			    TEEC_SharedMemory *shm)
+{
+	conf_bg_prepare(c, s, cmd,
+			TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT,
+					 shm ? TEEC_MEMREF_WHOLE : TEEC_NONE, TEEC_NONE));
+	c->op.params[0].value.a = ms;
+	c->op.params[1].value.a = 0xA5A5A5A5u;
+	c->op.params[2].memref.parent = shm;
+}
+
 bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
 		   uint32_t ms)
 {
-	conf_bg_prepare(c, s, cmd,
-			TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
-	c->op.params[0].value.a = ms;
-	c->op.params[1].value.a = 0xA5A5A5A5u;
+	bg_wait_prepare(c, s, cmd, ms, NULL);
+	return conf_bg_run(th, c);
+}
+
+bool conf_bg_marked_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
+			  uint32_t ms, TEEC_SharedMemory *shm)
+{
+	bg_wait_prepare(c, s, cmd, ms, shm);
 	return conf_bg_run(th, c);
 }
 

@@ -86,6 +86,11 @@ bool conf_op_wait_blocked(const TEEC_Operation *op, const pid_t *tid, const bool
  * a = ms, p1 VALUE_OUTPUT); p1.a reads 0xA5A5A5A5 unless the TA writes it. */
 bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
 		   uint32_t ms);
+/* The same conformance wait with shm (allocated, e.g. a conf_touch_block) as
+ * p2: the TA adds 1 to each of its bytes just before it waits, so
+ * conf_touched(shm, was, ...) sees the call in the TA. */
+bool conf_bg_marked_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
+			  uint32_t ms, TEEC_SharedMemory *shm);
 
 /* A block for conf_bg_touch_start: 4 KiB of allocated shared memory, its bytes 0. */
 bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm);
