@@ -297,8 +297,9 @@ TEEC_Result conf_touch_whole(TEEC_Session *s, TEEC_SharedMemory *shm, uint32_t *
 }
 
 /*
- * Child: opens a session on `uuid`, reports its TA host pid on report_fd,
- * then runs `cmd` (a conformance wait) for `ms` and never gets to return.
+ * Child: opens a session on `uuid`, runs `cmd` (a conformance wait) for `ms`,
+ * which it never gets to return from, and reports its TA host pid on
+ * report_fd once the wait is in the TA.
  */
 struct doomed_call {
 	const TEEC_UUID *uuid;
@@ -309,11 +310,12 @@ struct doomed_call {
 static void doomed_client(int report_fd, void *arg)
 {
 	const struct doomed_call *call = arg;
+	struct conf_bg_call c;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	TEEC_SharedMemory shm;
-	TEEC_Operation op;
-	uint32_t pid = 0, origin;
+	pthread_t th;
+	uint32_t pid = 0;
 
 	if (TEEC_InitializeContext(NULL, &ctx) != TEEC_SUCCESS ||
 	    h_open(&ctx, &s, call->uuid, NULL) != TEEC_SUCCESS)
@@ -321,16 +323,19 @@ static void doomed_client(int report_fd, void *arg)
 	/* Shared memory the TA has mapped, to see it released with the host. */
 	if (conf_alloc_shm(&ctx, &shm, 64 * 1024, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) != TEEC_SUCCESS)
 		_exit(4);
+	memset(shm.buffer, 0, shm.size);
 	if (conf_touch_whole(&s, &shm, NULL) != TEEC_SUCCESS ||
 	    conf_instance_info(&s, NULL, NULL, NULL, &pid) != TEEC_SUCCESS)
 		_exit(5);
-	if (write(report_fd, &pid, sizeof(pid)) != sizeof(pid))
+	/* The wait marks the block too (its bytes, 1 since the TOUCH, become 2)
+	 * as it begins in the TA; this thread reports it. */
+	if (!conf_bg_marked_start(&th, &c, &s, call->cmd, call->ms, &shm) ||
+	    !conf_touched(&shm, 1, 10000))
 		_exit(6);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE);
-	op.params[0].value.a = call->ms;
-	TEEC_InvokeCommand(&s, call->cmd, &op, &origin);
-	_exit(7);
+	if (write(report_fd, &pid, sizeof(pid)) != sizeof(pid))
+		_exit(7);
+	pthread_join(th, NULL);
+	_exit(8);
 }
 
 pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms, uint32_t *ta_pid)
@@ -344,8 +349,6 @@ pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
 		conf_kill_client(child);
 		return 0;
 	}
-	if (child)
-		h_sleep_ms(CONF_IN_TA_MS); /* let the wait reach the TA */
 	return child;
 }
 

@@ -22,8 +22,6 @@ static const TEEC_UUID conf_hang_mi_uuid = CONF_HANG_MI_TA_UUID;
 /* The daemon's grace before it kills an instance only dead clients (or no
  * one) need: its default, RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here. */
 #define CONF_GRACE_MS 2000u
-/* How long conf_start_doomed_client gives the doomed call to reach the TA. */
-#define CONF_IN_TA_MS 500u
 /* At most this many calls of a session are in the TEE at once: the client
  * library keeps a further call waiting for a slot. An int, for test loops. */
 #define CONF_PIPELINE_DEPTH ((int)CL_PIPELINE_DEPTH)
@@ -126,8 +124,8 @@ void conf_run_workers(TEEC_Context *ctx, TEEC_Session *s, void *(*const mains[])
 /*
  * Forks a client that opens a session on uuid, has 64 KiB of shared memory
  * mapped in the TA (TOUCH), then runs cmd (a conformance wait) for ms and is
- * never to return. Returns once the wait has reached the TA: the child's pid
- * (0 on failure), its TA host's pid in *ta_pid.
+ * never to return. Returns once the wait is in the TA (the child saw it mark
+ * the block): the child's pid (0 on failure), its TA host's pid in *ta_pid.
  */
 pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
 			       uint32_t *ta_pid);
