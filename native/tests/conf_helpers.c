@@ -65,13 +65,29 @@ void conf_bg_prepare(struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd, uint
 	c->op.paramTypes = types;
 }
 
+/* Prepares conf_bg_start's wait, with shm as p2 if not NULL. */
+static void bg_wait_prepare(struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd, uint32_t ms,
+			    TEEC_SharedMemory *shm)
+{
+	conf_bg_prepare(c, s, cmd,
+			TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT,
+					 shm ? TEEC_MEMREF_WHOLE : TEEC_NONE, TEEC_NONE));
+	c->op.params[0].value.a = ms;
+	c->op.params[1].value.a = 0xA5A5A5A5u;
+	c->op.params[2].memref.parent = shm;
+}
+
 bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
 		   uint32_t ms)
 {
-	conf_bg_prepare(c, s, cmd,
-			TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
-	c->op.params[0].value.a = ms;
-	c->op.params[1].value.a = 0xA5A5A5A5u;
+	bg_wait_prepare(c, s, cmd, ms, NULL);
+	return conf_bg_run(th, c);
+}
+
+bool conf_bg_marked_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
+			  uint32_t ms, TEEC_SharedMemory *shm)
+{
+	bg_wait_prepare(c, s, cmd, ms, shm);
 	return conf_bg_run(th, c);
 }
 
@@ -191,24 +207,45 @@ TEEC_Result conf_invoke_none(TEEC_Session *s, uint32_t cmd, uint32_t *origin)
 	return r;
 }
 
-/* One look at the calls: 1 if all block, 0 if not yet, -1 if one returned. */
-static int bg_all_blocked(struct conf_bg_call *c, int n)
+/* One look at an operation run on a thread of its own: 1 if it blocks in the
+ * client library (begun, not returned, its thread asleep), 0 if not yet, -1
+ * if it returned. */
+static int op_blocked(const TEEC_Operation *op, const pid_t *tid_p, const bool *done)
+{
+	pid_t tid = __atomic_load_n(tid_p, __ATOMIC_ACQUIRE);
+
+	if (__atomic_load_n(done, __ATOMIC_ACQUIRE))
+		return -1;
+	return __atomic_load_n(&op->started, __ATOMIC_ACQUIRE) && tid && h_thread_asleep(tid);
+}
+
+/* What wait_blocked looks at: the n calls of c, or else one operation. */
+struct blocked_look {
+	struct conf_bg_call *c;
+	int n;
+	const TEEC_Operation *op;
+	const pid_t *tid;
+	const bool *done;
+};
+
+/* One look: 1 if all block, 0 if not yet, -1 if one returned. */
+static int all_blocked(const struct blocked_look *l)
 {
 	int all = 1;
 
-	for (int i = 0; i < n; i++) {
-		pid_t tid = __atomic_load_n(&c[i].tid, __ATOMIC_ACQUIRE);
+	if (!l->c)
+		return op_blocked(l->op, l->tid, l->done);
+	for (int i = 0; i < l->n; i++) {
+		int r = op_blocked(&l->c[i].op, &l->c[i].tid, &l->c[i].done);
 
-		if (__atomic_load_n(&c[i].done, __ATOMIC_ACQUIRE))
+		if (r < 0)
 			return -1;
-		if (!__atomic_load_n(&c[i].op.started, __ATOMIC_ACQUIRE) || !tid ||
-		    !h_thread_asleep(tid))
-			all = 0;
+		all &= r;
 	}
 	return all;
 }
 
-bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms)
+static bool wait_blocked(const struct blocked_look *l, unsigned ms)
 {
 	uint64_t until = h_now_ms() + ms;
 	int in_row = 0;
@@ -216,7 +253,7 @@ bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms)
 	/* Twice in a row, 1 ms apart: a thread asleep on one of the library's
 	 * locks (a moment's wait) is running again by then. */
 	for (;;) {
-		int r = bg_all_blocked(c, n);
+		int r = all_blocked(l);
 
 		if (r < 0)
 			return false;
@@ -227,6 +264,21 @@ bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms)
 			return false;
 		h_sleep_ms(1);
 	}
+}
+
+bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms)
+{
+	const struct blocked_look l = { .c = c, .n = n };
+
+	return wait_blocked(&l, ms);
+}
+
+bool conf_op_wait_blocked(const TEEC_Operation *op, const pid_t *tid, const bool *done,
+			  unsigned ms)
+{
+	const struct blocked_look l = { .op = op, .tid = tid, .done = done };
+
+	return wait_blocked(&l, ms);
 }
 
 TEEC_Result conf_touch_whole(TEEC_Session *s, TEEC_SharedMemory *shm, uint32_t *origin)
@@ -245,8 +297,9 @@ TEEC_Result conf_touch_whole(TEEC_Session *s, TEEC_SharedMemory *shm, uint32_t *
 }
 
 /*
- * Child: opens a session on `uuid`, reports its TA host pid on report_fd,
- * then runs `cmd` (a conformance wait) for `ms` and never gets to return.
+ * Child: opens a session on `uuid`, runs `cmd` (a conformance wait) for `ms`,
+ * which it never gets to return from, and reports its TA host pid on
+ * report_fd once the wait is in the TA.
  */
 struct doomed_call {
 	const TEEC_UUID *uuid;
@@ -257,11 +310,12 @@ struct doomed_call {
 static void doomed_client(int report_fd, void *arg)
 {
 	const struct doomed_call *call = arg;
+	struct conf_bg_call c;
 	TEEC_Context ctx;
 	TEEC_Session s;
 	TEEC_SharedMemory shm;
-	TEEC_Operation op;
-	uint32_t pid = 0, origin;
+	pthread_t th;
+	uint32_t pid = 0;
 
 	if (TEEC_InitializeContext(NULL, &ctx) != TEEC_SUCCESS ||
 	    h_open(&ctx, &s, call->uuid, NULL) != TEEC_SUCCESS)
@@ -269,16 +323,19 @@ static void doomed_client(int report_fd, void *arg)
 	/* Shared memory the TA has mapped, to see it released with the host. */
 	if (conf_alloc_shm(&ctx, &shm, 64 * 1024, TEEC_MEM_INPUT | TEEC_MEM_OUTPUT) != TEEC_SUCCESS)
 		_exit(4);
+	memset(shm.buffer, 0, shm.size);
 	if (conf_touch_whole(&s, &shm, NULL) != TEEC_SUCCESS ||
 	    conf_instance_info(&s, NULL, NULL, NULL, &pid) != TEEC_SUCCESS)
 		_exit(5);
-	if (write(report_fd, &pid, sizeof(pid)) != sizeof(pid))
+	/* The wait marks the block too (its bytes, 1 since the TOUCH, become 2)
+	 * as it begins in the TA; this thread reports it. */
+	if (!conf_bg_marked_start(&th, &c, &s, call->cmd, call->ms, &shm) ||
+	    !conf_touched(&shm, 1, 10000))
 		_exit(6);
-	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE);
-	op.params[0].value.a = call->ms;
-	TEEC_InvokeCommand(&s, call->cmd, &op, &origin);
-	_exit(7);
+	if (write(report_fd, &pid, sizeof(pid)) != sizeof(pid))
+		_exit(7);
+	pthread_join(th, NULL);
+	_exit(8);
 }
 
 pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms, uint32_t *ta_pid)
@@ -292,8 +349,6 @@ pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
 		conf_kill_client(child);
 		return 0;
 	}
-	if (child)
-		h_sleep_ms(CONF_IN_TA_MS); /* let the wait reach the TA */
 	return child;
 }
 
@@ -307,16 +362,29 @@ uint64_t conf_kill_client(pid_t child)
 	return h_now_ms();
 }
 
+void conf_check_all_killed_after_grace(const uint32_t *hosts, int n, uint64_t since)
+{
+	uint64_t mid = since + CONF_GRACE_MS / 2, now = h_now_ms();
+
+	/* Half way through the grace every host still lives... */
+	if (now < mid)
+		h_sleep_ms((unsigned)(mid - now));
+	for (int i = 0; i < n; i++)
+		CHECK(h_pid_alive((pid_t)hosts[i]));
+	/* ...and each is killed once it is over. */
+	for (int i = 0; i < n; i++) {
+		uint64_t took;
+
+		CHECK(h_wait_pid_gone((pid_t)hosts[i], 10000));
+		took = h_now_ms() - since;
+		if (took < CONF_GRACE_MS - 100 || took >= CONF_GRACE_MS + 3000)
+			h_fail(__FILE__, __LINE__, "TA host %u ended %llu ms after nobody needed it",
+			       (unsigned)hosts[i], (unsigned long long)took);
+		CHECK(h_wait_status_lacks_pid(0, hosts[i], 5000));
+	}
+}
+
 void conf_check_killed_after_grace(uint32_t host, uint64_t since)
 {
-	uint64_t took;
-
-	h_sleep_ms(CONF_GRACE_MS / 2);
-	CHECK(h_pid_alive((pid_t)host));
-	CHECK(h_wait_pid_gone((pid_t)host, 10000));
-	took = h_now_ms() - since;
-	if (took < CONF_GRACE_MS - 100 || took >= CONF_GRACE_MS + 3000)
-		h_fail(__FILE__, __LINE__, "TA host %u ended %llu ms after nobody needed it",
-		       (unsigned)host, (unsigned long long)took);
-	CHECK(h_status_lacks_pid(0, host));
+	conf_check_all_killed_after_grace(&host, 1, since);
 }

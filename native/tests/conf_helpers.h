@@ -22,8 +22,6 @@ static const TEEC_UUID conf_hang_mi_uuid = CONF_HANG_MI_TA_UUID;
 /* The daemon's grace before it kills an instance only dead clients (or no
  * one) need: its default, RX_TEEC_SIM_DEAD_CLIENT_GRACE_MS is not set here. */
 #define CONF_GRACE_MS 2000u
-/* How long conf_start_doomed_client gives the doomed call to reach the TA. */
-#define CONF_IN_TA_MS 500u
 /* At most this many calls of a session are in the TEE at once: the client
  * library keeps a further call waiting for a slot. An int, for test loops. */
 #define CONF_PIPELINE_DEPTH ((int)CL_PIPELINE_DEPTH)
@@ -76,11 +74,21 @@ bool conf_bg_run(pthread_t *th, struct conf_bg_call *c);
  * pipeline slot, its turn or its reply). False if not by then, at once if one
  * returned. */
 bool conf_bg_wait_blocked(struct conf_bg_call *c, int n, unsigned ms);
+/* The same for one operation run on a thread of its own other than a
+ * conf_bg_call's (an open): *tid is the thread's id (0 until it runs), *done
+ * set once the operation returned (both atomic). */
+bool conf_op_wait_blocked(const TEEC_Operation *op, const pid_t *tid, const bool *done,
+			  unsigned ms);
 
 /* Starts cmd(ms), a conformance wait (or any command taking p0 VALUE_INPUT
  * a = ms, p1 VALUE_OUTPUT); p1.a reads 0xA5A5A5A5 unless the TA writes it. */
 bool conf_bg_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
 		   uint32_t ms);
+/* The same conformance wait with shm (allocated, e.g. a conf_touch_block) as
+ * p2: the TA adds 1 to each of its bytes just before it waits, so
+ * conf_touched(shm, was, ...) sees the call in the TA. */
+bool conf_bg_marked_start(pthread_t *th, struct conf_bg_call *c, TEEC_Session *s, uint32_t cmd,
+			  uint32_t ms, TEEC_SharedMemory *shm);
 
 /* A block for conf_bg_touch_start: 4 KiB of allocated shared memory, its bytes 0. */
 bool conf_touch_block(TEEC_Context *ctx, TEEC_SharedMemory *shm);
@@ -116,8 +124,8 @@ void conf_run_workers(TEEC_Context *ctx, TEEC_Session *s, void *(*const mains[])
 /*
  * Forks a client that opens a session on uuid, has 64 KiB of shared memory
  * mapped in the TA (TOUCH), then runs cmd (a conformance wait) for ms and is
- * never to return. Returns once the wait has reached the TA: the child's pid
- * (0 on failure), its TA host's pid in *ta_pid.
+ * never to return. Returns once the wait is in the TA (the child saw it mark
+ * the block): the child's pid (0 on failure), its TA host's pid in *ta_pid.
  */
 pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
 			       uint32_t *ta_pid);
@@ -125,8 +133,11 @@ pid_t conf_start_doomed_client(const TEEC_UUID *uuid, uint32_t cmd, uint32_t ms,
 uint64_t conf_kill_client(pid_t child);
 
 /* CHECKs that the TA host `host`, which nobody has needed since `since` (ms),
- * lives through most of the grace, is killed after it (not much later) and is
- * no longer in the daemon's status. */
+ * lives through most of the grace, is killed after it (not much later) and
+ * leaves the daemon's status. */
 void conf_check_killed_after_grace(uint32_t host, uint64_t since);
+/* The same for n hosts, each unneeded from `since` on or soon after (their
+ * waiters cancelled one after the other from then). */
+void conf_check_all_killed_after_grace(const uint32_t *hosts, int n, uint64_t since);
 
 #endif

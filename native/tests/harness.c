@@ -274,7 +274,8 @@ static bool status_json(char *out, size_t cap)
 	return true;
 }
 
-bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid)
+/* h_status_lacks_pid, saying what the status still lists only if loud. */
+static bool status_lacks_pid(pid_t client_pid, uint32_t ta_pid, bool loud)
 {
 	char out[8192], needle[64];
 	bool ok = true;
@@ -284,7 +285,8 @@ bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid)
 	/* Pids appear as JSON numbers: match them with their delimiters. */
 	snprintf(needle, sizeof(needle), "\"pid\":%u,", (unsigned)ta_pid);
 	if (strstr(out, needle)) {
-		printf("    TA host %u still listed: %s", (unsigned)ta_pid, out);
+		if (loud)
+			printf("    TA host %u still listed: %s", (unsigned)ta_pid, out);
 		ok = false;
 	}
 	for (const char *q = strstr(out, "\"clientPids\":["); q && *q && *q != ']'; q++) {
@@ -295,12 +297,30 @@ bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid)
 			continue;
 		v = strtol(q, &end, 10);
 		if (v == (long)client_pid) {
-			printf("    client %d still listed: %s", (int)client_pid, out);
+			if (loud)
+				printf("    client %d still listed: %s", (int)client_pid, out);
 			ok = false;
 		}
 		q = end - 1;
 	}
 	return ok;
+}
+
+bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid)
+{
+	return status_lacks_pid(client_pid, ta_pid, true);
+}
+
+bool h_wait_status_lacks_pid(pid_t client_pid, uint32_t ta_pid, unsigned ms)
+{
+	uint64_t end = h_now_ms() + ms;
+
+	while (!status_lacks_pid(client_pid, ta_pid, false)) {
+		if (h_now_ms() >= end)
+			return h_status_lacks_pid(client_pid, ta_pid); /* once more, aloud */
+		h_sleep_ms(20);
+	}
+	return true;
 }
 
 int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t cap)
@@ -316,7 +336,7 @@ int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t 
 	while ((q = strstr(q, "{\"uuid\":\"")) != NULL) {
 		if (sscanf(q, "{\"uuid\":\"%39[^\"]\",\"pid\":%u,\"sessions\":%*u,\"flags\":%*u,"
 			      "\"state\":\"%15[^\"]\"}", u, &pid, st) == 3 &&
-		    !strcmp(u, uuid) && !strcmp(st, state)) {
+		    !strcmp(u, uuid) && (!state || !strcmp(st, state))) {
 			if ((size_t)n < cap)
 				out[n] = pid;
 			n++;
@@ -340,6 +360,24 @@ bool h_wait_ta_pids(const char *uuid, const char *state, int n, uint32_t *out, s
 				out[i] = pids[i];
 			return true;
 		}
+		h_sleep_ms(20);
+	} while (h_now_ms() < end);
+	return false;
+}
+
+bool h_wait_ta_sessions(uint32_t pid, unsigned n, unsigned ms)
+{
+	uint64_t end = h_now_ms() + ms;
+	char json[8192], needle[64];
+
+	/* Instances are printed as {"uuid":...,"pid":P,"sessions":N,...}. */
+	snprintf(needle, sizeof(needle), "\"pid\":%u,\"sessions\":", (unsigned)pid);
+	do {
+		const char *q;
+
+		if (status_json(json, sizeof(json)) && (q = strstr(json, needle)) != NULL &&
+		    strtoul(q + strlen(needle), NULL, 10) == n)
+			return true;
 		h_sleep_ms(20);
 	} while (h_now_ms() < end);
 	return false;

@@ -95,12 +95,18 @@ int h_shm_fd_count(pid_t pid);
  * neither the client pid nor the TA host pid appears in it.
  */
 bool h_status_lacks_pid(pid_t client_pid, uint32_t ta_pid);
+/*
+ * The same, polled for up to ms until it holds. The daemon forgets a TA host
+ * once it reaps it, a moment after /proc shows the host dead (its main thread
+ * a zombie while the others still exit).
+ */
+bool h_wait_status_lacks_pid(pid_t client_pid, uint32_t ta_pid, unsigned ms);
 
 /*
  * The TA host pids the daemon's status lists for instances of `uuid` (a UUID
- * string) in `state` ("starting", "ready" or "dying"), the first cap of them
- * in out (NULL if cap is 0); returns how many it lists, or -1 if the status
- * query failed.
+ * string) in `state` ("starting", "ready" or "dying"; NULL: any), the first
+ * cap of them in out (NULL if cap is 0); returns how many it lists, or -1 if
+ * the status query failed.
  */
 int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t cap);
 /*
@@ -110,6 +116,13 @@ int h_status_ta_pids(const char *uuid, const char *state, uint32_t *out, size_t 
  */
 bool h_wait_ta_pids(const char *uuid, const char *state, int n, uint32_t *out, size_t cap,
 		    unsigned ms);
+
+/*
+ * Polls the status for up to ms until the instance in TA host `pid` lists n
+ * sessions (the daemon counts one as it answers the open, before the TA_OPEN);
+ * false if not by then.
+ */
+bool h_wait_ta_sessions(uint32_t pid, unsigned n, unsigned ms);
 
 /* Opens a session on a TA with PUBLIC login; returns the TEEC result. */
 TEEC_Result h_open(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid, uint32_t *origin);

@@ -5,17 +5,27 @@
 #include "conf_helpers.h"
 #include "tests.h"
 
-/* Starts a wait command in a thread, cancels it after 300 ms, joins. */
-static bool wait_and_cancel(TEEC_Session *s, uint32_t cmd, uint32_t ms, struct conf_bg_call *c)
+/* Starts a wait command in a thread, cancels it once it waits in the TA (it
+ * marked a block of ctx's shared memory), joins. False if it did not start or
+ * was not seen in the TA. */
+static bool wait_and_cancel(TEEC_Context *ctx, TEEC_Session *s, uint32_t cmd, uint32_t ms,
+			    struct conf_bg_call *c)
 {
+	TEEC_SharedMemory shm;
 	pthread_t th;
+	bool in_ta;
 
-	if (!conf_bg_start(&th, c, s, cmd, ms))
+	if (!conf_touch_block(ctx, &shm))
 		return false;
-	h_sleep_ms(300);
+	if (!conf_bg_marked_start(&th, c, s, cmd, ms, &shm)) {
+		TEEC_ReleaseSharedMemory(&shm);
+		return false;
+	}
+	in_ta = conf_touched(&shm, 0, 10000);
 	TEEC_RequestCancellation(&c->op);
 	pthread_join(th, NULL);
-	return true;
+	TEEC_ReleaseSharedMemory(&shm);
+	return in_ta;
 }
 
 void t_cancel_unmasked(void)
@@ -25,7 +35,7 @@ void t_cancel_unmasked(void)
 	struct conf_bg_call c;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(wait_and_cancel(&s, CONF_CMD_WAIT_UNMASKED, 20000, &c));
+	REQUIRE(wait_and_cancel(&ctx, &s, CONF_CMD_WAIT_UNMASKED, 20000, &c));
 	CHECK_RES(c.res, c.origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TRUSTED_APP);
 	CHECK(c.took_ms < 10000);          /* ended early, not after 20 s */
 	CHECK(c.op.params[1].value.a < 10000);
@@ -51,7 +61,7 @@ void t_cancel_masked(void)
 	struct conf_bg_call c;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
-	REQUIRE(wait_and_cancel(&s, CONF_CMD_WAIT_MASKED, 1500, &c));
+	REQUIRE(wait_and_cancel(&ctx, &s, CONF_CMD_WAIT_MASKED, 1500, &c));
 	CHECK_RES(c.res, c.origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
 	CHECK(c.took_ms >= 1400);                /* ran to completion */
 	CHECK(c.op.params[1].value.a >= 1490);

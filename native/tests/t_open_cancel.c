@@ -11,19 +11,21 @@
  */
 #include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf_helpers.h"
 #include "tests.h"
 
-/* Head start for an open request to reach the daemon, the TA host or the TA,
- * where nothing shows that it has. */
-#define SETTLE_MS 300u
 /* A cancelled open that does not wait for the TA returns within this. */
 #define PROMPT_MS 1000u
 /* Iterations of the race between a cancellation and an open completing. */
 #define RACE_ROUNDS 300u
 
-/* TEEC_OpenSession with an operation (so it can be cancelled) on a thread of its own. */
+/* TEEC_OpenSession with an operation (so it can be cancelled) on a thread of
+ * its own. An open that does not return in time (h_join_within fails) leaves
+ * its thread behind: the test fails and its process ends. So the tests keep a
+ * struct bg_open (and its context) in static storage: the thread may outlive
+ * the test function's frame. */
 struct bg_open {
 	TEEC_Context *ctx;
 	const TEEC_UUID *uuid;
@@ -32,6 +34,7 @@ struct bg_open {
 	TEEC_Result res;
 	uint32_t origin;
 	uint64_t ended_ms;
+	pid_t tid; /* atomic: the thread's id, once it runs */
 	bool done; /* atomic: set once the open returned */
 	pthread_t th;
 };
@@ -40,6 +43,7 @@ static void *bg_open_main(void *arg)
 {
 	struct bg_open *b = arg;
 
+	__atomic_store_n(&b->tid, gettid(), __ATOMIC_RELEASE);
 	b->res = TEEC_OpenSession(b->ctx, &b->s, b->uuid, TEEC_LOGIN_PUBLIC, NULL, &b->op,
 				  &b->origin);
 	b->ended_ms = h_now_ms();
@@ -47,31 +51,30 @@ static void *bg_open_main(void *arg)
 	return NULL;
 }
 
-/* Starts an open with the given open parameters (paramTypes 0: none). */
-static bool bg_open_start(struct bg_open *b, TEEC_Context *ctx, const TEEC_UUID *uuid,
-			  uint32_t types, uint32_t a, uint32_t b_val)
+/* Clears b for an open of uuid in ctx; its operation has no parameters
+ * unless the caller sets them before bg_open_run. */
+static void bg_open_prepare(struct bg_open *b, TEEC_Context *ctx, const TEEC_UUID *uuid)
 {
 	memset(b, 0, sizeof(*b));
 	b->ctx = ctx;
 	b->uuid = uuid;
-	b->op.paramTypes = types;
-	b->op.params[0].value.a = a;
-	b->op.params[0].value.b = b_val;
+}
+
+static bool bg_open_run(struct bg_open *b)
+{
 	return pthread_create(&b->th, NULL, bg_open_main, b) == 0;
+}
+
+/* Starts an open without parameters. */
+static bool bg_open_start(struct bg_open *b, TEEC_Context *ctx, const TEEC_UUID *uuid)
+{
+	bg_open_prepare(b, ctx, uuid);
+	return bg_open_run(b);
 }
 
 static bool bg_done(struct bg_open *b)
 {
 	return __atomic_load_n(&b->done, __ATOMIC_ACQUIRE);
-}
-
-/* Waits up to ms for the open to return, and joins it if it did. A thread
- * still blocked is left behind: the test fails and its process ends. So the
- * tests keep a struct bg_open (and its context) in static storage: the thread
- * may outlive the test function's frame. */
-static bool bg_open_join(struct bg_open *b, unsigned ms)
-{
-	return h_join_within(b->th, ms);
 }
 
 /* Cancels an open and checks it returns CANCEL with `origin` within PROMPT_MS. */
@@ -80,7 +83,7 @@ static bool cancel_open(struct bg_open *b, uint32_t origin)
 	uint64_t t0 = h_now_ms();
 
 	TEEC_RequestCancellation(&b->op);
-	if (!bg_open_join(b, PROMPT_MS + 4000)) {
+	if (!h_join_within(b->th, PROMPT_MS + 4000)) {
 		h_fail(__FILE__, __LINE__, "a cancelled open did not return");
 		return false;
 	}
@@ -103,23 +106,28 @@ void t_open_cancel_hung_create(void)
 	static struct bg_open first, queued;
 	static TEEC_Context ctx;
 	uint32_t host = 0;
+	uint64_t since;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(bg_open_start(&first, &ctx, &conf_hang_uuid, 0, 0, 0));
+	REQUIRE(bg_open_start(&first, &ctx, &conf_hang_uuid));
 	REQUIRE(h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000));
-	REQUIRE(bg_open_start(&queued, &ctx, &conf_hang_uuid, 0, 0, 0));
-	h_sleep_ms(SETTLE_MS);
-	CHECK(!bg_done(&queued));
+	REQUIRE(bg_open_start(&queued, &ctx, &conf_hang_uuid));
+	/* Sent, its thread asleep for the answer: the daemon queues it behind the
+	 * create before it reads the cancellation, sent after it on the same
+	 * connection. */
+	CHECK(conf_op_wait_blocked(&queued.op, &queued.tid, &queued.done, 10000));
 
 	REQUIRE(cancel_open(&queued, TEEC_ORIGIN_TEE));
 	CHECK(!bg_done(&first)); /* the other open still waits */
 	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
+	/* The last waiter's cancellation starts the host's grace. */
+	since = h_now_ms();
 	REQUIRE(cancel_open(&first, TEEC_ORIGIN_TEE));
 	/* No create started for either. */
 	CHECK(h_status_ta_pids(CONF_HANG_TA_UUID_STR, "starting", NULL, 0) == 1);
 
 	/* The daemon dropped both opens: the host is nobody's and goes. */
-	CHECK(h_wait_pid_gone((pid_t)host, CONF_GRACE_MS + 3000));
+	conf_check_killed_after_grace(host, since);
 	TEEC_FinalizeContext(&ctx);
 }
 
@@ -138,7 +146,7 @@ void t_open_cancel_queued_in_host(void)
 	static TEEC_Context ctx;
 	static TEEC_Session holder;
 	static TEEC_SharedMemory shm;
-	uint32_t ever0 = 0, ever1 = 0, open_now = 0;
+	uint32_t ever0 = 0, ever1 = 0, open_now = 0, pid = 0;
 	uint64_t t0;
 	pthread_t th;
 
@@ -150,25 +158,38 @@ void t_open_cancel_queued_in_host(void)
 	}
 	/* The holder's call touches the block, then waits masked. */
 	t0 = h_now_ms();
-	if (conf_instance_info(&holder, NULL, NULL, &ever0, NULL) != TEEC_SUCCESS ||
+	if (conf_instance_info(&holder, NULL, NULL, &ever0, &pid) != TEEC_SUCCESS ||
 	    !conf_bg_touch_start(&th, &wait, &holder, &shm, TEEC_MEMREF_WHOLE, HOLD_MS)) {
 		h_fail(__FILE__, __LINE__, "cannot start the holder's wait");
 		TEEC_ReleaseSharedMemory(&shm);
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
-	CHECK(conf_touched(&shm, 0, 10000)); /* it runs in the TA: the open queues behind it */
-	if (!bg_open_start(&o, &ctx, &conf_sims_uuid, 0, 0, 0)) {
+	/* It runs in the TA, so the open queues behind it: without that the
+	 * open would not wait for it, and nothing below would hold. */
+	if (!conf_touched(&shm, 0, 10000)) {
+		h_fail(__FILE__, __LINE__, "the holder's call did not touch its block");
+		if (h_join_within(th, HOLD_MS + 5000)) {
+			TEEC_ReleaseSharedMemory(&shm);
+			h_close_context_session(&ctx, &holder);
+		}
+		return;
+	}
+	if (!bg_open_start(&o, &ctx, &conf_sims_uuid)) {
 		h_fail(__FILE__, __LINE__, "cannot start the open");
 		pthread_join(th, NULL);
 		TEEC_ReleaseSharedMemory(&shm);
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
-	h_sleep_ms(SETTLE_MS);
+	/* The daemon answered the open (the instance lists its session), and its
+	 * thread, woken by that answer, is asleep in the library again: for the
+	 * answer to its TA_OPEN, which is sent and waits behind the holder's call. */
+	CHECK(h_wait_ta_sessions(pid, 2, 5000) &&
+	      conf_op_wait_blocked(&o.op, &o.tid, &o.done, 5000));
 	TEEC_RequestCancellation(&o.op);
 	/* Not joined, the thread may still write o: nothing below could be trusted. */
-	REQUIRE(bg_open_join(&o, HOLD_MS + 5000));
+	REQUIRE(h_join_within(o.th, HOLD_MS + 5000));
 	CHECK_RES(o.res, o.origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TEE);
 	/* Answered by the TA host, which reads it only once the holder's call ended. */
 	if (o.ended_ms - t0 < HOLD_MS - 100)
@@ -193,20 +214,34 @@ void t_open_cancel_in_ta(void)
 	static struct bg_open o;
 	static TEEC_Context ctx;
 	static TEEC_Session holder;
+	static TEEC_SharedMemory shm;
 	uint32_t open_now = 0;
 
 	REQUIRE(h_open_context_session(&ctx, &holder, &conf_sims_uuid));
-	if (!bg_open_start(&o, &ctx, &conf_sims_uuid, TEEC_VALUE_INPUT, CONF_OPEN_WAIT_UNMASKED,
-			   20000)) {
-		h_fail(__FILE__, __LINE__, "cannot start the open");
+	if (!conf_touch_block(&ctx, &shm)) {
+		h_fail(__FILE__, __LINE__, "cannot allocate the open's block");
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
-	h_sleep_ms(SETTLE_MS);
+	/* The TA marks the block (every byte + 1) as its open waits. */
+	bg_open_prepare(&o, &ctx, &conf_sims_uuid);
+	o.op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE);
+	o.op.params[0].value.a = CONF_OPEN_WAIT_UNMASKED;
+	o.op.params[0].value.b = 20000;
+	o.op.params[1].memref.parent = &shm;
+	if (!bg_open_run(&o)) {
+		h_fail(__FILE__, __LINE__, "cannot start the open");
+		TEEC_ReleaseSharedMemory(&shm);
+		h_close_context_session(&ctx, &holder);
+		return;
+	}
+	/* In TA_OpenSessionEntryPoint, cancellation unmasked, waiting. */
+	CHECK(conf_touched(&shm, 0, 10000));
 	CHECK(!bg_done(&o));
 	if (cancel_open(&o, TEEC_ORIGIN_TRUSTED_APP)) {
 		CHECK_HEX(conf_instance_info(&holder, NULL, &open_now, NULL, NULL), TEEC_SUCCESS);
 		CHECK(open_now == 1);
+		TEEC_ReleaseSharedMemory(&shm);
 	}
 	h_close_context_session(&ctx, &holder);
 }
@@ -229,7 +264,7 @@ static bool race_round(TEEC_Context *ctx, const TEEC_UUID *uuid, unsigned delay_
 	static struct bg_open o;
 	uint64_t at;
 
-	if (!bg_open_start(&o, ctx, uuid, 0, 0, 0)) {
+	if (!bg_open_start(&o, ctx, uuid)) {
 		h_fail(__FILE__, __LINE__, "cannot start an open");
 		return false;
 	}
@@ -241,7 +276,7 @@ static bool race_round(TEEC_Context *ctx, const TEEC_UUID *uuid, unsigned delay_
 	while (h_now_us() < at)
 		;
 	TEEC_RequestCancellation(&o.op);
-	if (!bg_open_join(&o, 10000)) {
+	if (!h_join_within(o.th, 10000)) {
 		h_fail(__FILE__, __LINE__, "a cancelled open did not return");
 		return false;
 	}
@@ -325,22 +360,6 @@ void t_open_cancel_race_shared(void)
 	CHECK(h_wait_pid_gone((pid_t)pid, 5000));
 }
 
-/* Instances of the multi-instance conformance TA the daemon lists. */
-static int count_conf_instances(void)
-{
-	static const char *const states[] = { "starting", "ready", "dying" };
-	int n = 0;
-
-	for (size_t i = 0; i < 3; i++) {
-		int k = h_status_ta_pids(CONF_TA_UUID_STR, states[i], NULL, 0);
-
-		if (k < 0)
-			return -1;
-		n += k;
-	}
-	return n;
-}
-
 /*
  * Cancellations racing opens that each start an instance of their own (a
  * multi-instance TA): the cancellation meets the open in the daemon while the
@@ -353,8 +372,6 @@ void t_open_cancel_race_fresh(void)
 	static TEEC_Context ctx;
 	struct race r = { 0 };
 	unsigned seed = 54321, span;
-	uint64_t end;
-	int left;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
 	/* A host's start, load and create: a few ms, many more under ASan. */
@@ -369,10 +386,8 @@ void t_open_cancel_race_fresh(void)
 			return;
 	check_both_outcomes(&r);
 	TEEC_FinalizeContext(&ctx);
-	end = h_now_ms() + 5000;
-	while ((left = count_conf_instances()) != 0 && h_now_ms() < end)
-		h_sleep_ms(20);
-	CHECK(left == 0);
+	/* None listed, in any state. */
+	CHECK(h_wait_ta_pids(CONF_TA_UUID_STR, NULL, 0, NULL, 0, 5000));
 }
 
 /* Opens, uses and closes a session on the conformance TA, and allocates and
@@ -417,27 +432,33 @@ void t_open_hung_context_shared(void)
 	static struct bg_use use;
 	static TEEC_Context ctx;
 	uint32_t host = 0;
+	uint64_t since;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	REQUIRE(bg_open_start(&hung, &ctx, &conf_hang_uuid, 0, 0, 0));
+	REQUIRE(bg_open_start(&hung, &ctx, &conf_hang_uuid));
 	REQUIRE(h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000));
-	h_sleep_ms(SETTLE_MS);
+	/* The hung open waits in the library, reading the context's answers,
+	 * before the other thread comes. */
+	CHECK(conf_op_wait_blocked(&hung.op, &hung.tid, &hung.done, 10000));
 	use.ctx = &ctx;
 	REQUIRE(pthread_create(&use.th, NULL, bg_use_main, &use) == 0);
 	/* Without it the test cannot clean up: its process ends with the threads. */
 	REQUIRE(h_join_within(use.th, 5000));
 	CHECK(use.ok);
 	CHECK(!bg_done(&hung));
+	/* Its only waiter cancelled: the host's grace starts. */
+	since = h_now_ms();
 	REQUIRE(cancel_open(&hung, TEEC_ORIGIN_TEE));
 	TEEC_FinalizeContext(&ctx);
-	CHECK(h_wait_pid_gone((pid_t)host, CONF_GRACE_MS + 3000));
+	conf_check_killed_after_grace(host, since);
 }
 
 /*
  * A multi-instance TA whose creates hang, never opened before: each opener
  * gets an instance of its own (its own create), whether it comes before or
  * after the first host has loaded the TA, instead of waiting for the first
- * opener's create.
+ * opener's create. Each host is killed once its opener cancelled and the
+ * grace is over.
  */
 void t_open_hung_create_multi_instance(void)
 {
@@ -445,26 +466,29 @@ void t_open_hung_create_multi_instance(void)
 	static TEEC_Context ctx;
 	uint32_t pids[3] = { 0 };
 	int started = 0;
-	bool cancelled = true;
+	bool cancelled = true, listed;
+	uint64_t since;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
 	/* Two at once (the second likely before the first host reports its
 	 * flags), then a third once the flags are known. */
 	for (; started < 2; started++)
-		if (!bg_open_start(&o[started], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
+		if (!bg_open_start(&o[started], &ctx, &conf_hang_mi_uuid))
 			break;
 	CHECK(started == 2 &&
 	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 2, NULL, 0, 5000));
-	if (started == 2 && bg_open_start(&o[2], &ctx, &conf_hang_mi_uuid, 0, 0, 0))
+	if (started == 2 && bg_open_start(&o[2], &ctx, &conf_hang_mi_uuid))
 		started++;
-	CHECK(started == 3 &&
-	      h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 3, pids, 3, 5000));
+	listed = started == 3 &&
+		 h_wait_ta_pids(CONF_HANG_MI_TA_UUID_STR, "starting", 3, pids, 3, 5000);
+	CHECK(listed);
+	/* Each host's grace starts as its opener is cancelled, from here on. */
+	since = h_now_ms();
 	for (int i = 0; i < started; i++)
 		cancelled = cancel_open(&o[i], TEEC_ORIGIN_TEE) && cancelled;
 	/* Without the cancellations the test cannot clean up. */
 	REQUIRE(cancelled);
 	TEEC_FinalizeContext(&ctx);
-	for (int i = 0; i < 3; i++)
-		if (pids[i])
-			CHECK(h_wait_pid_gone((pid_t)pids[i], CONF_GRACE_MS + 3000));
+	if (listed)
+		conf_check_all_killed_after_grace(pids, 3, since);
 }

@@ -224,6 +224,7 @@ void t_pipeline_dead_wakes_all(void)
 void t_pipeline_cancel_all(void)
 {
 	struct conf_bg_call c[3];
+	TEEC_SharedMemory shm;
 	pthread_t th[3];
 	TEEC_Context ctx;
 	TEEC_Session s;
@@ -231,17 +232,17 @@ void t_pipeline_cancel_all(void)
 	uint64_t t0;
 
 	REQUIRE(h_open_context_session(&ctx, &s, &conf_uuid));
+	REQUIRE(conf_touch_block(&ctx, &shm));
 	t0 = h_now_ms();
-	for (int i = 0; i < 3; i++) {
-		if (!conf_bg_start(&th[i], &c[i], &s, CONF_CMD_WAIT_UNMASKED, 20000))
+	REQUIRE(conf_bg_marked_start(&th[0], &c[0], &s, CONF_CMD_WAIT_UNMASKED, 20000, &shm));
+	started = 1;
+	/* It runs in the TA (it marked the block), where its cancellation must find it. */
+	CHECK(conf_touched(&shm, 0, 10000));
+	for (; started < 3; started++) {
+		if (!conf_bg_start(&th[started], &c[started], &s, CONF_CMD_WAIT_UNMASKED, 20000))
 			break;
-		started++;
-		/* Sent before the next starts: the first runs, the others queue in this order. */
-		CHECK(conf_bg_wait_blocked(&c[i], 1, 10000));
-		/* Nothing shows when the TA host takes the first into the TA, where its
-		 * cancellation must find it: a head start, with no signal to wait for. */
-		if (i == 0)
-			h_sleep_ms(100);
+		/* Sent before the next starts: they queue behind the first in this order. */
+		CHECK(conf_bg_wait_blocked(&c[started], 1, 10000));
 	}
 	/* The queued ones first: once the running one returns, the next may start. */
 	for (int i = started; i-- > 0;)
@@ -253,6 +254,7 @@ void t_pipeline_cancel_all(void)
 	CHECK_RES(c[0].res, c[0].origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TRUSTED_APP);
 	CHECK_RES(c[1].res, c[1].origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TEE);
 	CHECK_RES(c[2].res, c[2].origin, TEEC_ERROR_CANCEL, TEEC_ORIGIN_TEE);
+	TEEC_ReleaseSharedMemory(&shm);
 	h_close_context_session(&ctx, &s);
 }
 

@@ -48,6 +48,19 @@ void TA_DestroyEntryPoint(void)
 		TEE_Wait(destroy_wait_ms);
 }
 
+/* Adds 1 to every byte of a MEMREF_INOUT parameter of type t (TOUCH's marking,
+ * for the waits): a client watching allocated shared memory sees it happen. */
+static void mark(uint32_t t, TEE_Param *p)
+{
+	uint8_t *buf = p->memref.buffer;
+	size_t n = p->memref.size; /* a local: the stores to buf could alias *p */
+
+	if (t != TEE_PARAM_TYPE_MEMREF_INOUT || !buf)
+		return;
+	for (size_t k = 0; k < n; k++)
+		buf[k]++;
+}
+
 TEE_Result TA_OpenSessionEntryPoint(uint32_t paramTypes, TEE_Param params[TEE_NUM_PARAMS],
 				    void **sessionContext)
 {
@@ -59,6 +72,7 @@ TEE_Result TA_OpenSessionEntryPoint(uint32_t paramTypes, TEE_Param params[TEE_NU
 	if (t0 == TEE_PARAM_TYPE_VALUE_INPUT && params[0].value.a == CONF_OPEN_WAIT_UNMASKED) {
 		/* An open the client can cancel while it runs in the TA. */
 		TEE_UnmaskCancellation();
+		mark(TEE_PARAM_TYPE_GET(paramTypes, 1), &params[1]);
 		if (TEE_Wait(params[0].value.b) == TEE_ERROR_CANCEL)
 			return TEE_ERROR_CANCEL;
 	}
@@ -208,6 +222,7 @@ static TEE_Result cmd_wait(bool unmask, uint32_t types, TEE_Param params[TEE_NUM
 		return TEE_ERROR_BAD_PARAMETERS;
 	if (unmask)
 		TEE_UnmaskCancellation();
+	mark(TEE_PARAM_TYPE_GET(types, 2), &params[2]);
 	TEE_GetSystemTime(&t0);
 	res = TEE_Wait(params[0].value.a);
 	TEE_GetSystemTime(&t1);
@@ -386,8 +401,7 @@ static TEE_Result cmd_touch(uint32_t types, TEE_Param params[TEE_NUM_PARAMS])
 
 	if (TEE_PARAM_TYPE_GET(types, 0) != TEE_PARAM_TYPE_MEMREF_INOUT || (n && !buf))
 		return TEE_ERROR_BAD_PARAMETERS;
-	for (size_t k = 0; k < n; k++)
-		buf[k]++;
+	mark(TEE_PARAM_TYPE_MEMREF_INOUT, &params[0]);
 	if (TEE_PARAM_TYPE_GET(types, 1) == TEE_PARAM_TYPE_VALUE_INPUT)
 		return TEE_Wait(params[1].value.a);
 	return TEE_SUCCESS;

@@ -63,7 +63,9 @@
  *    TEE_ERROR_ACCESS_DENIED (origin TRUSTED_APP).
  * p0 VALUE_INPUT with a == CONF_OPEN_WAIT_UNMASKED: the TA unmasks
  *    cancellation and waits p0.b ms; if the wait was cancelled it refuses with
- *    TEE_ERROR_CANCEL (origin TRUSTED_APP), else the session opens.
+ *    TEE_ERROR_CANCEL (origin TRUSTED_APP), else the session opens. If p1 is
+ *    a MEMREF_INOUT, the TA adds 1 to each of its bytes before the wait: a
+ *    client watching allocated shared memory sees the open in the TA.
  * p0 VALUE_INOUT: a += 1, b += 2 (written back to the client's operation).
  * Any other parameters are ignored.
  */
@@ -111,7 +113,9 @@
 
 /*
  * p0 VALUE_INPUT a = milliseconds; optional p1 VALUE_OUTPUT a = elapsed ms,
- * b = TEE_GetCancellationFlag() after the wait.
+ * b = TEE_GetCancellationFlag() after the wait; optional p2 MEMREF_INOUT: the
+ * TA adds 1 to each of its bytes just before the wait, so that a client
+ * watching allocated shared memory sees the call in the TA.
  * WAIT_UNMASKED calls TEE_UnmaskCancellation first and returns what TEE_Wait
  * returned (TEE_ERROR_CANCEL when cancelled); WAIT_MASKED keeps the mask and
  * runs to completion.
