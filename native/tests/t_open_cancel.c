@@ -298,6 +298,22 @@ static void check_both_outcomes(const struct race *r)
 		h_fail(__FILE__, __LINE__, "%u opened, %u cancelled", r->opened, r->cancelled);
 }
 
+/*
+ * Every 25 rounds while one outcome has not been seen yet, moves the span the
+ * delays are drawn from: wider with no open yet (every cancel came too early:
+ * opens got slower than measured, e.g. on a loaded machine), narrower with no
+ * cancel yet. Bounded to [100 us, 2 s].
+ */
+static void adapt_span(unsigned *span_us, const struct race *r, unsigned round)
+{
+	if (round % 25 != 24)
+		return;
+	if (!r->opened && *span_us < 1000000)
+		*span_us *= 2;
+	else if (!r->cancelled && *span_us > 200)
+		*span_us /= 2;
+}
+
 /* Next pseudo-random delay below `max_us`. */
 static unsigned next_delay(unsigned *seed, unsigned max_us)
 {
@@ -346,9 +362,11 @@ void t_open_cancel_race_shared(void)
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
-	for (unsigned i = 0; i < RACE_ROUNDS; i++)
+	for (unsigned i = 0; i < RACE_ROUNDS; i++) {
 		if (!race_round(&ctx, &conf_sims_uuid, next_delay(&seed, span), &r))
 			return; /* a thread is stuck: the process ends with it */
+		adapt_span(&span, &r, i);
+	}
 	CHECK_HEX(conf_instance_info(&holder, NULL, &open_now, &ever1, NULL), TEEC_SUCCESS);
 	CHECK(open_now == 1);
 	if (ever1 - ever0 != r.opened)
@@ -381,9 +399,11 @@ void t_open_cancel_race_fresh(void)
 		TEEC_FinalizeContext(&ctx);
 		return;
 	}
-	for (unsigned i = 0; i < RACE_ROUNDS / 3; i++)
+	for (unsigned i = 0; i < RACE_ROUNDS / 3; i++) {
 		if (!race_round(&ctx, &conf_uuid, next_delay(&seed, span), &r))
 			return;
+		adapt_span(&span, &r, i);
+	}
 	check_both_outcomes(&r);
 	TEEC_FinalizeContext(&ctx);
 	/* None listed, in any state. */
