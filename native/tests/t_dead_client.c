@@ -18,7 +18,7 @@ static void check_reclaimed(pid_t child, uint32_t ta_pid, int shm_before)
 	int shm_after = h_shm_fd_count(h_daemon_pid);
 
 	CHECK(!h_pid_alive((pid_t)ta_pid));
-	CHECK(h_status_lacks_pid(child, ta_pid));
+	CHECK(h_wait_status_lacks_pid(child, ta_pid, 5000));
 	CHECK(shm_before >= 0 && shm_after >= 0);
 	CHECK(shm_after <= shm_before);
 }
@@ -136,7 +136,7 @@ void t_dead_client_shared_instance_survives(void)
 	 * before the kill; not right after the sleep above (CONF_GRACE_MS + 500
 	 * after the kill). */
 	CHECK(h_now_ms() - died >= wait_ms - 250);
-	CHECK(h_status_lacks_pid(child, 0));
+	CHECK(h_wait_status_lacks_pid(child, 0, 5000));
 	h_close_context_session(&ctx, &live);
 	CHECK(h_wait_pid_gone((pid_t)pid, 5000)); /* ends with its last session */
 }
@@ -159,7 +159,7 @@ void t_dead_client_shared_instance_cancel(void)
 	check_live_alone(&live, token, pid);
 	CHECK(h_now_ms() - died < CONF_GRACE_MS); /* cancelled, not waited out */
 	CHECK(h_pid_alive((pid_t)pid));
-	CHECK(h_status_lacks_pid(child, 0));
+	CHECK(h_wait_status_lacks_pid(child, 0, 5000));
 	h_close_context_session(&ctx, &live);
 	CHECK(h_wait_pid_gone((pid_t)pid, 5000));
 }

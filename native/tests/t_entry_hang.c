@@ -60,7 +60,7 @@ void t_hung_create_opener_dead(void)
 		REQUIRE(host != 0);
 	}
 	conf_check_killed_after_grace(host, conf_kill_client(a));
-	CHECK(h_status_lacks_pid(a, 0));
+	CHECK(h_wait_status_lacks_pid(a, 0, 5000));
 
 	b = start_opener();
 	REQUIRE(b > 0);
@@ -236,5 +236,5 @@ void t_hung_destroy_closer_dies(void)
 	since = h_now_ms();
 	conf_kill_client(child);
 	conf_check_killed_after_grace(pid, since);
-	CHECK(h_status_lacks_pid(child, pid));
+	CHECK(h_wait_status_lacks_pid(child, pid, 5000));
 }

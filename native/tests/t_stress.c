@@ -64,7 +64,7 @@ void t_client_killed_mid_invoke(void)
 	/* Its only session is gone, so its multi-instance TA ends... */
 	CHECK(h_wait_pid_gone((pid_t)ta_pid, KILLED_CLIENT_WAIT_MS + 5000));
 	/* ...the daemon forgot the client and the instance... */
-	CHECK(h_status_lacks_pid(child, ta_pid));
+	CHECK(h_wait_status_lacks_pid(child, ta_pid, 5000));
 	/* ...and holds no more shared memory than before. */
 	shm_after = h_shm_fd_count(h_daemon_pid);
 	CHECK(shm_before >= 0 && shm_after >= 0);
