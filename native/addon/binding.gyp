@@ -4,6 +4,7 @@
       "target_name": "rx_teec",
       "sources": [
         "src/addon.cc",
+        "src/busy_wait_budget.cc",
         "src/call_runner.cc",
         "src/cancellation.cc",
         "src/context.cc",

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags as F } from '../../src/core/constants';
 import { TeecError, TeecStateError } from '../../src/core/errors';
 import type { SessionHandle } from '../../src/core/backend';
@@ -221,6 +222,54 @@ describe('polling the event loop for short calls', () => {
     };
     expect(pollMicros(['0'])).toBe(0);
     if (os.availableParallelism() >= 2) expect(pollMicros(['0', '1'])).toBe(100);
+  });
+
+  // A container limited to less than two CPUs' worth of time (`--cpus`, a pod's CPU limit) sees
+  // every CPU in its affinity mask; busy-waiting there only spends its quota.
+  it('is off by default under a cgroup CPU limit below two CPUs (v2 cpu.max, v1 CFS quota)', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-cgroup-'));
+    // This process's cgroups, "<id>:<controllers>:<path>" (a child inherits them).
+    const lines = fs
+      .readFileSync('/proc/self/cgroup', 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => [...l.split(':', 2), l.slice(l.indexOf(':', l.indexOf(':') + 1) + 1)]);
+    const v2 = lines.find(([id, controllers]) => id === '0' && controllers === '');
+    const v1 = lines.find(([, controllers]) => controllers.split(',').includes('cpu'));
+    const write = (dir: string, files: Record<string, string>) => {
+      fs.mkdirSync(dir, { recursive: true });
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), `${text}\n`);
+    };
+    const pollMicros = () => {
+      const script = `process.stdout.write(String(require(${JSON.stringify(addonPath())}).stats().pollMicros))`;
+      const env = { ...process.env, RX_TEEC_POLL_MICROS: '', RX_TEEC_CGROUP_ROOT: root };
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
+      if (r.status !== 0) throw new Error(`child failed (${r.status ?? r.signal}): ${r.stderr}`);
+      return Number(r.stdout);
+    };
+    const unlimited = os.availableParallelism() >= 2 ? 100 : 0;
+    try {
+      expect(v2 ?? v1).toBeDefined();
+      expect(pollMicros()).toBe(unlimited); // no limit files: the affinity mask decides
+      if (v2) {
+        write(path.join(root, v2[2]), { 'cpu.max': '50000 100000' });
+        expect(pollMicros()).toBe(0);
+        write(path.join(root, v2[2]), { 'cpu.max': 'max 100000' });
+        expect(pollMicros()).toBe(unlimited);
+        write(path.join(root, v2[2]), { 'cpu.max': '400000 100000' });
+        expect(pollMicros()).toBe(unlimited);
+        fs.rmSync(path.join(root, v2[2], 'cpu.max'));
+      }
+      if (v1) {
+        const dir = path.join(root, v1[1], v1[2]);
+        write(dir, { 'cpu.cfs_quota_us': '150000', 'cpu.cfs_period_us': '100000' });
+        expect(pollMicros()).toBe(0);
+        write(dir, { 'cpu.cfs_quota_us': '-1' });
+        expect(pollMicros()).toBe(unlimited);
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('is on by default with two or more CPUs, tunable, and checks its option', () => {

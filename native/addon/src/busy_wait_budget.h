@@ -2,37 +2,22 @@
 #ifndef RX_TEEC_BUSY_WAIT_BUDGET_H
 #define RX_TEEC_BUSY_WAIT_BUDGET_H
 
-#include <sched.h>
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <cstdint>
+#include <string>
 
 namespace rxteec {
 
-// The CPUs this process may run on: its affinity mask (taskset, a container's cpuset), which can
-// be fewer than the CPUs online.
-inline long UsableCpus() {
-#if defined(__linux__)
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return CPU_COUNT(&set);
-#endif
-  return sysconf(_SC_NPROCESSORS_ONLN);
-}
+// The CPUs' worth of time this process may use: the CPUs of its affinity mask (taskset, a
+// container's cpuset), fewer if a cgroup CPU limit (a container's `--cpus`, a pod's CPU limit)
+// grants less time. `cgroup_root` is where the cgroup file systems are mounted.
+double UsableCpus(const std::string& cgroup_root = "/sys/fs/cgroup");
 
 // The environment variable `name` (0..10000 µs) if set to a valid number; otherwise
-// `multi_cpu_default` when the process may use two or more CPUs and 0 when it may use one: a
-// busy-wait on a single CPU only takes it from the thread being waited for (pinned to one CPU,
-// an empty invoke took ~50 µs with both busy-waits on against ~30 µs with them off).
-inline uint32_t BusyWaitBudgetMicros(const char* name, uint32_t multi_cpu_default) {
-  const char* text = getenv(name);
-  if (text != nullptr && *text != '\0') {
-    char* end = nullptr;
-    unsigned long value = strtoul(text, &end, 10);
-    if (end != nullptr && *end == '\0' && value <= 10000) return static_cast<uint32_t>(value);
-  }
-  return UsableCpus() >= 2 ? multi_cpu_default : 0;
-}
+// `multi_cpu_default` when the process may use two or more CPUs' worth of time and 0 when less:
+// a busy-wait then only takes the CPU from the thread being waited for (pinned to one CPU, an
+// empty invoke took ~50 µs with both busy-waits on against ~30 µs with them off), or spends the
+// process's CPU quota. `RX_TEEC_CGROUP_ROOT` overrides where cgroups are looked for (tests).
+uint32_t BusyWaitBudgetMicros(const char* name, uint32_t multi_cpu_default);
 
 }  // namespace rxteec
 

@@ -391,7 +391,8 @@ export class NativeBackend implements Backend {
  * Tunes the addon's threads: `maxThreads` caps the threads running GP calls (default 512;
  * calls beyond it queue), `spinMicros` caps how long an idle worker polls for the next call before
  * sleeping (adaptive: one spinner at a time, only while calls come back to back; default 50, or
- * 0 when the process may run on one CPU only — its affinity mask: taskset, a container's cpuset;
+ * 0 when the process may use less than two CPUs' worth of time — its affinity mask (taskset, a
+ * container's cpuset) or its cgroup CPU limit (`--cpus`, a pod's CPU limit);
  * `RX_TEEC_SPIN_MICROS` overrides it; 0 disables).
  *
  * `pollMicros` is the longest invoke round trip for which the JS thread's event loop polls instead
