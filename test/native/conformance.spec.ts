@@ -75,6 +75,22 @@ describe('contexts and sessions', () => {
     await backend.closeSession(again.session);
   });
 
+  it("resolves the close of an instance's last session once TA_DestroyEntryPoint has run and the host ended", async () => {
+    const { session: s } = await backend.openSession(context, CONF.uuid.multi as never, 0, null, null);
+    const info = await backend.invokeCommand(s, CONF.CONF_CMD_INSTANCE_INFO, [
+      { type: T.VALUE_OUTPUT, a: 0, b: 0 },
+      { type: T.VALUE_OUTPUT, a: 0, b: 0 },
+    ]);
+    const pid = info[1].b!;
+    expect(sim.status()!.tas.map((t) => t.pid)).toContain(pid);
+    const destroyMs = 300;
+    await backend.invokeCommand(s, CONF.CONF_CMD_SLOW_DESTROY, [{ type: T.VALUE_INPUT, a: destroyMs, b: 0 }]);
+    const t0 = Date.now();
+    await backend.closeSession(s);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(destroyMs - 10);
+    expect(sim.status()!.tas.map((t) => t.pid)).not.toContain(pid);
+  });
+
   it('rejects calls on a closed session with TeecStateError (origin API), and closing twice is a no-op', async () => {
     const { session: s } = await backend.openSession(context, CONF.uuid.multi as never, 0, null, null);
     await backend.closeSession(s);
