@@ -1,7 +1,8 @@
 /**
  * The C conformance suite's behaviours, from TypeScript through the addon on the real simulator:
  * codes and origins, parameter write-back, temp memrefs with byteOffset, WHOLE/PARTIAL, SHORT_BUFFER,
- * TARGET_DEAD after a panic or crash and reopening, BUSY, identity, zero-copy shared memory.
+ * TARGET_DEAD after a panic or crash and reopening, BUSY, a last close that waits for the TA's
+ * destroy, identity, zero-copy shared memory.
  */
 import * as crypto from 'node:crypto';
 import { LoginMethod, ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags as F } from '../../src/core/constants';
