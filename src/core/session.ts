@@ -92,6 +92,8 @@ export class Session {
 
   /**
    * Closes the session: commands in flight are cancelled and awaited first. Closing twice is a no-op.
+   * The last session of a TA instance that is not kept alive takes the instance with it: the
+   * close resolves once the TA's `TA_DestroyEntryPoint` has run (in the simulator as in OP-TEE).
    * @example await session.close()
    */
   close(): Promise<void> {
