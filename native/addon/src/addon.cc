@@ -211,8 +211,7 @@ Napi::Value SetProcessEnvJs(const Napi::CallbackInfo& info) {
 // Environment teardown: finalize what the program left open, without waiting forever on a TA
 // that ignores cancellation (whatever is still busy after the deadline is left to the OS).
 
-void CleanupEnv(void* raw) {
-  auto* data = static_cast<AddonData*>(raw);
+void CleanupEnv(AddonData* data) {
   std::shared_ptr<EnvShared> shared = data->shared;
   std::vector<std::shared_ptr<Context>> contexts;
   {
@@ -248,9 +247,9 @@ void CleanupEnv(void* raw) {
   }
   {
     std::lock_guard<std::mutex> lock(shared->mutex);
-    if (shared->completions != nullptr) {
-      napi_release_threadsafe_function(shared->completions, napi_tsfn_abort);
-      shared->completions = nullptr;
+    if (static_cast<napi_threadsafe_function>(shared->completions) != nullptr) {
+      shared->completions.Abort();
+      shared->completions = Completions();
     }
     shared->contexts.clear();
   }
@@ -275,43 +274,44 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   data->shared = std::make_shared<EnvShared>();
   env.SetInstanceData(data);  // deleted with the environment
   data->poller.Init(env);  // optional: without it completions wake the loop as usual
-  napi_value name;
-  if (napi_create_string_utf8(env, "rx-teec completions", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, data, OnCompletion,
-                                      &data->shared->completions) != napi_ok ||
-      napi_unref_threadsafe_function(env, data->shared->completions) != napi_ok ||
-      // Registered after the thread-safe function so that it runs before Node closes it.
-      napi_add_env_cleanup_hook(env, CleanupEnv, data) != napi_ok) {
-    return Napi::Object();
-  }
+  data->shared->completions = Completions::New(env, "rx-teec completions", 0, 1, data);
+  data->shared->completions.Unref(env);
+  // Registered after the thread-safe function so that it runs before Node closes it.
+  if (env.AddCleanupHook(CleanupEnv, data).IsEmpty()) return Napi::Object();
   return DefineExports(env, exports);
 }
 
 Napi::Object DefineExports(Napi::Env env, Napi::Object exports) {
-  exports.Set("configure", Napi::Function::New<Entry<Configure>>(env, "configure"));
-  exports.Set("openLibrary", Napi::Function::New<Entry<OpenLibrary>>(env, "openLibrary"));
-  exports.Set("initializeContext", Napi::Function::New<Entry<InitializeContext>>(env, "initializeContext"));
-  exports.Set("finalizeContext", Napi::Function::New<Entry<FinalizeContextJs>>(env, "finalizeContext"));
-  exports.Set("openSession", Napi::Function::New<Entry<OpenSessionJs>>(env, "openSession"));
-  exports.Set("closeSession", Napi::Function::New<Entry<CloseSessionJs>>(env, "closeSession"));
+  struct Export {
+    const char* name;
+    Napi::Function::Callback fn;
+  } functions[] = {
+      {"configure", Entry<Configure>},
+      {"openLibrary", Entry<OpenLibrary>},
+      {"initializeContext", Entry<InitializeContext>},
+      {"finalizeContext", Entry<FinalizeContextJs>},
+      {"openSession", Entry<OpenSessionJs>},
+      {"closeSession", Entry<CloseSessionJs>},
+      {"cancel", Entry<CancelJs>},
+      {"allocateSharedMemory", Entry<AllocateSharedMemoryJs>},
+      {"registerSharedMemory", Entry<RegisterSharedMemoryJs>},
+      {"releaseSharedMemory", Entry<ReleaseSharedMemoryJs>},
+      {"stats", Entry<StatsJs>},
+      {"setPoolOptions", Entry<SetPoolOptionsJs>},
+      {"forceCopySharedMemory", Entry<ForceCopySharedMemoryJs>},
+      {"setProcessEnv", Entry<SetProcessEnvJs>},
+  };
+  for (auto& fn : functions) exports.Set(fn.name, Napi::Function::New(env, fn.fn, fn.name));
   // The invokes are plain N-API callbacks (see entry_points.h).
   struct RawExport {
     const char* name;
     napi_callback fn;
-  } raw[] = {{"invokeCommand", RawEntry<InvokeCommandJs>}, {"invokeFast", RawEntry<InvokeFastJs>}};
-  for (auto& fn : raw) {
+  } invokes[] = {{"invokeCommand", RawEntry<InvokeCommandJs>}, {"invokeFast", RawEntry<InvokeFastJs>}};
+  for (auto& fn : invokes) {
     napi_value value;
     NAPI_THROW_IF_FAILED(env, napi_create_function(env, fn.name, NAPI_AUTO_LENGTH, fn.fn, nullptr, &value), exports);
     exports.Set(fn.name, value);
   }
-  exports.Set("cancel", Napi::Function::New<Entry<CancelJs>>(env, "cancel"));
-  exports.Set("allocateSharedMemory", Napi::Function::New<Entry<AllocateSharedMemoryJs>>(env, "allocateSharedMemory"));
-  exports.Set("registerSharedMemory", Napi::Function::New<Entry<RegisterSharedMemoryJs>>(env, "registerSharedMemory"));
-  exports.Set("releaseSharedMemory", Napi::Function::New<Entry<ReleaseSharedMemoryJs>>(env, "releaseSharedMemory"));
-  exports.Set("stats", Napi::Function::New<Entry<StatsJs>>(env, "stats"));
-  exports.Set("setPoolOptions", Napi::Function::New<Entry<SetPoolOptionsJs>>(env, "setPoolOptions"));
-  exports.Set("forceCopySharedMemory", Napi::Function::New<Entry<ForceCopySharedMemoryJs>>(env, "forceCopySharedMemory"));
-  exports.Set("setProcessEnv", Napi::Function::New<Entry<SetProcessEnvJs>>(env, "setProcessEnv"));
   return exports;
 }
 

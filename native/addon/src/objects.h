@@ -36,15 +36,21 @@ enum class LifeState : uint8_t {
   kClosed,   // the GP close/finalize/release call returned
 };
 
+struct AddonData;
 struct Call;
 struct Context;
+
+// JS thread: settles the finished calls (settle.cc), through the environment's thread-safe
+// function; `data` is unused (the finished calls are in EnvShared's list).
+void OnCompletion(Napi::Env env, Napi::Function js_callback, AddonData* context, Call* data);
+using Completions = Napi::TypedThreadSafeFunction<AddonData, Call, OnCompletion>;
 
 // What the worker threads may reach of a Node environment: the channel back to its JS
 // thread, and the contexts to clean up when it goes away.
 struct EnvShared {
   std::mutex mutex;
   bool open = true;  // false from the env's cleanup on: completions are dropped
-  napi_threadsafe_function completions = nullptr;
+  Completions completions;  // empty once the env is torn down
   std::set<std::shared_ptr<Context>> contexts;  // initialized and not yet finalized
   // Finished calls the JS thread has not taken yet (FIFO through Call::next_ready). The
   // thread-safe function is called only when this goes from empty to non-empty: one wake-up

@@ -17,7 +17,7 @@ namespace {
 void ReleaseLoop(AddonData* data, Call* call) {
   if (!call->keeps_loop_alive) return;
   call->keeps_loop_alive = false;
-  if (--data->loop_holders == 0) napi_unref_threadsafe_function(data->env, data->shared->completions);
+  if (--data->loop_holders == 0) data->shared->completions.Unref(data->env);
 }
 
 // The JS-thread resources of a settled call: buffers it kept alive, its cancellation id, its
@@ -125,7 +125,7 @@ void FlushInvokeRecords(Napi::Env env, AddonData* data, size_t count) {
 
 void KeepLoopAlive(AddonData* data, Call* call) {
   call->keeps_loop_alive = true;
-  if (data->loop_holders++ == 0) napi_ref_threadsafe_function(data->env, data->shared->completions);
+  if (data->loop_holders++ == 0) data->shared->completions.Ref(data->env);
 }
 
 // Drops a call that failed before it was queued: what a settled call releases, its callback,
@@ -139,10 +139,8 @@ void CleanupUnstartedCall(AddonData* data, Call* call) {
 // One wake-up of the JS thread: settles every call that finished since the last one, invokes
 // through the batched records (one JS call per kMaxRecords), the rest one by one. Calls are
 // settled in the order they finished.
-void OnCompletion(napi_env raw_env, napi_value /*js_callback*/, void* context, void* /*unused*/) {
-  if (raw_env == nullptr) return;  // torn down: CleanupEnv drops what is left
-  AddonData* data = static_cast<AddonData*>(context);
-  Napi::Env env(raw_env);
+void OnCompletion(Napi::Env env, Napi::Function /*js_callback*/, AddonData* data, Call* /*unused*/) {
+  if (env == nullptr) return;  // torn down: CleanupEnv drops what is left
   Call* call = data->shared->TakeReady();
   size_t records = 0;
   uint64_t woke = NowNanos();

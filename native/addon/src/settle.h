@@ -14,7 +14,6 @@ struct AddonData;
 
 void KeepLoopAlive(AddonData* data, Call* call);
 void CleanupUnstartedCall(AddonData* data, Call* call);
-void OnCompletion(napi_env env, napi_value js_callback, void* context, void* unused);
 
 }  // namespace rxteec
 
