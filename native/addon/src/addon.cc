@@ -32,7 +32,7 @@
 #include "settle.h"
 #include "worker_pool.h"
 
-#include <node_api.h>
+#include <napi.h>
 
 #include <stdlib.h>
 
@@ -44,78 +44,89 @@
 
 namespace rxteec {
 
-AddonData* GetData(napi_env env) {
-  void* data = nullptr;
-  if (napi_get_instance_data(env, &data) != napi_ok || data == nullptr) {
-    napi_throw_error(env, nullptr, "rx-teec addon is not initialized in this environment");
-    throw JsException{};
-  }
-  return static_cast<AddonData*>(data);
+AddonData* GetData(Napi::Env env) {
+  auto* data = env.GetInstanceData<AddonData>();
+  if (data == nullptr) throw Napi::Error::New(env, "rx-teec addon is not initialized in this environment");
+  return data;
 }
 
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// JS entry points: the exports' wrapper, configuration, diagnostics and test hooks (the GP ones
+// JS entry points: the exports' wrappers, configuration, diagnostics and test hooks (the GP ones
 // are in context.cc, session.cc and shared_memory.cc: see entry_points.h).
 
-template <napi_value (*Impl)(napi_env, napi_callback_info)>
-napi_value Entry(napi_env env, napi_callback_info info) {
+// Turns the C++ exceptions other than Napi::Error into one (node-addon-api's callback wrapper
+// throws a Napi::Error into JS and lets anything else through).
+[[noreturn]] void RethrowAsNapi(Napi::Env env) {
   try {
-    return Impl(env, info);
-  } catch (const JsException&) {
-    return nullptr;
+    throw;
+  } catch (const Napi::Error&) {
+    throw;
   } catch (const std::bad_alloc&) {
-    napi_throw_error(env, "ERR_TEEC_OUT_OF_MEMORY", "rx-teec: out of memory");
-    return nullptr;
+    Napi::Error error = Napi::Error::New(env, "rx-teec: out of memory");
+    error.Set("code", Napi::String::New(env, "ERR_TEEC_OUT_OF_MEMORY"));
+    throw error;
   } catch (const std::exception& e) {
-    napi_throw_error(env, nullptr, e.what());
+    throw Napi::Error::New(env, e.what());
+  }
+}
+
+template <Napi::Value (*Impl)(const Napi::CallbackInfo&)>
+Napi::Value Entry(const Napi::CallbackInfo& info) {
+  try {
+    return Impl(info);
+  } catch (...) {
+    RethrowAsNapi(info.Env());
+  }
+}
+
+// The invokes' wrapper (see entry_points.h): as node-addon-api's, around a plain N-API callback.
+template <napi_value (*Impl)(Napi::Env, napi_callback_info)>
+napi_value RawEntry(napi_env env, napi_callback_info info) {
+  try {
+    try {
+      return Impl(env, info);
+    } catch (...) {
+      RethrowAsNapi(env);
+    }
+  } catch (const Napi::Error& error) {
+    error.ThrowAsJavaScriptException();
     return nullptr;
   }
 }
 
-napi_value Configure(napi_env env, napi_callback_info info) {
-  napi_value args[1];
-  GetArgs(env, info, args);
+Napi::Value Configure(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   AddonData* data = GetData(env);
-  if (TypeOf(env, args[0]) != napi_object) ThrowArgument(env, "options", "must be an object");
+  if (info[0].Type() != napi_object) ThrowArgument(env, "options", "must be an object");
+  Napi::Object options = info[0].As<Napi::Object>();
+  // The error factories, then invokeDone: a function taking the number of records.
   struct Slot {
     const char* key;
-    napi_ref* ref;
+    Napi::FunctionReference* ref;
   } slots[] = {{"teecError", &data->make_teec_error},
                {"argumentError", &data->make_argument_error},
                {"rangeError", &data->make_range_error},
-               {"stateError", &data->make_state_error}};
+               {"stateError", &data->make_state_error},
+               {"invokeDone", &data->invoke_done}};
   for (auto& slot : slots) {
-    napi_value fn = GetProperty(env, args[0], slot.key);
-    if (TypeOf(env, fn) != napi_function) ThrowArgument(env, std::string("options.") + slot.key, "must be a function");
-    DeleteRef(env, slot.ref);
-    NAPI_OK(napi_create_reference(env, fn, 1, slot.ref));
+    Napi::Value fn = options.Get(slot.key);
+    if (fn.Type() != napi_function) ThrowArgument(env, std::string("options.") + slot.key, "must be a function");
+    *slot.ref = Napi::Persistent(fn.As<Napi::Function>());
   }
-  // Invoke results: a function taking the number of records, and the records' buffer.
-  napi_value invoke_done = GetProperty(env, args[0], "invokeDone");
-  if (TypeOf(env, invoke_done) != napi_function) ThrowArgument(env, "options.invokeDone", "must be a function");
-  DeleteRef(env, &data->invoke_done);
-  NAPI_OK(napi_create_reference(env, invoke_done, 1, &data->invoke_done));
-  napi_value buffer;
-  if (data->results_ref == nullptr) {
-    void* bytes = nullptr;
-    NAPI_OK(napi_create_arraybuffer(env, (kMaxRecords * kRecordDoubles + kScratchDoubles) * sizeof(double), &bytes, &buffer));
-    NAPI_OK(napi_create_reference(env, buffer, 1, &data->results_ref));
-    data->results = static_cast<double*>(bytes);
-  } else {
-    NAPI_OK(napi_get_reference_value(env, data->results_ref, &buffer));
+  // The records' buffer, made once.
+  constexpr size_t kDoubles = kMaxRecords * kRecordDoubles + kScratchDoubles;
+  if (data->results_ref.IsEmpty()) {
+    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, kDoubles * sizeof(double));
+    data->results_ref = Napi::Persistent(buffer);
+    data->results = static_cast<double*>(buffer.Data());
   }
-  napi_value records;
-  NAPI_OK(napi_create_typedarray(env, napi_float64_array, kMaxRecords * kRecordDoubles + kScratchDoubles, buffer, 0, &records));
-  return records;
+  return Napi::Float64Array::New(env, kDoubles, data->results_ref.Value(), 0);
 }
 
-void SetNumber(napi_env env, napi_value object, const char* key, double number) {
-  NAPI_OK(napi_set_named_property(env, object, key, MakeNumber(env, number)));
-}
-
-napi_value StatsJs(napi_env env, napi_callback_info) {
+Napi::Value StatsJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   AddonData* data = GetData(env);
   PoolStats pool = WorkerPool::Instance().Stats();
   size_t contexts = 0, sessions = 0, mems = 0, in_flight = 0;
@@ -132,84 +143,75 @@ napi_value StatsJs(napi_env env, napi_callback_info) {
     in_flight += context->opening.size();
     for (auto& session : context->sessions) in_flight += session->in_flight.size();
   }
-  napi_value object;
-  NAPI_OK(napi_create_object(env, &object));
-  SetNumber(env, object, "threads", static_cast<double>(pool.threads));
-  SetNumber(env, object, "idleThreads", static_cast<double>(pool.sleeping));
-  SetNumber(env, object, "queuedJobs", static_cast<double>(pool.queued));
-  SetNumber(env, object, "maxThreads", static_cast<double>(pool.max_threads));
-  SetNumber(env, object, "contexts", static_cast<double>(contexts));
-  SetNumber(env, object, "sessions", static_cast<double>(sessions));
-  SetNumber(env, object, "sharedMemory", static_cast<double>(mems));
-  SetNumber(env, object, "callsInFlight", static_cast<double>(in_flight));
-  SetNumber(env, object, "pendingCallbacks", static_cast<double>(data->loop_holders));
-  SetNumber(env, object, "completionWakeups", static_cast<double>(data->wake_count));
-  SetNumber(env, object, "completionWaitMicros", data->wake_count == 0 ? 0.0 : static_cast<double>(data->wake_ns_total) / 1000.0 / static_cast<double>(data->wake_count));
-  SetNumber(env, object, "pollMicros", static_cast<double>(data->poller.budget_micros()));
-  SetNumber(env, object, "polledMillis", static_cast<double>(data->poller.polled_ns()) / 1e6);
-  SetNumber(env, object, "polledRoundTripMicros", static_cast<double>(data->poller.polled_round_trip_ns()) / 1e3);
-  SetNumber(env, object, "sleptRoundTripMicros", static_cast<double>(data->poller.slept_round_trip_ns()) / 1e3);
+  Napi::Object object = Napi::Object::New(env);
+  object.Set("threads", static_cast<double>(pool.threads));
+  object.Set("idleThreads", static_cast<double>(pool.sleeping));
+  object.Set("queuedJobs", static_cast<double>(pool.queued));
+  object.Set("maxThreads", static_cast<double>(pool.max_threads));
+  object.Set("contexts", static_cast<double>(contexts));
+  object.Set("sessions", static_cast<double>(sessions));
+  object.Set("sharedMemory", static_cast<double>(mems));
+  object.Set("callsInFlight", static_cast<double>(in_flight));
+  object.Set("pendingCallbacks", static_cast<double>(data->loop_holders));
+  object.Set("completionWakeups", static_cast<double>(data->wake_count));
+  object.Set("completionWaitMicros", data->wake_count == 0 ? 0.0 : static_cast<double>(data->wake_ns_total) / 1000.0 / static_cast<double>(data->wake_count));
+  object.Set("pollMicros", static_cast<double>(data->poller.budget_micros()));
+  object.Set("polledMillis", static_cast<double>(data->poller.polled_ns()) / 1e6);
+  object.Set("polledRoundTripMicros", static_cast<double>(data->poller.polled_round_trip_ns()) / 1e3);
+  object.Set("sleptRoundTripMicros", static_cast<double>(data->poller.slept_round_trip_ns()) / 1e3);
   return object;
 }
 
-napi_value SetPoolOptionsJs(napi_env env, napi_callback_info info) {
-  napi_value args[1];
-  GetArgs(env, info, args);
-  if (TypeOf(env, args[0]) != napi_object) ThrowArgument(env, "options", "must be an object");
-  napi_value max_threads = GetProperty(env, args[0], "maxThreads");
-  napi_value spin = GetProperty(env, args[0], "spinMicros");
-  napi_value poll = GetProperty(env, args[0], "pollMicros");
-  if (!IsNullish(env, max_threads)) {
-    uint32_t value = ToUint32(env, max_threads, "options.maxThreads");
+Napi::Value SetPoolOptionsJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info[0].Type() != napi_object) ThrowArgument(env, "options", "must be an object");
+  Napi::Object options = info[0].As<Napi::Object>();
+  Napi::Value max_threads = options.Get("maxThreads");
+  Napi::Value spin = options.Get("spinMicros");
+  Napi::Value poll = options.Get("pollMicros");
+  if (!IsNullish(max_threads)) {
+    uint32_t value = ToUint32(max_threads, "options.maxThreads");
     if (value < 1 || value > 4096) ThrowRange(env, "options.maxThreads", "must be in 1..4096");
     WorkerPool::Instance().SetMaxThreads(value);
   }
-  if (!IsNullish(env, spin)) {
-    uint32_t value = ToUint32(env, spin, "options.spinMicros");
+  if (!IsNullish(spin)) {
+    uint32_t value = ToUint32(spin, "options.spinMicros");
     if (value > 10000) ThrowRange(env, "options.spinMicros", "must be in 0..10000");
     WorkerPool::Instance().SetSpinMicros(value);
   }
-  if (!IsNullish(env, poll)) {
-    uint32_t value = ToUint32(env, poll, "options.pollMicros");
+  if (!IsNullish(poll)) {
+    uint32_t value = ToUint32(poll, "options.pollMicros");
     if (value > 10000) ThrowRange(env, "options.pollMicros", "must be in 0..10000");
     GetData(env)->poller.SetBudgetMicros(value);
   }
-  return Undefined(env);
+  return env.Undefined();
 }
 
-napi_value ForceCopySharedMemoryJs(napi_env env, napi_callback_info info) {
-  napi_value args[1];
-  GetArgs(env, info, args);
-  bool force = false;
-  if (TypeOf(env, args[0]) != napi_boolean) ThrowArgument(env, "force", "must be a boolean");
-  NAPI_OK(napi_get_value_bool(env, args[0], &force));
-  GetData(env)->force_copy_shm = force;
-  return Undefined(env);
+Napi::Value ForceCopySharedMemoryJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info[0].Type() != napi_boolean) ThrowArgument(env, "force", "must be a boolean");
+  GetData(env)->force_copy_shm = info[0].As<Napi::Boolean>().Value();
+  return env.Undefined();
 }
 
 // Sets (or, with undefined, removes) a variable of the real process environment, which C
 // libraries read with getenv (the simulator's client reads RX_TEEC_SIM_SOCKET). Test runners
 // such as jest give JS a copy of process.env whose writes never reach it. Call it before any
 // context is initialized: setenv is not safe while other threads read the environment.
-napi_value SetProcessEnvJs(napi_env env, napi_callback_info info) {
-  napi_value args[2];
-  GetArgs(env, info, args);
-  std::string name = ToUtf8(env, args[0], "name");
+Napi::Value SetProcessEnvJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = ToUtf8(info[0], "name");
   if (name.empty() || name.find('=') != std::string::npos) ThrowArgument(env, "name", "must be a non-empty name without '='");
-  int rc = IsNullish(env, args[1]) ? unsetenv(name.c_str()) : setenv(name.c_str(), ToUtf8(env, args[1], "value").c_str(), 1);
-  if (rc != 0) {
-    napi_throw_error(env, nullptr, "setenv failed");
-    throw JsException{};
-  }
-  return Undefined(env);
+  int rc = IsNullish(info[1]) ? unsetenv(name.c_str()) : setenv(name.c_str(), ToUtf8(info[1], "value").c_str(), 1);
+  if (rc != 0) throw Napi::Error::New(env, "setenv failed");
+  return env.Undefined();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Environment teardown: finalize what the program left open, without waiting forever on a TA
 // that ignores cancellation (whatever is still busy after the deadline is left to the OS).
 
-void CleanupEnv(void* raw) {
-  auto* data = static_cast<AddonData*>(raw);
+void CleanupEnv(AddonData* data) {
   std::shared_ptr<EnvShared> shared = data->shared;
   std::vector<std::shared_ptr<Context>> contexts;
   {
@@ -245,9 +247,9 @@ void CleanupEnv(void* raw) {
   }
   {
     std::lock_guard<std::mutex> lock(shared->mutex);
-    if (shared->completions != nullptr) {
-      napi_release_threadsafe_function(shared->completions, napi_tsfn_abort);
-      shared->completions = nullptr;
+    if (static_cast<napi_threadsafe_function>(shared->completions) != nullptr) {
+      shared->completions.Abort();
+      shared->completions = Completions();
     }
     shared->contexts.clear();
   }
@@ -261,42 +263,28 @@ void CleanupEnv(void* raw) {
   }
 }
 
-void FinalizeAddonData(napi_env env, void* raw, void*) {
-  auto* data = static_cast<AddonData*>(raw);
-  delete data;
-}
+Napi::Object DefineExports(Napi::Env env, Napi::Object exports);
 
-napi_value DefineExports(napi_env env, napi_value exports);
-
-napi_value Init(napi_env env, napi_value exports) {
-  void* existing = nullptr;
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Loaded again in the same environment (e.g. a fresh module registry in a test runner):
   // keep the one state, its completion channel and its cleanup hook.
-  if (napi_get_instance_data(env, &existing) == napi_ok && existing != nullptr) return DefineExports(env, exports);
+  if (env.GetInstanceData<AddonData>() != nullptr) return DefineExports(env, exports);
   auto* data = new AddonData();
   data->env = env;
   data->shared = std::make_shared<EnvShared>();
-  if (napi_set_instance_data(env, data, FinalizeAddonData, nullptr) != napi_ok) {
-    delete data;
-    return nullptr;
-  }
+  env.SetInstanceData(data);  // deleted with the environment
   data->poller.Init(env);  // optional: without it completions wake the loop as usual
-  napi_value name;
-  if (napi_create_string_utf8(env, "rx-teec completions", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, data, OnCompletion,
-                                      &data->shared->completions) != napi_ok ||
-      napi_unref_threadsafe_function(env, data->shared->completions) != napi_ok ||
-      // Registered after the thread-safe function so that it runs before Node closes it.
-      napi_add_env_cleanup_hook(env, CleanupEnv, data) != napi_ok) {
-    return nullptr;
-  }
+  data->shared->completions = Completions::New(env, "rx-teec completions", 0, 1, data);
+  data->shared->completions.Unref(env);
+  // Registered after the thread-safe function so that it runs before Node closes it.
+  if (env.AddCleanupHook(CleanupEnv, data).IsEmpty()) return Napi::Object();
   return DefineExports(env, exports);
 }
 
-napi_value DefineExports(napi_env env, napi_value exports) {
+Napi::Object DefineExports(Napi::Env env, Napi::Object exports) {
   struct Export {
     const char* name;
-    napi_callback fn;
+    Napi::Function::Callback fn;
   } functions[] = {
       {"configure", Entry<Configure>},
       {"openLibrary", Entry<OpenLibrary>},
@@ -304,8 +292,6 @@ napi_value DefineExports(napi_env env, napi_value exports) {
       {"finalizeContext", Entry<FinalizeContextJs>},
       {"openSession", Entry<OpenSessionJs>},
       {"closeSession", Entry<CloseSessionJs>},
-      {"invokeCommand", Entry<InvokeCommandJs>},
-      {"invokeFast", Entry<InvokeFastJs>},
       {"cancel", Entry<CancelJs>},
       {"allocateSharedMemory", Entry<AllocateSharedMemoryJs>},
       {"registerSharedMemory", Entry<RegisterSharedMemoryJs>},
@@ -315,12 +301,16 @@ napi_value DefineExports(napi_env env, napi_value exports) {
       {"forceCopySharedMemory", Entry<ForceCopySharedMemoryJs>},
       {"setProcessEnv", Entry<SetProcessEnvJs>},
   };
-  for (auto& fn : functions) {
+  for (auto& fn : functions) exports.Set(fn.name, Napi::Function::New(env, fn.fn, fn.name));
+  // The invokes are plain N-API callbacks (see entry_points.h).
+  struct RawExport {
+    const char* name;
+    napi_callback fn;
+  } invokes[] = {{"invokeCommand", RawEntry<InvokeCommandJs>}, {"invokeFast", RawEntry<InvokeFastJs>}};
+  for (auto& fn : invokes) {
     napi_value value;
-    if (napi_create_function(env, fn.name, NAPI_AUTO_LENGTH, fn.fn, nullptr, &value) != napi_ok ||
-        napi_set_named_property(env, exports, fn.name, value) != napi_ok) {
-      return nullptr;
-    }
+    NAPI_THROW_IF_FAILED(env, napi_create_function(env, fn.name, NAPI_AUTO_LENGTH, fn.fn, nullptr, &value), exports);
+    exports.Set(fn.name, value);
   }
   return exports;
 }
@@ -329,4 +319,7 @@ napi_value DefineExports(napi_env env, napi_value exports) {
 
 }  // namespace rxteec
 
-NAPI_MODULE(NODE_GYP_MODULE_NAME, rxteec::Init)
+// NODE_API_MODULE pastes the function's name into an identifier: no qualified name.
+static Napi::Object InitRxTeec(Napi::Env env, Napi::Object exports) { return rxteec::Init(env, exports); }
+
+NODE_API_MODULE(NODE_GYP_MODULE_NAME, InitRxTeec)

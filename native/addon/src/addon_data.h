@@ -3,7 +3,7 @@
 #ifndef RX_TEEC_ADDON_DATA_H
 #define RX_TEEC_ADDON_DATA_H
 
-#include <node_api.h>
+#include <napi.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -18,16 +18,16 @@ namespace rxteec {
 struct AddonData {
   napi_env env = nullptr;
   std::shared_ptr<EnvShared> shared;
-  napi_ref make_teec_error = nullptr;
-  napi_ref make_argument_error = nullptr;
-  napi_ref make_range_error = nullptr;
-  napi_ref make_state_error = nullptr;
+  Napi::FunctionReference make_teec_error;
+  Napi::FunctionReference make_argument_error;
+  Napi::FunctionReference make_range_error;
+  Napi::FunctionReference make_state_error;
   std::unordered_map<double, Call*> cancellable;  // call id -> call, until settled
   double next_call_id = 1;
   // Invoke results go to JS in batches: records in `results` (a Float64Array made by
   // configure), then one call of `invoke_done(count)`.
-  napi_ref invoke_done = nullptr;
-  napi_ref results_ref = nullptr;
+  Napi::FunctionReference invoke_done;
+  Napi::Reference<Napi::ArrayBuffer> results_ref;
   double* results = nullptr;
   // Diagnostics: how long finished calls waited for the JS thread (first call of each batch).
   uint64_t wake_ns_total = 0;
@@ -45,7 +45,7 @@ constexpr size_t kMaxRecords = 64;
 constexpr size_t kScratchDoubles = 8;
 
 // This environment's AddonData (made by Init in addon.cc); throws if there is none.
-AddonData* GetData(napi_env env);
+AddonData* GetData(Napi::Env env);
 
 }  // namespace rxteec
 

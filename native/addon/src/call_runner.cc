@@ -7,8 +7,6 @@
 #include "objects.h"
 #include "strand.h"
 
-#include <node_api.h>
-
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -157,7 +155,7 @@ void Call::Run() {
 void EnvShared::Post(Call* call) {
   {
     std::lock_guard<std::mutex> lock(mutex);
-    if (open && completions != nullptr) {
+    if (open && static_cast<napi_threadsafe_function>(completions) != nullptr) {
       call->next_ready = nullptr;
       if (ready_head != nullptr) {
         // A drain is already scheduled and has not taken the list yet: it settles this one too.
@@ -167,7 +165,7 @@ void EnvShared::Post(Call* call) {
       }
       // The first of a batch: its wait for the JS thread is the batch's (stats()).
       call->posted_ns = NowNanos();
-      if (napi_call_threadsafe_function(completions, nullptr, napi_tsfn_nonblocking) == napi_ok) {
+      if (completions.NonBlockingCall() == napi_ok) {
         ready_head = ready_tail = call;
         return;
       }

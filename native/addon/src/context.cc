@@ -14,35 +14,34 @@
 
 namespace rxteec {
 
-napi_value OpenLibrary(napi_env env, napi_callback_info info) {
-  napi_value args[1];
-  GetArgs(env, info, args);
-  std::string path = ToUtf8(env, args[0], "library");
+Napi::Value OpenLibrary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string path = ToUtf8(info[0], "library");
   std::string error;
   std::shared_ptr<TeecLibrary> library = TeecLibrary::Open(path, &error);
   if (!library) {
-    napi_throw_error(env, "ERR_TEEC_LIBRARY", error.c_str());
-    throw JsException{};
+    Napi::Error failure = Napi::Error::New(env, error);
+    failure.Set("code", Napi::String::New(env, "ERR_TEEC_LIBRARY"));
+    throw failure;
   }
-  napi_value handle = MakeHandle(env, new LibraryHolder{library}, kLibraryTag, OnLibraryCollected);
-  NAPI_OK(napi_set_named_property(env, handle, "path", MakeString(env, path)));
+  Napi::Object handle = MakeHandle(env, new LibraryHolder{library}, kLibraryTag, OnLibraryCollected);
+  handle.Set("path", Napi::String::New(env, path));
   return handle;
 }
 
-napi_value InitializeContext(napi_env env, napi_callback_info info) {
-  napi_value args[3];
-  GetArgs(env, info, args);
+Napi::Value InitializeContext(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   AddonData* data = GetData(env);
-  auto* library = UnwrapTagged<LibraryHolder>(env, args[0], kLibraryTag, "library", "a library");
+  auto* library = UnwrapTagged<LibraryHolder>(info[0], kLibraryTag, "library", "a library");
   Call* call = new Call(CallKind::kInitialize);
   try {
-    if (!IsNullish(env, args[1])) {
-      call->context_name = ToUtf8(env, args[1], "name");
+    if (!IsNullish(info[1])) {
+      call->context_name = ToUtf8(info[1], "name");
       call->has_context_name = true;
     }
-    call->callback = CallbackRef(env, args[2]);
+    call->callback = Napi::Persistent(ToCallback(info[2]));
   } catch (...) {
-    CleanupUnstartedCall(env, data, call);
+    CleanupUnstartedCall(data, call);
     throw;
   }
   auto context = std::make_shared<Context>();
@@ -51,24 +50,23 @@ napi_value InitializeContext(napi_env env, napi_callback_info info) {
   call->env = data->shared;
   call->context = context;
   SubmitJsCall(data, call);
-  return Undefined(env);
+  return env.Undefined();
 }
 
-napi_value FinalizeContextJs(napi_env env, napi_callback_info info) {
-  napi_value args[2];
-  GetArgs(env, info, args);
+Napi::Value FinalizeContextJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   AddonData* data = GetData(env);
-  auto* holder = UnwrapTagged<ContextHolder>(env, args[0], kContextTag, "context", "a context");
-  napi_ref callback = CallbackRef(env, args[1]);
+  auto* holder = UnwrapTagged<ContextHolder>(info[0], kContextTag, "context", "a context");
+  Napi::Function callback = ToCallback(info[1]);
   std::shared_ptr<Context> context = holder->context;
   std::unique_lock<std::mutex> lock(context->mutex);
-  if (!BeginCloseLocked(data, callback, context, &context->state, &context->waiters, &lock)) return Undefined(env);
+  if (!BeginCloseLocked(data, callback, context, &context->state, &context->waiters, &lock)) return env.Undefined();
   Call* call = NewJsCall(data, CallKind::kFinalize, context, callback);
   TakeChildrenLocked(context, call);
   lock.unlock();
-  for (auto& mem : call->mems_to_release) DetachJsView(env, mem.get());
+  for (auto& mem : call->mems_to_release) DetachJsView(mem.get());
   SubmitJsCall(data, call);
-  return Undefined(env);
+  return env.Undefined();
 }
 
 }  // namespace rxteec

@@ -82,29 +82,25 @@ void OnExternalBufferCollected(napi_env, void* /*data*/, void* hint) {
   DropSharedMemHolder(std::move(mem));
 }
 
-napi_value MakeContextHandle(napi_env env, const std::shared_ptr<Context>& context) {
+Napi::Object MakeContextHandle(Napi::Env env, const std::shared_ptr<Context>& context) {
   return MakeHandle(env, new ContextHolder{context}, kContextTag, OnContextCollected);
 }
 
-napi_value MakeSessionHandle(napi_env env, const std::shared_ptr<Session>& session) {
+Napi::Object MakeSessionHandle(Napi::Env env, const std::shared_ptr<Session>& session) {
   return MakeHandle(env, new SessionHolder{session}, kSessionTag, OnSessionCollected);
 }
 
 // Builds the JS handle of a block: { size, flags, buffer, zeroCopy, kind }, all read-only.
-napi_value MakeSharedMemHandle(napi_env env, const std::shared_ptr<SharedMem>& mem, napi_value view) {
-  napi_value object;
-  NAPI_OK(napi_create_object(env, &object));
-  napi_value zero_copy;
-  NAPI_OK(napi_get_boolean(env, mem->zero_copy, &zero_copy));
+Napi::Object MakeSharedMemHandle(Napi::Env env, const std::shared_ptr<SharedMem>& mem, Napi::Value view) {
+  Napi::Object object = Napi::Object::New(env);
   napi_property_attributes attrs = napi_enumerable;
-  napi_property_descriptor props[] = {
-      {"size", nullptr, nullptr, nullptr, nullptr, MakeNumber(env, static_cast<double>(mem->teec.size)), attrs, nullptr},
-      {"flags", nullptr, nullptr, nullptr, nullptr, MakeNumber(env, mem->teec.flags), attrs, nullptr},
-      {"buffer", nullptr, nullptr, nullptr, nullptr, view, attrs, nullptr},
-      {"zeroCopy", nullptr, nullptr, nullptr, nullptr, zero_copy, attrs, nullptr},
-      {"kind", nullptr, nullptr, nullptr, nullptr, MakeString(env, mem->allocated ? "allocated" : "registered"), attrs, nullptr},
-  };
-  NAPI_OK(napi_define_properties(env, object, sizeof props / sizeof props[0], props));
+  object.DefineProperties({
+      Napi::PropertyDescriptor::Value("size", Napi::Number::New(env, static_cast<double>(mem->teec.size)), attrs),
+      Napi::PropertyDescriptor::Value("flags", Napi::Number::New(env, mem->teec.flags), attrs),
+      Napi::PropertyDescriptor::Value("buffer", view, attrs),
+      Napi::PropertyDescriptor::Value("zeroCopy", Napi::Boolean::New(env, mem->zero_copy), attrs),
+      Napi::PropertyDescriptor::Value("kind", Napi::String::New(env, mem->allocated ? "allocated" : "registered"), attrs),
+  });
   mem->js_holders.fetch_add(1);
   return MakeHandle(env, new SharedMemHolder{mem}, kSharedMemTag, OnSharedMemCollected, object);
 }

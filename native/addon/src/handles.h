@@ -4,7 +4,7 @@
 #ifndef RX_TEEC_HANDLES_H
 #define RX_TEEC_HANDLES_H
 
-#include <node_api.h>
+#include <napi.h>
 
 #include <memory>
 
@@ -14,7 +14,7 @@
 
 namespace rxteec {
 
-// Type tags tell our handles apart from any other object (napi_check_object_type_tag).
+// Type tags tell our handles apart from any other object (Napi::Object::CheckTypeTag).
 const napi_type_tag kLibraryTag = {0x7278746565634c49ull, 0x6272617279000001ull};
 const napi_type_tag kContextTag = {0x7278746565634374ull, 0x7874000000000002ull};
 const napi_type_tag kSessionTag = {0x7278746565635365ull, 0x7373696f6e000003ull};
@@ -36,19 +36,26 @@ struct SharedMemHolder {
 void OnLibraryCollected(napi_env env, void* raw, void* hint);
 void OnExternalBufferCollected(napi_env env, void* data, void* hint);
 
+// Tags `object` (a new plain object by default) and wraps `holder` into it; `finalize` deletes
+// the holder when the object is collected. napi_wrap is a C call: node-addon-api wraps only
+// ObjectWrap classes, and our handles are plain objects.
 template <typename Holder>
-napi_value MakeHandle(napi_env env, Holder* holder, const napi_type_tag& tag, napi_finalize finalize, napi_value object = nullptr) {
-  if (object == nullptr) NAPI_OK(napi_create_object(env, &object));
-  if (napi_type_tag_object(env, object, &tag) != napi_ok || napi_wrap(env, object, holder, finalize, nullptr, nullptr) != napi_ok) {
+Napi::Object MakeHandle(Napi::Env env, Holder* holder, const napi_type_tag& tag, napi_finalize finalize,
+                        Napi::Object object = Napi::Object()) {
+  try {
+    if (object.IsEmpty()) object = Napi::Object::New(env);
+    object.TypeTag(&tag);
+    NAPI_THROW_IF_FAILED(env, napi_wrap(env, object, holder, finalize, nullptr, nullptr), object);
+  } catch (...) {
     delete holder;
-    throw JsException{};
+    throw;
   }
   return object;
 }
 
-napi_value MakeContextHandle(napi_env env, const std::shared_ptr<Context>& context);
-napi_value MakeSessionHandle(napi_env env, const std::shared_ptr<Session>& session);
-napi_value MakeSharedMemHandle(napi_env env, const std::shared_ptr<SharedMem>& mem, napi_value view);
+Napi::Object MakeContextHandle(Napi::Env env, const std::shared_ptr<Context>& context);
+Napi::Object MakeSessionHandle(Napi::Env env, const std::shared_ptr<Session>& session);
+Napi::Object MakeSharedMemHandle(Napi::Env env, const std::shared_ptr<SharedMem>& mem, Napi::Value view);
 
 }  // namespace rxteec
 

@@ -1,10 +1,10 @@
-// JS values and arguments: the exception that unwinds to an entry point, value makers, short
-// descriptions for messages, the argument readers (they check and throw the errors made by the
-// factories given to configure) and N-API reference helpers.
+// JS values and arguments (node-addon-api types): short descriptions for messages, the argument
+// readers and checks (they throw the errors made by the factories given to configure, as
+// Napi::Error: C++ exceptions unwind to the entry point, which throws them into JS).
 #ifndef RX_TEEC_JS_VALUES_H
 #define RX_TEEC_JS_VALUES_H
 
-#include <node_api.h>
+#include <napi.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -14,27 +14,18 @@
 
 namespace rxteec {
 
-// A JS exception is pending: unwind to the entry point, which returns nullptr to JS.
-struct JsException {};
-
-#define NAPI_OK(call)                                    \
-  do {                                                   \
-    if ((call) != napi_ok) throw JsException{};          \
-  } while (0)
-
-napi_value MakeString(napi_env env, const std::string& text);
-napi_value MakeNumber(napi_env env, double number);
-napi_value Undefined(napi_env env);
-
-[[noreturn]] void ThrowArgument(napi_env env, const std::string& argument, const std::string& detail);
-[[noreturn]] void ThrowRange(napi_env env, const std::string& argument, const std::string& detail);
-[[noreturn]] void ThrowState(napi_env env, const std::string& message, const char* operation);
-[[noreturn]] void ThrowTeec(napi_env env, TEEC_Result code, uint32_t origin, const char* operation,
+[[noreturn]] void ThrowArgument(Napi::Env env, const std::string& argument, const std::string& detail);
+[[noreturn]] void ThrowRange(Napi::Env env, const std::string& argument, const std::string& detail);
+[[noreturn]] void ThrowState(Napi::Env env, const std::string& message, const char* operation);
+[[noreturn]] void ThrowTeec(Napi::Env env, TEEC_Result code, uint32_t origin, const char* operation,
                             const std::string& message);
 
-std::string Describe(napi_env env, napi_value value);
-napi_valuetype TypeOf(napi_env env, napi_value value);
-bool IsNullish(napi_env env, napi_value value);
+std::string Describe(Napi::Value value);
+// One napi_typeof: undefined or null.
+inline bool IsNullish(Napi::Value value) {
+  napi_valuetype type = value.Type();
+  return type == napi_undefined || type == napi_null;
+}
 
 // An argument's name for messages, spelled out only when a message is made: the hot path
 // (parsing an invoke's parameters) builds no strings.
@@ -53,34 +44,26 @@ struct ArgName {
   const char* field = nullptr;
 };
 
-uint32_t CheckUint32(napi_env env, double number, const ArgName& name);
-size_t CheckSize(napi_env env, double number, const ArgName& name);
-uint32_t ToUint32(napi_env env, napi_value value, const ArgName& name);
-size_t ToSize(napi_env env, napi_value value, const ArgName& name);
-bool ToBool(napi_env env, napi_value value, const ArgName& name);
-std::string ToUtf8(napi_env env, napi_value value, const std::string& name);
-napi_value GetProperty(napi_env env, napi_value object, const char* key);
+uint32_t CheckUint32(Napi::Env env, double number, const ArgName& name);
+size_t CheckSize(Napi::Env env, double number, const ArgName& name);
+uint32_t ToUint32(Napi::Value value, const ArgName& name);
+size_t ToSize(Napi::Value value, const ArgName& name);
+bool ToBool(Napi::Value value, const ArgName& name);
+std::string ToUtf8(Napi::Value value, const std::string& name);
+Napi::Function ToCallback(Napi::Value value);
 
+// The native holder napi_wrap'ped into one of our tagged handles (node-addon-api wraps only
+// ObjectWrap classes; our handles are plain objects, so napi_wrap/napi_unwrap stay C calls).
 template <typename Holder>
-Holder* UnwrapTagged(napi_env env, napi_value value, const napi_type_tag& tag, const ArgName& name,
-                     const char* what) {
-  bool tagged = false;
-  if (TypeOf(env, value) == napi_object) NAPI_OK(napi_check_object_type_tag(env, value, &tag, &tagged));
-  if (!tagged) ThrowArgument(env, name.str(), std::string("must be ") + what + " made by this backend, got " + Describe(env, value));
+Holder* UnwrapTagged(Napi::Value value, const napi_type_tag& tag, const ArgName& name, const char* what) {
+  Napi::Env env = value.Env();
+  if (value.Type() != napi_object || !value.As<Napi::Object>().CheckTypeTag(&tag)) {
+    ThrowArgument(env, name.str(), std::string("must be ") + what + " made by this backend, got " + Describe(value));
+  }
   void* raw = nullptr;
-  NAPI_OK(napi_unwrap(env, value, &raw));
+  NAPI_THROW_IF_FAILED(env, napi_unwrap(env, value, &raw), nullptr);
   if (raw == nullptr) ThrowArgument(env, name.str(), std::string("must be ") + what + " made by this backend");
   return static_cast<Holder*>(raw);
-}
-
-napi_ref CallbackRef(napi_env env, napi_value value);
-void DeleteRef(napi_env env, napi_ref* ref);
-
-template <size_t N>
-void GetArgs(napi_env env, napi_callback_info info, napi_value (&args)[N]) {
-  size_t argc = N;
-  NAPI_OK(napi_get_cb_info(env, info, &argc, args, nullptr, nullptr));
-  for (size_t i = argc; i < N; ++i) args[i] = Undefined(env);
 }
 
 }  // namespace rxteec

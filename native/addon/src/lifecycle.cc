@@ -189,11 +189,11 @@ void TakeChildrenLocked(const std::shared_ptr<Context>& context, Call* call) {
 // ---------------------------------------------------------------------------------------------
 // JS thread: what closeSession, finalizeContext and releaseSharedMemory share.
 
-Call* NewJsCall(AddonData* data, CallKind kind, const std::shared_ptr<Context>& context, napi_ref callback) {
+Call* NewJsCall(AddonData* data, CallKind kind, const std::shared_ptr<Context>& context, Napi::Function callback) {
   Call* call = new Call(kind);
   call->env = data->shared;
   call->context = context;
-  call->callback = callback;
+  call->callback = Napi::Persistent(callback);
   return call;
 }
 
@@ -204,14 +204,15 @@ void SubmitJsCall(AddonData* data, Call* call) {
 
 // Detaches the JS view of a zero-copy block so JS can no longer reach memory about to be
 // released (the view of a detached ArrayBuffer has length 0).
-void DetachJsView(napi_env env, SharedMem* mem) {
-  if (!mem->zero_copy || mem->js_memory == nullptr) return;
-  napi_value buffer = nullptr;
-  if (napi_get_reference_value(env, mem->js_memory, &buffer) == napi_ok && buffer != nullptr) {
-    bool detached = false;
-    if (napi_is_detached_arraybuffer(env, buffer, &detached) == napi_ok && !detached) {
-      napi_detach_arraybuffer(env, buffer);
-    }
+void DetachJsView(SharedMem* mem) {
+  if (!mem->zero_copy || mem->js_memory.IsEmpty()) return;
+  try {
+    Napi::Value buffer = mem->js_memory.Value();  // empty once the weak reference is cleared
+    if (buffer.IsEmpty()) return;
+    auto array_buffer = buffer.As<Napi::ArrayBuffer>();
+    if (!array_buffer.IsDetached()) array_buffer.Detach();
+  } catch (const Napi::Error&) {
+    // Best effort, as the caller has already begun the release (the error is cleared).
   }
 }
 
@@ -219,7 +220,7 @@ void DetachJsView(napi_env env, SharedMem* mem) {
 // and is now kClosing, for the caller to start the close. Otherwise `callback` settles when the
 // close in progress ends, or at once if it already ended. Called with the context's mutex held
 // (`lock`); may release it.
-bool BeginCloseLocked(AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context, LifeState* state,
+bool BeginCloseLocked(AddonData* data, Napi::Function callback, const std::shared_ptr<Context>& context, LifeState* state,
                       std::vector<Call*>* waiters, std::unique_lock<std::mutex>* lock) {
   if (*state == LifeState::kLive) {
     *state = LifeState::kClosing;

@@ -5,7 +5,7 @@
 #ifndef RX_TEEC_LIFECYCLE_H
 #define RX_TEEC_LIFECYCLE_H
 
-#include <node_api.h>
+#include <napi.h>
 
 #include <chrono>
 #include <memory>
@@ -31,10 +31,10 @@ void TakeChildrenLocked(const std::shared_ptr<Context>& context, Call* call);
 // JS thread.
 // A call of `kind` on `context` that settles `callback`; SubmitJsCall hands it to the pool and
 // keeps the event loop alive until it settles.
-Call* NewJsCall(AddonData* data, CallKind kind, const std::shared_ptr<Context>& context, napi_ref callback);
+Call* NewJsCall(AddonData* data, CallKind kind, const std::shared_ptr<Context>& context, Napi::Function callback);
 void SubmitJsCall(AddonData* data, Call* call);
-void DetachJsView(napi_env env, SharedMem* mem);
-bool BeginCloseLocked(AddonData* data, napi_ref callback, const std::shared_ptr<Context>& context, LifeState* state,
+void DetachJsView(SharedMem* mem);
+bool BeginCloseLocked(AddonData* data, Napi::Function callback, const std::shared_ptr<Context>& context, LifeState* state,
                       std::vector<Call*>* waiters, std::unique_lock<std::mutex>* lock);
 
 }  // namespace rxteec

@@ -1,5 +1,9 @@
 // Native state behind the JS handles: contexts, sessions, shared memory and calls in flight.
 //
+// JS references (Napi::Reference) in these objects are made and reset on the JS thread only;
+// an object that is destroyed elsewhere (a worker drops the last reference of a call the
+// environment will never settle) suppresses their destruction rather than call N-API there.
+//
 // Locking: one mutex per context guards the lifecycle fields of the context and of all its
 // children (sessions, shared memory, the calls in flight on them). GP calls are never made
 // with it held, except TEEC_RequestCancellation, which is made under the call's own
@@ -7,7 +11,7 @@
 #ifndef RX_TEEC_OBJECTS_H
 #define RX_TEEC_OBJECTS_H
 
-#include <node_api.h>
+#include <napi.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -32,15 +36,21 @@ enum class LifeState : uint8_t {
   kClosed,   // the GP close/finalize/release call returned
 };
 
+struct AddonData;
 struct Call;
 struct Context;
+
+// JS thread: settles the finished calls (settle.cc), through the environment's thread-safe
+// function; `data` is unused (the finished calls are in EnvShared's list).
+void OnCompletion(Napi::Env env, Napi::Function js_callback, AddonData* context, Call* data);
+using Completions = Napi::TypedThreadSafeFunction<AddonData, Call, OnCompletion>;
 
 // What the worker threads may reach of a Node environment: the channel back to its JS
 // thread, and the contexts to clean up when it goes away.
 struct EnvShared {
   std::mutex mutex;
   bool open = true;  // false from the env's cleanup on: completions are dropped
-  napi_threadsafe_function completions = nullptr;
+  Completions completions;  // empty once the env is torn down
   std::set<std::shared_ptr<Context>> contexts;  // initialized and not yet finalized
   // Finished calls the JS thread has not taken yet (FIFO through Call::next_ready). The
   // thread-safe function is called only when this goes from empty to non-empty: one wake-up
@@ -99,9 +109,12 @@ struct SharedMem {
   // the external ArrayBuffer over the block.
   std::atomic<int> js_holders{0};
 
+  ~SharedMem() { js_memory.SuppressDestruct(); }
+
   // JS thread only.
-  napi_ref js_memory = nullptr;  // registered: the caller's buffer (strong); copy-backed: the JS
-                                 // copy (strong); zero-copy: the external ArrayBuffer (weak)
+  Napi::Reference<Napi::Value> js_memory;  // registered: the caller's buffer (strong); copy-backed:
+                                           // the JS copy (strong); zero-copy: the external
+                                           // ArrayBuffer (weak)
   uint8_t* js_copy = nullptr;    // copy-backed: the JS copy's bytes (synced around each call)
 };
 
@@ -113,11 +126,11 @@ enum CallPhase : int { kQueued = 0, kRunning = 1, kDone = 2, kCancelledBeforeSta
 // Reference counted: one reference travels queue -> worker -> JS thread; the pool queue and
 // a pending cancellation job hold their own.
 struct Call : Job {
-  explicit Call(CallKind kind_in) : kind(kind_in) {
-    std::memset(&op, 0, sizeof op);
-    for (auto& ref : buffer_refs) ref = nullptr;
+  explicit Call(CallKind kind_in) : kind(kind_in) { std::memset(&op, 0, sizeof op); }
+  ~Call() override {
+    for (auto& ref : buffer_refs) ref.SuppressDestruct();
+    callback.SuppressDestruct();
   }
-  ~Call() override = default;
 
   void Ref() { refs.fetch_add(1, std::memory_order_relaxed); }
   void Unref() {
@@ -144,7 +157,7 @@ struct Call : Job {
   bool cancel_sent = false;
   TEEC_Operation op;
   std::shared_ptr<SharedMem> param_mems[TEEC_CONFIG_PAYLOAD_REF_COUNT];
-  napi_ref buffer_refs[TEEC_CONFIG_PAYLOAD_REF_COUNT];  // temp memref buffers kept alive
+  Napi::Reference<Napi::Value> buffer_refs[TEEC_CONFIG_PAYLOAD_REF_COUNT];  // temp memref buffers kept alive
   TEEC_UUID uuid{};
   uint32_t login = 0;
   uint32_t group_id = 0;
@@ -167,7 +180,7 @@ struct Call : Job {
   const char* note = nullptr;  // addon-made outcome: "cancelled-before-start" or a state message
 
   // JS thread only.
-  napi_ref callback = nullptr;
+  Napi::FunctionReference callback;
   double cancel_id = 0;
   uint64_t submitted_ns = 0;  // kInvoke: when JS queued it (the loop poller's round trip)
   uint64_t poll_kind = 0;     // kInvoke: its kind for the loop poller's score (LoopPoller::KindOf)

@@ -40,24 +40,23 @@ ParamClass ClassOf(uint32_t type) {
 // names are not cached.
 class ObjectParamFields {
  public:
-  ObjectParamFields(napi_env env, uint32_t index, napi_value param) : env_(env), index_(index), param_(param) {}
+  ObjectParamFields(uint32_t index, Napi::Object param) : index_(index), param_(param) {}
   uint32_t A() const { return ValueField("a"); }
   uint32_t B() const { return ValueField("b"); }
-  napi_value Buffer() const { return GetProperty(env_, param_, "buffer"); }
-  napi_value Shm() const { return GetProperty(env_, param_, "shm"); }
-  size_t Offset() const { return ToSize(env_, GetProperty(env_, param_, "offset"), ArgName(index_, "offset")); }
-  size_t Size() const { return ToSize(env_, GetProperty(env_, param_, "size"), ArgName(index_, "size")); }
+  Napi::Value Buffer() const { return param_.Get("buffer"); }
+  Napi::Value Shm() const { return param_.Get("shm"); }
+  size_t Offset() const { return ToSize(param_.Get("offset"), ArgName(index_, "offset")); }
+  size_t Size() const { return ToSize(param_.Get("size"), ArgName(index_, "size")); }
 
  private:
   // A value's a or b: 0 when missing.
   uint32_t ValueField(const char* field) const {
-    napi_value value = GetProperty(env_, param_, field);
-    return IsNullish(env_, value) ? 0 : ToUint32(env_, value, ArgName(index_, field));
+    Napi::Value value = param_.Get(field);
+    return IsNullish(value) ? 0 : ToUint32(value, ArgName(index_, field));
   }
 
-  napi_env env_;
   uint32_t index_;
-  napi_value param_;
+  Napi::Object param_;
 };
 
 // Parameter `index` of invokeFast's flat form: its object argument (temp memref buffer or
@@ -65,17 +64,17 @@ class ObjectParamFields {
 // checked them; they are checked again, as anything may call invokeFast.
 class FlatParamFields {
  public:
-  FlatParamFields(napi_env env, uint32_t index, napi_value object, const double* numbers)
+  FlatParamFields(Napi::Env env, uint32_t index, napi_value object, const double* numbers)
       : env_(env), index_(index), object_(object), numbers_(numbers) {}
   uint32_t A() const { return CheckUint32(env_, numbers_[0], ArgName(index_, "a")); }
   uint32_t B() const { return CheckUint32(env_, numbers_[1], ArgName(index_, "b")); }
-  napi_value Buffer() const { return object_; }
-  napi_value Shm() const { return object_; }
+  Napi::Value Buffer() const { return Napi::Value(env_, object_); }
+  Napi::Value Shm() const { return Napi::Value(env_, object_); }
   size_t Offset() const { return CheckSize(env_, numbers_[0], ArgName(index_, "offset")); }
   size_t Size() const { return CheckSize(env_, numbers_[1], ArgName(index_, "size")); }
 
  private:
-  napi_env env_;
+  Napi::Env env_;
   uint32_t index_;
   napi_value object_;
   const double* numbers_;
@@ -83,32 +82,34 @@ class FlatParamFields {
 
 // Parameter i as a temporary memref over `buffer` (a Uint8Array/Buffer, or null for NULL/0);
 // the buffer stays referenced until the call settles.
-void ReadTempMemref(napi_env env, uint32_t i, napi_value buffer, Call* call, TEEC_Parameter& out) {
+void ReadTempMemref(uint32_t i, Napi::Value buffer, Call* call, TEEC_Parameter& out) {
   out.tmpref.buffer = nullptr;
   out.tmpref.size = 0;
   // One N-API call for a typed array (it fails, with no JS exception, for anything else); the
-  // value is looked at only then.
+  // value is looked at only then. A C call: Napi::TypedArray would need a type check first.
   napi_typedarray_type array_type = napi_int8_array;
   size_t length = 0;
   void* bytes = nullptr;
-  bool is_typed = napi_get_typedarray_info(env, buffer, &array_type, &length, &bytes, nullptr, nullptr) == napi_ok;
-  if (!is_typed && IsNullish(env, buffer)) return;
+  bool is_typed = napi_get_typedarray_info(buffer.Env(), buffer, &array_type, &length, &bytes, nullptr, nullptr) == napi_ok;
+  if (!is_typed && IsNullish(buffer)) return;
   if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
-    ThrowArgument(env, ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(env, buffer));
+    ThrowArgument(buffer.Env(), ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(buffer));
   }
   out.tmpref.buffer = bytes;
   out.tmpref.size = length;
   // Keeps the caller's memory alive while the TEE may read or write it.
-  NAPI_OK(napi_create_reference(env, buffer, 1, &call->buffer_refs[i]));
+  call->buffer_refs[i] = Napi::Reference<Napi::Value>::New(buffer, 1);
 }
 
 // Parameter i as a registered memref of the block `fields.Shm()`: WHOLE, or PARTIAL at the
 // window `fields` gives (read after the block checked out, as the errors are ordered). Whether
 // the block is still live is checked at admission, under the context lock.
 template <typename Fields>
-void ReadSharedMemref(napi_env env, uint32_t i, uint32_t type, const Fields& fields, Call* call,
+void ReadSharedMemref(uint32_t i, uint32_t type, const Fields& fields, Call* call,
                       const std::shared_ptr<Context>& context, TEEC_Parameter& out) {
-  auto* holder = UnwrapTagged<SharedMemHolder>(env, fields.Shm(), kSharedMemTag, ArgName(i, "shm"), "a shared memory handle");
+  Napi::Value shm = fields.Shm();
+  Napi::Env env = shm.Env();
+  auto* holder = UnwrapTagged<SharedMemHolder>(shm, kSharedMemTag, ArgName(i, "shm"), "a shared memory handle");
   const std::shared_ptr<SharedMem>& mem = holder->mem;
   if (mem->context != context) ThrowArgument(env, ArgName(i, "shm").str(), "belongs to another context");
   out.memref.parent = &mem->teec;
@@ -134,7 +135,7 @@ void ReadSharedMemref(napi_env env, uint32_t i, uint32_t type, const Fields& fie
 // that are no GP type leave the payload zeroed: the library reports BAD_PARAMETERS (origin
 // API) for the latter, as GP requires. Throws on any invalid field.
 template <typename Fields>
-void ReadParam(napi_env env, uint32_t i, uint32_t type, const Fields& fields, Call* call,
+void ReadParam(uint32_t i, uint32_t type, const Fields& fields, Call* call,
                const std::shared_ptr<Context>& context) {
   TEEC_Parameter& out = call->op.params[i];
   switch (ClassOf(type)) {
@@ -143,10 +144,10 @@ void ReadParam(napi_env env, uint32_t i, uint32_t type, const Fields& fields, Ca
       out.value.b = fields.B();
       break;
     case ParamClass::kTemp:
-      ReadTempMemref(env, i, fields.Buffer(), call, out);
+      ReadTempMemref(i, fields.Buffer(), call, out);
       break;
     case ParamClass::kShared:
-      ReadSharedMemref(env, i, type, fields, call, context, out);
+      ReadSharedMemref(i, type, fields, call, context, out);
       break;
     case ParamClass::kNone:
       break;
@@ -196,8 +197,8 @@ uint64_t MemrefBytes(const TEEC_Operation& op) {
 }
 
 // Parses the UUID string (8-4-4-4-12 hex) into a TEEC_UUID.
-TEEC_UUID ParseUuid(napi_env env, napi_value value) {
-  std::string text = TypeOf(env, value) == napi_string ? ToUtf8(env, value, "uuid") : std::string();
+TEEC_UUID ParseUuid(Napi::Value value) {
+  std::string text = value.Type() == napi_string ? ToUtf8(value, "uuid") : std::string();
   uint8_t bytes[16];
   bool ok = text.size() == 36;
   size_t byte = 0;
@@ -216,7 +217,7 @@ TEEC_UUID ParseUuid(napi_env env, napi_value value) {
     else bytes[byte / 2] = static_cast<uint8_t>(bytes[byte / 2] | nibble);
     ++byte;
   }
-  if (!ok || byte != 32) ThrowArgument(env, "uuid", "must be a UUID string like 123e4567-e89b-12d3-a456-426655440000, got " + Describe(env, value));
+  if (!ok || byte != 32) ThrowArgument(value.Env(), "uuid", "must be a UUID string like 123e4567-e89b-12d3-a456-426655440000, got " + Describe(value));
   TEEC_UUID uuid;
   uuid.timeLow = (uint32_t{bytes[0]} << 24) | (uint32_t{bytes[1]} << 16) | (uint32_t{bytes[2]} << 8) | bytes[3];
   uuid.timeMid = static_cast<uint16_t>((bytes[4] << 8) | bytes[5]);
@@ -226,23 +227,23 @@ TEEC_UUID ParseUuid(napi_env env, napi_value value) {
 }
 
 // Reads the object form's parameters into call->op. Throws on any invalid argument.
-void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_ptr<Context>& context) {
-  if (IsNullish(env, params)) return;
-  bool is_array = false;
-  NAPI_OK(napi_is_array(env, params, &is_array));
-  if (!is_array) ThrowArgument(env, "params", "must be an array of at most 4 parameters or null, got " + Describe(env, params));
-  uint32_t count = 0;
-  NAPI_OK(napi_get_array_length(env, params, &count));
+void ParseParams(Napi::Value params, Call* call, const std::shared_ptr<Context>& context) {
+  if (IsNullish(params)) return;
+  Napi::Env env = params.Env();
+  if (!params.IsArray()) ThrowArgument(env, "params", "must be an array of at most 4 parameters or null, got " + Describe(params));
+  auto array = params.As<Napi::Array>();
+  uint32_t count = array.Length();
   if (count > TEEC_CONFIG_PAYLOAD_REF_COUNT) ThrowRange(env, "params", "must have at most 4 entries, got " + std::to_string(count));
   uint32_t types = 0;
   for (uint32_t i = 0; i < count; ++i) {
-    napi_value param;
-    NAPI_OK(napi_get_element(env, params, i, &param));
-    if (IsNullish(env, param)) continue;
-    if (TypeOf(env, param) != napi_object) ThrowArgument(env, ArgName(i, "").str(), "must be an object with a type, got " + Describe(env, param));
-    uint32_t type = ToUint32(env, GetProperty(env, param, "type"), ArgName(i, "type"));
+    Napi::Value param = array.Get(i);
+    napi_valuetype param_type = param.Type();
+    if (param_type == napi_undefined || param_type == napi_null) continue;
+    if (param_type != napi_object) ThrowArgument(env, ArgName(i, "").str(), "must be an object with a type, got " + Describe(param));
+    auto object = param.As<Napi::Object>();
+    uint32_t type = ToUint32(object.Get("type"), ArgName(i, "type"));
     if (type > 0xF) ThrowRange(env, ArgName(i, "type").str(), "must be a GP parameter type (0..15), got " + std::to_string(type));
-    ReadParam(env, i, type, ObjectParamFields(env, i, param), call, context);
+    ReadParam(i, type, ObjectParamFields(i, object), call, context);
     types |= type << (4 * i);
   }
   call->op.paramTypes = types;
@@ -270,19 +271,19 @@ bool AdmitOperationLocked(Call* call, std::string* why) {
 
 // invokeFast's paramTypes word: four 4-bit types. Higher bits would reach the library in
 // op.paramTypes while no parameter read them.
-uint32_t ToParamTypes(napi_env env, napi_value value) {
-  uint32_t types = ToUint32(env, value, "types");
-  if (types > 0xFFFF) ThrowRange(env, "types", "must be a GP paramTypes word (0..65535), got " + std::to_string(types));
+uint32_t ToParamTypes(Napi::Value value) {
+  uint32_t types = ToUint32(value, "types");
+  if (types > 0xFFFF) ThrowRange(value.Env(), "types", "must be a GP paramTypes word (0..65535), got " + std::to_string(types));
   return types;
 }
 
 // Reads invokeFast's flat parameters into call->op: `types` is the paramTypes word, `objects`
 // the four object arguments; the numbers are in the scratch doubles. Throws like ParseParams.
-void ParseFlatParams(napi_env env, AddonData* data, uint32_t types, const napi_value* objects, Call* call,
+void ParseFlatParams(Napi::Env env, AddonData* data, uint32_t types, const napi_value* objects, Call* call,
                      const std::shared_ptr<Context>& context) {
   const double* numbers = data->results + kMaxRecords * kRecordDoubles;
   for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
-    ReadParam(env, i, TEEC_PARAM_TYPE_GET(types, i), FlatParamFields(env, i, objects[i], numbers + 2 * i), call, context);
+    ReadParam(i, TEEC_PARAM_TYPE_GET(types, i), FlatParamFields(env, i, objects[i], numbers + 2 * i), call, context);
   }
   call->op.paramTypes = types;
 }

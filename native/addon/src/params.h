@@ -9,7 +9,7 @@
 #ifndef RX_TEEC_PARAMS_H
 #define RX_TEEC_PARAMS_H
 
-#include <node_api.h>
+#include <napi.h>
 
 #include <cstdint>
 #include <memory>
@@ -22,10 +22,10 @@ namespace rxteec {
 
 struct AddonData;
 
-TEEC_UUID ParseUuid(napi_env env, napi_value value);
-void ParseParams(napi_env env, napi_value params, Call* call, const std::shared_ptr<Context>& context);
-uint32_t ToParamTypes(napi_env env, napi_value value);
-void ParseFlatParams(napi_env env, AddonData* data, uint32_t types, const napi_value* objects, Call* call,
+TEEC_UUID ParseUuid(Napi::Value value);
+void ParseParams(Napi::Value params, Call* call, const std::shared_ptr<Context>& context);
+uint32_t ToParamTypes(Napi::Value value);
+void ParseFlatParams(Napi::Env env, AddonData* data, uint32_t types, const napi_value* objects, Call* call,
                      const std::shared_ptr<Context>& context);
 bool AdmitOperationLocked(Call* call, std::string* why);
 

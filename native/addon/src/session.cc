@@ -21,29 +21,33 @@ namespace rxteec {
 
 namespace {
 
-napi_value StartOperation(napi_env env, AddonData* data, Call* call, bool cancellable) {
-  napi_value result = Undefined(env);
+Napi::Value StartOperation(Napi::Env env, AddonData* data, Call* call, bool cancellable) {
+  Napi::Value result = env.Undefined();
   if (cancellable) {
     call->cancel_id = data->next_call_id++;
     data->cancellable.emplace(call->cancel_id, call);
-    result = MakeNumber(env, call->cancel_id);
+    result = Napi::Number::New(env, call->cancel_id);
   }
   SubmitJsCall(data, call);
   return result;
 }
 
 // Admits and queues a parsed invoke on its session's strand; returns its id.
-napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellable);
+napi_value QueueInvoke(Napi::Env env, AddonData* data, Call* call, bool cancellable);
 
-napi_value StartInvoke(napi_env env, napi_callback_info info, bool flat) {
-  napi_value args[9];
-  GetArgs(env, info, args);
+// invokeCommand's and invokeFast's arguments: one napi_get_cb_info into a stack array (see
+// entry_points.h); missing ones read as undefined.
+constexpr size_t kInvokeArgs = 9;
+
+napi_value StartInvoke(Napi::Env env, napi_callback_info info, bool flat) {
+  napi_value raw[kInvokeArgs];
+  size_t argc = kInvokeArgs;
+  NAPI_THROW_IF_FAILED(env, napi_get_cb_info(env, info, &argc, raw, nullptr, nullptr), nullptr);
+  for (size_t i = argc; i < kInvokeArgs; ++i) raw[i] = env.Undefined();
+  auto arg = [&](size_t i) { return Napi::Value(env, raw[i]); };
   AddonData* data = GetData(env);
-  if (data->results == nullptr) {
-    napi_throw_error(env, nullptr, "rx-teec: configure() the addon before invoking");
-    throw JsException{};
-  }
-  auto* holder = UnwrapTagged<SessionHolder>(env, args[0], kSessionTag, "session", "a session");
+  if (data->results == nullptr) throw Napi::Error::New(env, "rx-teec: configure() the addon before invoking");
+  auto* holder = UnwrapTagged<SessionHolder>(arg(0), kSessionTag, "session", "a session");
   const std::shared_ptr<Session>& session = holder->session;
   bool cancellable = false;
   Call* call = new Call(CallKind::kInvoke);
@@ -51,24 +55,24 @@ napi_value StartInvoke(napi_env env, napi_callback_info info, bool flat) {
   call->context = session->context;
   call->session = session;
   try {
-    call->command = ToUint32(env, args[1], "command");
+    call->command = ToUint32(arg(1), "command");
     if (flat) {
-      ParseFlatParams(env, data, ToParamTypes(env, args[2]), &args[3], call, session->context);
-      cancellable = ToBool(env, args[7], "cancellable");
-      call->unordered = ToBool(env, args[8], "unordered");
+      ParseFlatParams(env, data, ToParamTypes(arg(2)), &raw[3], call, session->context);
+      cancellable = ToBool(arg(7), "cancellable");
+      call->unordered = ToBool(arg(8), "unordered");
     } else {
-      ParseParams(env, args[2], call, session->context);
-      cancellable = ToBool(env, args[3], "cancellable");
-      call->unordered = ToBool(env, args[4], "unordered");
+      ParseParams(arg(2), call, session->context);
+      cancellable = ToBool(arg(3), "cancellable");
+      call->unordered = ToBool(arg(4), "unordered");
     }
   } catch (...) {
-    CleanupUnstartedCall(env, data, call);
+    CleanupUnstartedCall(data, call);
     throw;
   }
   return QueueInvoke(env, data, call, cancellable);
 }
 
-napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellable) {
+napi_value QueueInvoke(Napi::Env env, AddonData* data, Call* call, bool cancellable) {
   const std::shared_ptr<Session>& session = call->session;
   bool run_now = false;
   try {
@@ -98,7 +102,7 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
     }
     if (why != nullptr) ThrowState(env, why, "invokeCommand");
   } catch (...) {
-    CleanupUnstartedCall(env, data, call);
+    CleanupUnstartedCall(data, call);
     throw;
   }
   // Handed off first, the clock read once for the pool and the poller. From here on a worker may
@@ -109,32 +113,31 @@ napi_value QueueInvoke(napi_env env, AddonData* data, Call* call, bool cancellab
   call->submitted_ns = now;
   KeepLoopAlive(data, call);
   data->poller.OnSubmit(now, call->poll_kind);
-  return MakeNumber(env, call->invoke_id);
+  return Napi::Number::New(env, call->invoke_id);
 }
 
 }  // namespace
 
-napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
-  napi_value args[7];
-  GetArgs(env, info, args);
+Napi::Value OpenSessionJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   AddonData* data = GetData(env);
-  auto* holder = UnwrapTagged<ContextHolder>(env, args[0], kContextTag, "context", "a context");
+  auto* holder = UnwrapTagged<ContextHolder>(info[0], kContextTag, "context", "a context");
   std::shared_ptr<Context> context = holder->context;
   Call* call = new Call(CallKind::kOpen);
   call->env = data->shared;
   call->context = context;
   bool cancellable = false;
   try {
-    call->uuid = ParseUuid(env, args[1]);
-    call->login = ToUint32(env, args[2], "login");
-    if (!IsNullish(env, args[3])) {
-      call->group_id = ToUint32(env, args[3], "connectionData");
+    call->uuid = ParseUuid(info[1]);
+    call->login = ToUint32(info[2], "login");
+    if (!IsNullish(info[3])) {
+      call->group_id = ToUint32(info[3], "connectionData");
       call->has_group_id = call->login == TEEC_LOGIN_GROUP || call->login == TEEC_LOGIN_GROUP_APPLICATION;
     }
-    ParseParams(env, args[4], call, context);
-    call->callback = CallbackRef(env, args[5]);
+    ParseParams(info[4], call, context);
+    call->callback = Napi::Persistent(ToCallback(info[5]));
     // Read before admission: once admitted to context->opening, a throw would strand the call.
-    cancellable = ToBool(env, args[6], "cancellable");
+    cancellable = ToBool(info[6], "cancellable");
     call->session = std::make_shared<Session>();
     call->session->context = context;
     std::string why;
@@ -145,7 +148,7 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
     }
     if (!why.empty()) ThrowState(env, why, "openSession");
   } catch (...) {
-    CleanupUnstartedCall(env, data, call);
+    CleanupUnstartedCall(data, call);
     throw;
   }
   return StartOperation(env, data, call, cancellable);
@@ -153,24 +156,22 @@ napi_value OpenSessionJs(napi_env env, napi_callback_info info) {
 
 // invokeCommand(session, command, params, cancellable, unordered) -> id. The result comes back as a record
 // under `id` (see OnCompletion); `cancel(id)` works while it is pending if `cancellable`.
-napi_value InvokeCommandJs(napi_env env, napi_callback_info info) { return StartInvoke(env, info, false); }
+napi_value InvokeCommandJs(Napi::Env env, napi_callback_info info) { return StartInvoke(env, info, false); }
 
 // invokeFast(session, command, types, o0, o1, o2, o3, cancellable, unordered) -> id: invokeCommand with
 // the parameters already laid out by the TypeScript side (see ParseFlatParams).
-napi_value InvokeFastJs(napi_env env, napi_callback_info info) { return StartInvoke(env, info, true); }
+napi_value InvokeFastJs(Napi::Env env, napi_callback_info info) { return StartInvoke(env, info, true); }
 
-napi_value CancelJs(napi_env env, napi_callback_info info) {
-  napi_value args[1];
-  GetArgs(env, info, args);
+Napi::Value CancelJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   AddonData* data = GetData(env);
-  if (TypeOf(env, args[0]) != napi_number) return Undefined(env);
-  double id = 0;
-  NAPI_OK(napi_get_value_double(env, args[0], &id));
+  if (info[0].Type() != napi_number) return env.Undefined();
+  double id = info[0].As<Napi::Number>().DoubleValue();
   auto found = data->cancellable.find(id);
-  if (found == data->cancellable.end()) return Undefined(env);  // already settled
+  if (found == data->cancellable.end()) return env.Undefined();  // already settled
   Call* call = found->second;
-  if (TryCancelQueued(call)) return Undefined(env);  // it never reaches the TEE
-  if (call->phase.load() != kRunning) return Undefined(env);
+  if (TryCancelQueued(call)) return env.Undefined();  // it never reaches the TEE
+  if (call->phase.load() != kRunning) return env.Undefined();
   // Running: TEEC_RequestCancellation may talk to the TEE, so it goes to a worker.
   Call* job = new Call(CallKind::kCancel);
   job->env = data->shared;
@@ -178,24 +179,23 @@ napi_value CancelJs(napi_env env, napi_callback_info info) {
   call->Ref();
   job->target = call;
   SubmitToPool(job);
-  return Undefined(env);
+  return env.Undefined();
 }
 
-napi_value CloseSessionJs(napi_env env, napi_callback_info info) {
-  napi_value args[2];
-  GetArgs(env, info, args);
+Napi::Value CloseSessionJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   AddonData* data = GetData(env);
-  auto* holder = UnwrapTagged<SessionHolder>(env, args[0], kSessionTag, "session", "a session");
-  napi_ref callback = CallbackRef(env, args[1]);
+  auto* holder = UnwrapTagged<SessionHolder>(info[0], kSessionTag, "session", "a session");
+  Napi::Function callback = ToCallback(info[1]);
   std::shared_ptr<Session> session = holder->session;
   std::shared_ptr<Context> context = session->context;
   std::unique_lock<std::mutex> lock(context->mutex);
-  if (!BeginCloseLocked(data, callback, context, &session->state, &session->waiters, &lock)) return Undefined(env);
+  if (!BeginCloseLocked(data, callback, context, &session->state, &session->waiters, &lock)) return env.Undefined();
   lock.unlock();
   Call* call = NewJsCall(data, CallKind::kClose, context, callback);
   call->session = session;
   SubmitJsCall(data, call);
-  return Undefined(env);
+  return env.Undefined();
 }
 
 }  // namespace rxteec

@@ -17,30 +17,13 @@ namespace {
 void ReleaseLoop(AddonData* data, Call* call) {
   if (!call->keeps_loop_alive) return;
   call->keeps_loop_alive = false;
-  if (--data->loop_holders == 0) napi_unref_threadsafe_function(data->env, data->shared->completions);
+  if (--data->loop_holders == 0) data->shared->completions.Unref(data->env);
 }
-
-// A handle scope for the duration of a block (one per settled call in a batch).
-class HandleScope {
- public:
-  explicit HandleScope(napi_env env) : env_(env) {
-    if (napi_open_handle_scope(env, &scope_) != napi_ok) scope_ = nullptr;
-  }
-  ~HandleScope() {
-    if (scope_ != nullptr) napi_close_handle_scope(env_, scope_);
-  }
-  HandleScope(const HandleScope&) = delete;
-  HandleScope& operator=(const HandleScope&) = delete;
-
- private:
-  napi_env env_;
-  napi_handle_scope scope_ = nullptr;
-};
 
 // The JS-thread resources of a settled call: buffers it kept alive, its cancellation id, its
 // hold on the event loop.
-void ReleaseCallJsRefs(napi_env env, AddonData* data, Call* call) {
-  for (auto& ref : call->buffer_refs) DeleteRef(env, &ref);
+void ReleaseCallJsRefs(AddonData* data, Call* call) {
+  for (auto& ref : call->buffer_refs) ref.Reset();
   if (call->cancel_id != 0) {
     data->cancellable.erase(call->cancel_id);
     call->cancel_id = 0;
@@ -48,47 +31,49 @@ void ReleaseCallJsRefs(napi_env env, AddonData* data, Call* call) {
   ReleaseLoop(data, call);
 }
 
+// A JS callback threw: the TypeScript callbacks only settle promises, so report it as uncaught
+// (napi_fatal_exception: node-addon-api has no equivalent).
+void ReportUncaught(Napi::Env env, const Napi::Error& error) { napi_fatal_exception(env, error.Value()); }
+
 // openSession's outputs: per parameter { a, b }, { size } or {}; undefined without parameters.
-napi_value MakeOutputs(napi_env env, Call* call) {
-  if (call->op.paramTypes == 0) return Undefined(env);
-  napi_value outputs;
-  NAPI_OK(napi_create_array_with_length(env, TEEC_CONFIG_PAYLOAD_REF_COUNT, &outputs));
+Napi::Value MakeOutputs(Napi::Env env, Call* call) {
+  if (call->op.paramTypes == 0) return env.Undefined();
+  Napi::Array outputs = Napi::Array::New(env, TEEC_CONFIG_PAYLOAD_REF_COUNT);
   for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
     ParamOutput output = ReadOutput(call->op, i);
-    napi_value entry;
-    NAPI_OK(napi_create_object(env, &entry));
+    Napi::Object entry = Napi::Object::New(env);
     if (output.kind == ParamOutput::kValue) {
-      NAPI_OK(napi_set_named_property(env, entry, "a", MakeNumber(env, output.first)));
-      NAPI_OK(napi_set_named_property(env, entry, "b", MakeNumber(env, output.second)));
+      entry.Set("a", Napi::Number::New(env, output.first));
+      entry.Set("b", Napi::Number::New(env, output.second));
     } else if (output.kind == ParamOutput::kSize) {
-      NAPI_OK(napi_set_named_property(env, entry, "size", MakeNumber(env, output.first)));
+      entry.Set("size", Napi::Number::New(env, output.first));
     }
-    NAPI_OK(napi_set_element(env, outputs, i, entry));
+    outputs.Set(i, entry);
   }
   return outputs;
 }
 
 // Frees the JS-side resources of a released block (registered buffer, JS copy, weak ref).
-void DropSharedMemJsRefs(napi_env env, SharedMem* mem) {
-  DeleteRef(env, &mem->js_memory);
+void DropSharedMemJsRefs(SharedMem* mem) {
+  mem->js_memory.Reset();
   mem->js_copy = nullptr;
 }
 
 // Settles every call but invokes (those go to JS as records: see OnCompletion).
-void SettleCall(napi_env env, AddonData* data, Call* call) {
-  ReleaseCallJsRefs(env, data, call);
+void SettleCall(Napi::Env env, AddonData* data, Call* call) {
+  ReleaseCallJsRefs(data, call);
   if (call->kind == CallKind::kRelease || (call->kind == CallKind::kFinalize)) {
-    if (call->shared_mem) DropSharedMemJsRefs(env, call->shared_mem.get());
-    for (auto& mem : call->mems_to_release) DropSharedMemJsRefs(env, mem.get());
+    if (call->shared_mem) DropSharedMemJsRefs(call->shared_mem.get());
+    for (auto& mem : call->mems_to_release) DropSharedMemJsRefs(mem.get());
   }
-  if (call->callback == nullptr) return;
+  if (call->callback.IsEmpty()) return;
 
   napi_value args[5];
-  args[0] = MakeNumber(env, call->result);
-  args[1] = MakeNumber(env, call->origin);
-  args[2] = Undefined(env);
-  args[3] = Undefined(env);
-  args[4] = call->note != nullptr ? MakeString(env, call->note) : Undefined(env);
+  args[0] = Napi::Number::New(env, call->result);
+  args[1] = Napi::Number::New(env, call->origin);
+  args[2] = env.Undefined();
+  args[3] = env.Undefined();
+  args[4] = call->note != nullptr ? Napi::String::New(env, call->note) : env.Undefined();
   if (call->kind == CallKind::kOpen && call->note == nullptr) {
     args[2] = MakeOutputs(env, call);
   }
@@ -97,20 +82,16 @@ void SettleCall(napi_env env, AddonData* data, Call* call) {
     if (call->context->state == LifeState::kLive) {
       args[3] = MakeContextHandle(env, call->context);
     } else {
-      args[0] = MakeNumber(env, TEEC_ERROR_BAD_STATE);
-      args[4] = MakeString(env, "the environment is shutting down");
+      args[0] = Napi::Number::New(env, TEEC_ERROR_BAD_STATE);
+      args[4] = Napi::String::New(env, "the environment is shutting down");
     }
   }
-  napi_value callback = nullptr;
-  napi_value global = nullptr;
-  NAPI_OK(napi_get_reference_value(env, call->callback, &callback));
-  DeleteRef(env, &call->callback);
-  NAPI_OK(napi_get_global(env, &global));
-  napi_value ignored;
-  if (napi_call_function(env, global, callback, 5, args, &ignored) != napi_ok) {
-    // The TypeScript callbacks only settle promises; if one throws, report it as uncaught.
-    napi_value error;
-    if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+  Napi::Function callback = call->callback.Value();
+  call->callback.Reset();
+  try {
+    callback.Call(env.Global(), 5, args);
+  } catch (const Napi::Error& error) {
+    ReportUncaught(env, error);
   }
 }
 
@@ -130,16 +111,13 @@ void WriteInvokeRecord(AddonData* data, Call* call, size_t index) {
 }
 
 // Hands `count` invoke records to JS in one call.
-void FlushInvokeRecords(napi_env env, AddonData* data, size_t count) {
-  HandleScope scope(env);
-  napi_value fn = nullptr, recv = nullptr, arg = nullptr, ignored = nullptr;
-  if (napi_get_reference_value(env, data->invoke_done, &fn) != napi_ok || fn == nullptr ||
-      napi_get_undefined(env, &recv) != napi_ok || napi_create_uint32(env, static_cast<uint32_t>(count), &arg) != napi_ok) {
-    return;
-  }
-  if (napi_call_function(env, recv, fn, 1, &arg, &ignored) != napi_ok) {
-    napi_value error;
-    if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+void FlushInvokeRecords(Napi::Env env, AddonData* data, size_t count) {
+  try {
+    Napi::HandleScope scope(env);
+    Napi::Function fn = data->invoke_done.Value();
+    if (!fn.IsEmpty()) fn.Call(env.Undefined(), {Napi::Number::New(env, static_cast<double>(count))});
+  } catch (const Napi::Error& error) {
+    ReportUncaught(env, error);
   }
 }
 
@@ -147,23 +125,22 @@ void FlushInvokeRecords(napi_env env, AddonData* data, size_t count) {
 
 void KeepLoopAlive(AddonData* data, Call* call) {
   call->keeps_loop_alive = true;
-  if (data->loop_holders++ == 0) napi_ref_threadsafe_function(data->env, data->shared->completions);
+  if (data->loop_holders++ == 0) data->shared->completions.Ref(data->env);
 }
 
 // Drops a call that failed before it was queued: what a settled call releases, its callback,
 // and its only reference.
-void CleanupUnstartedCall(napi_env env, AddonData* data, Call* call) {
-  ReleaseCallJsRefs(env, data, call);
-  DeleteRef(env, &call->callback);
+void CleanupUnstartedCall(AddonData* data, Call* call) {
+  ReleaseCallJsRefs(data, call);
+  call->callback.Reset();
   call->Unref();
 }
 
 // One wake-up of the JS thread: settles every call that finished since the last one, invokes
 // through the batched records (one JS call per kMaxRecords), the rest one by one. Calls are
 // settled in the order they finished.
-void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void* /*unused*/) {
+void OnCompletion(Napi::Env env, Napi::Function /*js_callback*/, AddonData* data, Call* /*unused*/) {
   if (env == nullptr) return;  // torn down: CleanupEnv drops what is left
-  AddonData* data = static_cast<AddonData*>(context);
   Call* call = data->shared->TakeReady();
   size_t records = 0;
   uint64_t woke = NowNanos();
@@ -180,7 +157,7 @@ void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void*
       if (call->kind == CallKind::kInvoke) {  // every invoke has an id and a results array
         data->poller.OnSettle(woke, call->poll_kind, woke > call->submitted_ns ? woke - call->submitted_ns : 0,
                               call->phase.load() != kCancelledBeforeStart);
-        ReleaseCallJsRefs(env, data, call);
+        ReleaseCallJsRefs(data, call);
         WriteInvokeRecord(data, call, records++);
         if (records == kMaxRecords) {
           FlushInvokeRecords(env, data, records);
@@ -191,12 +168,11 @@ void OnCompletion(napi_env env, napi_value /*js_callback*/, void* context, void*
           FlushInvokeRecords(env, data, records);
           records = 0;
         }
-        HandleScope scope(env);
+        Napi::HandleScope scope(env);
         SettleCall(env, data, call);
       }
-    } catch (const JsException&) {
-      napi_value error;
-      if (napi_get_and_clear_last_exception(env, &error) == napi_ok) napi_fatal_exception(env, error);
+    } catch (const Napi::Error& error) {
+      ReportUncaught(env, error);
     }
     call->Unref();
     call = next;

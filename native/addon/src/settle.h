@@ -4,7 +4,7 @@
 #ifndef RX_TEEC_SETTLE_H
 #define RX_TEEC_SETTLE_H
 
-#include <node_api.h>
+#include <napi.h>
 
 #include "objects.h"
 
@@ -13,8 +13,7 @@ namespace rxteec {
 struct AddonData;
 
 void KeepLoopAlive(AddonData* data, Call* call);
-void CleanupUnstartedCall(napi_env env, AddonData* data, Call* call);
-void OnCompletion(napi_env env, napi_value js_callback, void* context, void* unused);
+void CleanupUnstartedCall(AddonData* data, Call* call);
 
 }  // namespace rxteec
 

@@ -17,7 +17,7 @@ namespace rxteec {
 namespace {
 
 // Adds a fresh block to its context, or releases it again if the context closed meanwhile.
-void AdoptSharedMem(napi_env env, const std::shared_ptr<SharedMem>& mem, const char* operation) {
+void AdoptSharedMem(Napi::Env env, const std::shared_ptr<SharedMem>& mem, const char* operation) {
   const std::shared_ptr<Context>& context = mem->context;
   {
     std::lock_guard<std::mutex> lock(context->mutex);
@@ -32,21 +32,20 @@ void AdoptSharedMem(napi_env env, const std::shared_ptr<SharedMem>& mem, const c
   ThrowState(env, "the context is finalized", operation);
 }
 
-void CheckContextLive(napi_env env, const std::shared_ptr<Context>& context, const char* operation) {
+void CheckContextLive(Napi::Env env, const std::shared_ptr<Context>& context, const char* operation) {
   std::lock_guard<std::mutex> lock(context->mutex);
   if (context->state != LifeState::kLive) ThrowState(env, "the context is finalized", operation);
 }
 
 }  // namespace
 
-napi_value AllocateSharedMemoryJs(napi_env env, napi_callback_info info) {
-  napi_value args[3];
-  GetArgs(env, info, args);
+Napi::Value AllocateSharedMemoryJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   AddonData* data = GetData(env);
-  auto* holder = UnwrapTagged<ContextHolder>(env, args[0], kContextTag, "context", "a context");
+  auto* holder = UnwrapTagged<ContextHolder>(info[0], kContextTag, "context", "a context");
   std::shared_ptr<Context> context = holder->context;
-  size_t size = ToSize(env, args[1], "size");
-  uint32_t flags = ToUint32(env, args[2], "flags");
+  size_t size = ToSize(info[1], "size");
+  uint32_t flags = ToUint32(info[2], "flags");
   CheckContextLive(env, context, "allocateSharedMemory");
   auto mem = std::make_shared<SharedMem>();
   mem->context = context;
@@ -58,67 +57,66 @@ napi_value AllocateSharedMemoryJs(napi_env env, napi_callback_info info) {
   AdoptSharedMem(env, mem, "allocateSharedMemory");
 
   // From here on the block is the context's: a failure below leaves it to be released with it.
-  napi_value array_buffer = nullptr;
+  Napi::ArrayBuffer array_buffer;
   bool zero_copy = false;
   if (mem->teec.size > 0 && mem->teec.buffer != nullptr && !data->force_copy_shm && data->external_buffers_allowed) {
     auto* buffer_holder = new SharedMemHolder{mem};
     mem->js_holders.fetch_add(1);
+    // A C call: Napi::ArrayBuffer::New over external data is compiled out where
+    // NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED is defined, and here a failure is expected and handled.
+    napi_value external = nullptr;
     napi_status status = napi_create_external_arraybuffer(env, mem->teec.buffer, mem->teec.size, OnExternalBufferCollected,
-                                                          buffer_holder, &array_buffer);
+                                                          buffer_holder, &external);
     if (status == napi_ok) {
       zero_copy = true;
+      array_buffer = Napi::ArrayBuffer(env, external);
     } else {
       mem->js_holders.fetch_sub(1);
       delete buffer_holder;
-      array_buffer = nullptr;
       // Runtimes with a V8 sandbox (e.g. Electron) forbid external buffers: copy from now on.
-      bool pending = false;
-      napi_is_exception_pending(env, &pending);
-      if (pending) {
-        napi_value ignored;
-        napi_get_and_clear_last_exception(env, &ignored);
-      }
+      if (env.IsExceptionPending()) env.GetAndClearPendingException();
       data->external_buffers_allowed = false;
     }
   }
   if (zero_copy) {
     mem->zero_copy = true;
-    NAPI_OK(napi_create_reference(env, array_buffer, 0, &mem->js_memory));
+    mem->js_memory = Napi::Reference<Napi::Value>::New(array_buffer, 0);
   } else {
-    void* bytes = nullptr;
-    NAPI_OK(napi_create_arraybuffer(env, mem->teec.size, &bytes, &array_buffer));
-    NAPI_OK(napi_create_reference(env, array_buffer, 1, &mem->js_memory));
-    mem->js_copy = static_cast<uint8_t*>(bytes);
-    if (mem->teec.size > 0 && mem->teec.buffer != nullptr) std::memcpy(bytes, mem->teec.buffer, mem->teec.size);
+    array_buffer = Napi::ArrayBuffer::New(env, mem->teec.size);
+    mem->js_memory = Napi::Reference<Napi::Value>::New(array_buffer, 1);
+    mem->js_copy = static_cast<uint8_t*>(array_buffer.Data());
+    if (mem->teec.size > 0 && mem->teec.buffer != nullptr) std::memcpy(mem->js_copy, mem->teec.buffer, mem->teec.size);
   }
-  napi_value view;
-  NAPI_OK(napi_create_typedarray(env, napi_uint8_array, mem->teec.size, array_buffer, 0, &view));
+  Napi::Uint8Array view = Napi::Uint8Array::New(env, mem->teec.size, array_buffer, 0);
   return MakeSharedMemHandle(env, mem, view);
 }
 
-napi_value RegisterSharedMemoryJs(napi_env env, napi_callback_info info) {
-  napi_value args[3];
-  GetArgs(env, info, args);
-  auto* holder = UnwrapTagged<ContextHolder>(env, args[0], kContextTag, "context", "a context");
+Napi::Value RegisterSharedMemoryJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto* holder = UnwrapTagged<ContextHolder>(info[0], kContextTag, "context", "a context");
   std::shared_ptr<Context> context = holder->context;
-  napi_value buffer = args[1];
-  bool is_typed = false;
-  bool is_array_buffer = false;
-  NAPI_OK(napi_is_typedarray(env, buffer, &is_typed));
-  NAPI_OK(napi_is_arraybuffer(env, buffer, &is_array_buffer));
+  Napi::Value buffer = info[1];
+  bool is_typed = buffer.IsTypedArray();
+  bool is_array_buffer = buffer.IsArrayBuffer();
   void* bytes = nullptr;
   size_t length = 0;
-  napi_value view = buffer;
+  Napi::Value view = buffer;
   if (is_typed) {
-    napi_typedarray_type type;
-    NAPI_OK(napi_get_typedarray_info(env, buffer, &type, &length, &bytes, nullptr, nullptr));
-    if (type != napi_uint8_array && type != napi_uint8_clamped_array) is_typed = false;
+    Napi::Uint8Array typed(env, buffer);  // any typed array: its type is checked here
+    if (typed.TypedArrayType() != napi_uint8_array && typed.TypedArrayType() != napi_uint8_clamped_array) {
+      is_typed = false;
+    } else {
+      bytes = typed.Data();
+      length = typed.ByteLength();
+    }
   } else if (is_array_buffer) {
-    NAPI_OK(napi_get_arraybuffer_info(env, buffer, &bytes, &length));
-    NAPI_OK(napi_create_typedarray(env, napi_uint8_array, length, buffer, 0, &view));
+    auto array_buffer = buffer.As<Napi::ArrayBuffer>();
+    bytes = array_buffer.Data();
+    length = array_buffer.ByteLength();
+    view = Napi::Uint8Array::New(env, length, array_buffer, 0);
   }
-  if (!is_typed && !is_array_buffer) ThrowArgument(env, "buffer", "must be a Uint8Array, Buffer or ArrayBuffer, got " + Describe(env, buffer));
-  uint32_t flags = ToUint32(env, args[2], "flags");
+  if (!is_typed && !is_array_buffer) ThrowArgument(env, "buffer", "must be a Uint8Array, Buffer or ArrayBuffer, got " + Describe(buffer));
+  uint32_t flags = ToUint32(info[2], "flags");
   CheckContextLive(env, context, "registerSharedMemory");
   static uint8_t empty_block;  // GP refuses a NULL buffer; an empty JS buffer may have none
   auto mem = std::make_shared<SharedMem>();
@@ -130,26 +128,25 @@ napi_value RegisterSharedMemoryJs(napi_env env, napi_callback_info info) {
   if (result != TEEC_SUCCESS) ThrowTeec(env, result, TEEC_ORIGIN_API, "registerSharedMemory", "");
   AdoptSharedMem(env, mem, "registerSharedMemory");
   // The caller's memory must outlive the registration.
-  NAPI_OK(napi_create_reference(env, buffer, 1, &mem->js_memory));
+  mem->js_memory = Napi::Reference<Napi::Value>::New(buffer, 1);
   return MakeSharedMemHandle(env, mem, view);
 }
 
-napi_value ReleaseSharedMemoryJs(napi_env env, napi_callback_info info) {
-  napi_value args[2];
-  GetArgs(env, info, args);
+Napi::Value ReleaseSharedMemoryJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
   AddonData* data = GetData(env);
-  auto* holder = UnwrapTagged<SharedMemHolder>(env, args[0], kSharedMemTag, "shm", "a shared memory handle");
-  napi_ref callback = CallbackRef(env, args[1]);
+  auto* holder = UnwrapTagged<SharedMemHolder>(info[0], kSharedMemTag, "shm", "a shared memory handle");
+  Napi::Function callback = ToCallback(info[1]);
   std::shared_ptr<SharedMem> mem = holder->mem;
   std::shared_ptr<Context> context = mem->context;
   std::unique_lock<std::mutex> lock(context->mutex);
-  if (!BeginCloseLocked(data, callback, context, &mem->state, &mem->waiters, &lock)) return Undefined(env);
+  if (!BeginCloseLocked(data, callback, context, &mem->state, &mem->waiters, &lock)) return env.Undefined();
   lock.unlock();
-  DetachJsView(env, mem.get());
+  DetachJsView(mem.get());
   Call* call = NewJsCall(data, CallKind::kRelease, context, callback);
   call->shared_mem = mem;
   SubmitJsCall(data, call);
-  return Undefined(env);
+  return env.Undefined();
 }
 
 }  // namespace rxteec
