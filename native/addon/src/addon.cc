@@ -37,8 +37,10 @@
 #include <stdlib.h>
 
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <vector>
 
