@@ -32,8 +32,16 @@ void ReleaseCallJsRefs(AddonData* data, Call* call) {
 }
 
 // A JS callback threw: the TypeScript callbacks only settle promises, so report it as uncaught
-// (napi_fatal_exception: node-addon-api has no equivalent).
-void ReportUncaught(Napi::Env env, const Napi::Error& error) { napi_fatal_exception(env, error.Value()); }
+// (napi_fatal_exception: node-addon-api has no equivalent). Nothing may escape: this runs in the
+// thread-safe function's callback, where a C++ exception would end the process. An environment
+// being torn down (a worker terminated) fails even reading the error: then there is no one left
+// to report to.
+void ReportUncaught(Napi::Env env, const Napi::Error& error) noexcept {
+  try {
+    napi_fatal_exception(env, error.Value());
+  } catch (...) {
+  }
+}
 
 // openSession's outputs: per parameter { a, b }, { size } or {}; undefined without parameters.
 Napi::Value MakeOutputs(Napi::Env env, Call* call) {
