@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// README's test command: the C conformance suite, then the TypeScript suites (jest),
-// then one closing line with the totals of both.
+// README's test command: the C conformance suite (plain, under ASan/UBSan, its threaded tests
+// under TSan), the TypeScript suites (jest), the native ones again with the addon under ASan,
+// then one closing line with the totals.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -13,8 +14,12 @@ let failed = 0;
 let ok = true;
 
 function run(title, cmd, args) {
+  return runWith(title, cmd, args, {});
+}
+
+function runWith(title, cmd, args, env) {
   process.stdout.write(`\n== ${title}: ${cmd} ${args.join(' ')}\n`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
   process.stdout.write(r.stdout || '');
   if (r.status !== 0) ok = false;
   return r.stdout || '';
@@ -28,7 +33,39 @@ function countC(out) {
   }
 }
 
-const suites = process.argv.includes('--js-only') ? ['js'] : ['c', 'asan', 'tsan', 'js'];
+function countJest(report) {
+  try {
+    const j = JSON.parse(fs.readFileSync(report, 'utf8'));
+    passed += j.numPassedTests;
+    failed += j.numFailedTests + j.numRuntimeErrorTestSuites;
+  } catch {
+    ok = false;
+  }
+}
+
+function jest(title, args, env) {
+  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-jest-')), 'report.json');
+  runWith(title, process.execPath, [require.resolve('jest/bin/jest'), '--ci', '--json', `--outputFile=${report}`, ...args], env);
+  countJest(report);
+}
+
+// The native suites again, with the addon built under AddressSanitizer and its runtime preloaded
+// into Node (leak detection off: Node itself does not free everything at exit).
+function addonUnderAsan() {
+  const runtime = spawnSync('cc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).stdout.trim();
+  if (!runtime || !fs.existsSync(runtime)) {
+    process.stdout.write('\n== the addon under ASan: no libasan.so found (install libasan8)\n');
+    ok = false;
+    return;
+  }
+  // node-gyp as the install script finds it: npm puts its own on the PATH of scripts.
+  run('the addon built under ASan', 'node-gyp', ['rebuild', '--directory=native/addon/asan']);
+  const addon = path.join(root, 'native/addon/asan/build/Release/rx_teec.node');
+  const env = { LD_PRELOAD: runtime, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1', RX_TEEC_ADDON: addon };
+  jest('TypeScript native suites, the addon under ASan', ['test/native'], env);
+}
+
+const suites = process.argv.includes('--js-only') ? ['js'] : ['c', 'asan', 'tsan', 'js', 'addon-asan'];
 if (suites.includes('c')) countC(run('C conformance', 'make', ['-s', '-C', 'native', 'check']));
 if (suites.includes('asan') && process.env.RX_TEEC_SKIP_ASAN !== '1') {
   countC(run('C conformance under ASan/UBSan', 'make', ['-s', '-C', 'native', 'check-asan']));
@@ -39,16 +76,9 @@ if (suites.includes('tsan') && process.env.RX_TEEC_SKIP_TSAN !== '1') {
 if (suites.includes('js')) {
   // Examples run the compiled library (dist/): rebuild it so they never run stale code.
   run('TypeScript build', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
-  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-jest-')), 'report.json');
-  run('TypeScript', process.execPath, [require.resolve('jest/bin/jest'), '--ci', '--json', `--outputFile=${report}`]);
-  try {
-    const j = JSON.parse(fs.readFileSync(report, 'utf8'));
-    passed += j.numPassedTests;
-    failed += j.numFailedTests + j.numRuntimeErrorTestSuites;
-  } catch {
-    ok = false;
-  }
+  jest('TypeScript', [], {});
 }
+if (suites.includes('addon-asan') && process.env.RX_TEEC_SKIP_ASAN !== '1') addonUnderAsan();
 if (failed > 0) ok = false;
 process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
 process.exit(ok ? 0 : 1);
