@@ -17,16 +17,22 @@ bool EnvOpen(const Context& context) {
 }
 
 // The GC safety net for a session or block whose JS handle was collected while still live:
-// moves it to kClosing and returns the close/release call to submit (nullptr if it was already
-// closing or closed). Called with the context's mutex held.
-Call* NewGcCloseLocked(const std::shared_ptr<Context>& context, LifeState* state, CallKind kind) {
-  if (*state != LifeState::kLive) return nullptr;
-  *state = LifeState::kClosing;
+// moves it to kClosing and submits its close (`kind`, with the child in the call's `slot`).
+// Nothing if it was already closing or closed, or if the env cleanup has begun (it closes what
+// is left).
+template <typename Child>
+void SubmitGcClose(const std::shared_ptr<Child>& child, CallKind kind, std::shared_ptr<Child> Call::*slot) {
+  const std::shared_ptr<Context>& context = child->context;
+  if (!EnvOpen(*context)) return;
+  std::lock_guard<std::mutex> lock(context->mutex);
+  if (child->state != LifeState::kLive) return;
+  child->state = LifeState::kClosing;
   Call* call = new Call(kind);
   call->env = context->env;
   call->context = context;
   call->gc_initiated = true;
-  return call;
+  call->*slot = child;
+  SubmitToPool(call);
 }
 
 void OnContextCollected(napi_env, void* raw, void*) {
@@ -43,25 +49,13 @@ void OnSessionCollected(napi_env, void* raw, void*) {
   auto* holder = static_cast<SessionHolder*>(raw);
   std::shared_ptr<Session> session = std::move(holder->session);
   delete holder;
-  std::shared_ptr<Context> context = session->context;
-  if (!EnvOpen(*context)) return;
-  std::lock_guard<std::mutex> lock(context->mutex);
-  Call* call = NewGcCloseLocked(context, &session->state, CallKind::kClose);
-  if (call == nullptr) return;
-  call->session = session;
-  SubmitToPool(call);
+  SubmitGcClose(session, CallKind::kClose, &Call::session);
 }
 
 // One JS holder of a block (its handle, or its external ArrayBuffer) is gone.
 void DropSharedMemHolder(std::shared_ptr<SharedMem> mem) {
   if (mem->js_holders.fetch_sub(1) != 1) return;
-  std::shared_ptr<Context> context = mem->context;
-  if (!EnvOpen(*context)) return;
-  std::lock_guard<std::mutex> lock(context->mutex);
-  Call* call = NewGcCloseLocked(context, &mem->state, CallKind::kRelease);
-  if (call == nullptr) return;
-  call->shared_mem = mem;
-  SubmitToPool(call);
+  SubmitGcClose(mem, CallKind::kRelease, &Call::shared_mem);
 }
 
 void OnSharedMemCollected(napi_env, void* raw, void*) {
