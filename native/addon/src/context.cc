@@ -5,12 +5,12 @@
 #include "js_values.h"
 #include "lifecycle.h"
 #include "objects.h"
-#include "settle.h"
 #include "teec_library.h"
 
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 namespace rxteec {
 
@@ -33,22 +33,15 @@ Napi::Value InitializeContext(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData* data = GetData(env);
   auto* library = UnwrapTagged<LibraryHolder>(info[0], kLibraryTag, "library", "a library");
-  Call* call = new Call(CallKind::kInitialize);
-  try {
-    if (!IsNullish(info[1])) {
-      call->context_name = ToUtf8(info[1], "name");
-      call->has_context_name = true;
-    }
-    call->callback = Napi::Persistent(ToCallback(info[2]));
-  } catch (...) {
-    CleanupUnstartedCall(data, call);
-    throw;
-  }
+  bool named = !IsNullish(info[1]);
+  std::string name = named ? ToUtf8(info[1], "name") : std::string();
+  Napi::Function callback = ToCallback(info[2]);
   auto context = std::make_shared<Context>();
   context->library = library->library;
   context->env = data->shared;
-  call->env = data->shared;
-  call->context = context;
+  Call* call = NewJsCall(data, CallKind::kInitialize, context, callback);
+  call->context_name = std::move(name);
+  call->has_context_name = named;
   SubmitJsCall(data, call);
   return env.Undefined();
 }
