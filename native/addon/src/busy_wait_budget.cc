@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <string>
 
 namespace rxteec {
 
@@ -74,16 +75,28 @@ double CgroupCpuLimit(const std::string& root) {
   return tightest;
 }
 
-}  // namespace
+// Where the cgroup file systems are mounted: RX_TEEC_CGROUP_ROOT (tests), else /sys/fs/cgroup.
+std::string CgroupRoot() {
+  const char* root = getenv("RX_TEEC_CGROUP_ROOT");
+  return root != nullptr && *root != '\0' ? root : "/sys/fs/cgroup";
+}
 
-double UsableCpus(const std::string& cgroup_root) {
+double ReadUsableCpus() {
   double cpus = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
 #if defined(__linux__)
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof set, &set) == 0) cpus = CPU_COUNT(&set);
-  double limit = CgroupCpuLimit(cgroup_root);
+  double limit = CgroupCpuLimit(CgroupRoot());
   if (limit > 0 && limit < cpus) cpus = limit;
 #endif
+  return cpus;
+}
+
+}  // namespace
+
+// The pool's spin and the poller's budget both ask: the files are read once.
+double UsableCpus() {
+  static const double cpus = ReadUsableCpus();
   return cpus;
 }
 
@@ -94,9 +107,7 @@ uint32_t BusyWaitBudgetMicros(const char* name, uint32_t multi_cpu_default) {
     unsigned long value = strtoul(text, &end, 10);
     if (end != nullptr && *end == '\0' && value <= 10000) return static_cast<uint32_t>(value);
   }
-  const char* root = getenv("RX_TEEC_CGROUP_ROOT");
-  double cpus = root != nullptr && *root != '\0' ? UsableCpus(root) : UsableCpus();
-  return cpus >= 2 ? multi_cpu_default : 0;
+  return UsableCpus() >= 2 ? multi_cpu_default : 0;
 }
 
 }  // namespace rxteec

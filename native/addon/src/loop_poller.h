@@ -72,7 +72,8 @@ class LoopPoller {
   uint64_t polled_round_trip_ns() const;
   uint64_t slept_round_trip_ns() const;
 
-  // RX_TEEC_POLL_MICROS (0..10000) if set; otherwise 100 with two or more CPUs online, 0 with one.
+  // RX_TEEC_POLL_MICROS (0..10000) if set; otherwise 100, or 0 with less than two CPUs' worth of
+  // time to run on (see BusyWaitBudgetMicros).
   // Not more: the loop thread polling beside a TA that works on the other CPU slows it, and on
   // a 2-vCPU VM that cost more than the wake-up saved once calls took ~100 µs (rotated A/B
   // rounds: 1 MiB TOUCH 1.9x the C loop polled vs 1.3x not; the empty invoke 22 µs vs 31 µs).

@@ -76,9 +76,10 @@ class WorkerPool {
   std::atomic<uint64_t> gap_avg_ns_{~uint64_t{0} >> 2};
 
  public:
-  // 50 us with 2 or more CPUs online, 0 with one; RX_TEEC_SPIN_MICROS overrides it. Measured on
-  // a 2-CPU VM (interleaved runs of npm run bench): the empty invoke 1.3-2.0x C with it vs
-  // 2.0-2.2x without, 1 MiB 1.2-1.5x vs 1.5-1.8x; streams about the same.
+  // 50 us, or 0 with less than two CPUs' worth of time to run on (see BusyWaitBudgetMicros);
+  // RX_TEEC_SPIN_MICROS overrides it. Measured on a 2-CPU VM (interleaved runs of npm run
+  // bench): the empty invoke 1.3-2.0x C with it vs 2.0-2.2x without, 1 MiB 1.2-1.5x vs
+  // 1.5-1.8x; streams about the same.
   static uint32_t DefaultSpinMicros();
 };
 
