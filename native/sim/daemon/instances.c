@@ -487,10 +487,11 @@ static void on_closed(struct d_instance *in, uint32_t id)
 	struct d_client *w;
 	uint64_t tag;
 
-	if (!s) {
-		maybe_retire(in);
+	/* Gone already: a host confirms twice a session it refused while its
+	 * client closed it. The first CTL_CLOSED did all there was to do (the
+	 * retirement too: a READY instance is never left without sessions). */
+	if (!s)
 		return;
-	}
 	w = s->close_waiter;
 	tag = s->close_tag;
 	remove_session(s);
