@@ -331,11 +331,13 @@ static struct d_pending_open *unqueue(struct d_client *cl, uint64_t tag)
 	return NULL;
 }
 
-void d_drop_opens(struct d_client *cl)
+void d_instances_drop_client(struct d_client *cl)
 {
 	for (struct d_instance *in = d_instances; in; in = in->next) {
 		struct d_pending_open **q = &in->queue;
 
+		if (in->end_waiter == cl)
+			in->end_waiter = NULL;
 		while (*q) {
 			struct d_pending_open *p = *q;
 
