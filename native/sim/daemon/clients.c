@@ -66,10 +66,7 @@ static void client_drop(struct d_client *cl)
 	struct d_client **pp = &d_clients;
 
 	sim_log(SIM_LOG_DEBUG, "client pid %d gone", (int)cl->pid);
-	d_drop_opens(cl);
-	for (struct d_instance *in = d_instances; in; in = in->next)
-		if (in->end_waiter == cl)
-			in->end_waiter = NULL;
+	d_instances_drop_client(cl);
 	for (struct d_session *s = d_sessions, *next; s; s = next) {
 		next = s->next; /* d_session_close may free s */
 		if (s->close_waiter == cl)

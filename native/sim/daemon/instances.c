@@ -331,11 +331,13 @@ static struct d_pending_open *unqueue(struct d_client *cl, uint64_t tag)
 	return NULL;
 }
 
-void d_drop_opens(struct d_client *cl)
+void d_instances_drop_client(struct d_client *cl)
 {
 	for (struct d_instance *in = d_instances; in; in = in->next) {
 		struct d_pending_open **q = &in->queue;
 
+		if (in->end_waiter == cl)
+			in->end_waiter = NULL;
 		while (*q) {
 			struct d_pending_open *p = *q;
 
@@ -487,10 +489,11 @@ static void on_closed(struct d_instance *in, uint32_t id)
 	struct d_client *w;
 	uint64_t tag;
 
-	if (!s) {
-		maybe_retire(in);
+	/* Gone already: a host confirms twice a session it refused while its
+	 * client closed it. The first CTL_CLOSED did all there was to do (the
+	 * retirement too: a READY instance is never left without sessions). */
+	if (!s)
 		return;
-	}
 	w = s->close_waiter;
 	tag = s->close_tag;
 	remove_session(s);

@@ -89,8 +89,9 @@ void d_reply_open(struct d_client *cl, uint64_t tag, uint32_t res, uint32_t orig
 /* instances.c */
 void d_open_dispatch(struct d_pending_open *p);
 void d_open_cancel(struct d_client *cl, uint64_t tag);
-/* Frees the opens the client still waits for, unanswered (it is gone). */
-void d_drop_opens(struct d_client *cl);
+/* Forgets a client that is gone: frees the opens it still waits for,
+ * unanswered, and the close it waits on for an instance's end. */
+void d_instances_drop_client(struct d_client *cl);
 void d_instance_readable(struct d_instance *in);
 void d_instance_dead(struct d_instance *in);
 /* SIGKILLs a host (logged at level, saying why) and marks it DYING and
