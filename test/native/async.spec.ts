@@ -207,19 +207,23 @@ describe('polling the event loop for short calls', () => {
   const nops = async (s: SessionHandle, n: number) => {
     for (let i = 0; i < n; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
   };
-  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : os.availableParallelism() >= 2 ? 100 : 0;
+  // The default by the CPUs this process may run on (no CPU limit, no RX_TEEC_POLL_MICROS).
+  const byCpus = os.availableParallelism() >= 2 ? 100 : 0;
+  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : byCpus;
   afterAll(() => setWorkerPoolOptions({ pollMicros: expectedDefault }));
+  /** The addon's default pollMicros in a fresh Node process, run under `wrapper` (e.g. taskset) with `env` added. */
+  const childDefault = (env: NodeJS.ProcessEnv, wrapper: string[] = []) => {
+    const script = `process.stdout.write(String(require(${JSON.stringify(addonPath())}).stats().pollMicros))`;
+    const [file, ...args] = [...wrapper, process.execPath, '-e', script];
+    const r = spawnSync(file, args, { encoding: 'utf8', env: { ...process.env, RX_TEEC_POLL_MICROS: '', ...env } });
+    if (r.status !== 0) throw new Error(`${path.basename(file)} failed (${r.status ?? r.signal}): ${r.stderr}`);
+    return Number(r.stdout);
+  };
 
   // A process pinned to one CPU (taskset; a container's cpuset) must not busy-wait, however many
   // the machine has.
   it('is off by default in a process that may run on one CPU only', () => {
-    const pollMicros = (cpus: string[]) => {
-      const script = `process.stdout.write(String(require(${JSON.stringify(addonPath())}).stats().pollMicros))`;
-      const env = { ...process.env, RX_TEEC_POLL_MICROS: '' };
-      const r = spawnSync('taskset', ['-c', cpus.join(','), process.execPath, '-e', script], { encoding: 'utf8', env });
-      if (r.status !== 0) throw new Error(`taskset failed (${r.status ?? r.signal}): ${r.stderr}`);
-      return Number(r.stdout);
-    };
+    const pollMicros = (cpus: string[]) => childDefault({}, ['taskset', '-c', cpus.join(',')]);
     expect(pollMicros(['0'])).toBe(0);
     if (os.availableParallelism() >= 2) expect(pollMicros(['0', '1'])).toBe(100);
   });
@@ -240,24 +244,17 @@ describe('polling the event loop for short calls', () => {
       fs.mkdirSync(dir, { recursive: true });
       for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), `${text}\n`);
     };
-    const pollMicros = () => {
-      const script = `process.stdout.write(String(require(${JSON.stringify(addonPath())}).stats().pollMicros))`;
-      const env = { ...process.env, RX_TEEC_POLL_MICROS: '', RX_TEEC_CGROUP_ROOT: root };
-      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
-      if (r.status !== 0) throw new Error(`child failed (${r.status ?? r.signal}): ${r.stderr}`);
-      return Number(r.stdout);
-    };
-    const unlimited = os.availableParallelism() >= 2 ? 100 : 0;
+    const pollMicros = () => childDefault({ RX_TEEC_CGROUP_ROOT: root });
     try {
       expect(v2 ?? v1).toBeDefined();
-      expect(pollMicros()).toBe(unlimited); // no limit files: the affinity mask decides
+      expect(pollMicros()).toBe(byCpus); // no limit files: the affinity mask decides
       if (v2) {
         write(path.join(root, v2[2]), { 'cpu.max': '50000 100000' });
         expect(pollMicros()).toBe(0);
         write(path.join(root, v2[2]), { 'cpu.max': 'max 100000' });
-        expect(pollMicros()).toBe(unlimited);
+        expect(pollMicros()).toBe(byCpus);
         write(path.join(root, v2[2]), { 'cpu.max': '400000 100000' });
-        expect(pollMicros()).toBe(unlimited);
+        expect(pollMicros()).toBe(byCpus);
         fs.rmSync(path.join(root, v2[2], 'cpu.max'));
       }
       if (v1) {
@@ -265,7 +262,7 @@ describe('polling the event loop for short calls', () => {
         write(dir, { 'cpu.cfs_quota_us': '150000', 'cpu.cfs_period_us': '100000' });
         expect(pollMicros()).toBe(0);
         write(dir, { 'cpu.cfs_quota_us': '-1' });
-        expect(pollMicros()).toBe(unlimited);
+        expect(pollMicros()).toBe(byCpus);
       }
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
