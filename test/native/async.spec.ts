@@ -237,7 +237,7 @@ describe('polling the event loop for short calls', () => {
       .readFileSync('/proc/self/cgroup', 'utf8')
       .trim()
       .split('\n')
-      .map((l) => [...l.split(':', 2), l.slice(l.indexOf(':', l.indexOf(':') + 1) + 1)]);
+      .map((l) => l.match(/^([^:]*):([^:]*):(.*)$/)!.slice(1));
     const v2 = lines.find(([id, controllers]) => id === '0' && controllers === '');
     const v1 = lines.find(([, controllers]) => controllers.split(',').includes('cpu'));
     const write = (dir: string, files: Record<string, string>) => {
