@@ -13,7 +13,7 @@ import { TeecError, TeecStateError } from '../../src/core/errors';
 import type { SessionHandle } from '../../src/core/backend';
 import { setWorkerPoolOptions } from '../../src/core/native';
 import { addonPath } from '../../src/core/native/addon';
-import { CONF, PrivateSim, confWait, until } from '../support/simulator';
+import { CONF, PrivateSim, confWait, occupyWorkerPool, until } from '../support/simulator';
 
 const sim = new PrivateSim();
 const fixture = sim.useContext();
@@ -80,24 +80,17 @@ describe('cancellation', () => {
   });
 
   it('cancels a queued call before it reaches the TEE', async () => {
-    const busy = await open();
     const victim = await open();
-    setWorkerPoolOptions({ maxThreads: 1 });
     try {
-      await until(() => fixture.backend.stats().threads <= 8, 100).catch(() => undefined);
       // Occupy every thread the pool may use, so the next call waits in the queue.
-      const threads = fixture.backend.stats().threads;
-      const blockers = [wait(busy, 400, true)];
-      const extra = await Promise.all(Array.from({ length: Math.max(0, threads - 1) }, open));
-      for (const s of extra) blockers.push(wait(s, 400, true));
-      await sleep(50);
+      const { sessions: busy, waits: blockers } = await occupyWorkerPool(fixture.backend, open, 400);
       const controller = new AbortController();
       const call = settled(fixture.backend.invokeCommand(victim, CONF.CONF_CMD_TRANSFORM, [{ type: T.VALUE_INPUT, a: 1, b: 1 }], controller.signal));
       controller.abort();
       const r = await call;
       expect(r.ok || [r.error.code, r.error.origin, r.error.message]).toEqual([RC.TEEC_ERROR_CANCEL, O.API, expect.stringContaining('before it reached the TEE')]);
       await Promise.all(blockers);
-      await Promise.all(extra.map((s) => fixture.backend.closeSession(s)));
+      await Promise.all(busy.map((s) => fixture.backend.closeSession(s)));
     } finally {
       setWorkerPoolOptions({ maxThreads: 512 });
     }
@@ -105,7 +98,6 @@ describe('cancellation', () => {
     const record = new Uint8Array(256);
     await fixture.backend.invokeCommand(victim, CONF.CONF_CMD_GET_RECORD, [{ type: T.MEMREF_TEMP_OUTPUT, buffer: record }]);
     expect(new DataView(record.buffer).getUint32(0, true)).toBe(0);
-    await fixture.backend.closeSession(busy);
     await fixture.backend.closeSession(victim);
   });
 
