@@ -13,11 +13,7 @@ let passed = 0;
 let failed = 0;
 let ok = true;
 
-function run(title, cmd, args) {
-  return runWith(title, cmd, args, {});
-}
-
-function runWith(title, cmd, args, env) {
+function run(title, cmd, args, env = {}) {
   process.stdout.write(`\n== ${title}: ${cmd} ${args.join(' ')}\n`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
   process.stdout.write(r.stdout || '');
@@ -45,7 +41,7 @@ function countJest(report) {
 
 function jest(title, args, env) {
   const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-jest-')), 'report.json');
-  runWith(title, process.execPath, [require.resolve('jest/bin/jest'), '--ci', '--json', `--outputFile=${report}`, ...args], env);
+  run(title, process.execPath, [require.resolve('jest/bin/jest'), '--ci', '--json', `--outputFile=${report}`, ...args], env);
   countJest(report);
 }
 
@@ -76,7 +72,7 @@ if (suites.includes('tsan') && process.env.RX_TEEC_SKIP_TSAN !== '1') {
 if (suites.includes('js')) {
   // Examples run the compiled library (dist/): rebuild it so they never run stale code.
   run('TypeScript build', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
-  jest('TypeScript', [], {});
+  jest('TypeScript', []);
 }
 if (suites.includes('addon-asan') && process.env.RX_TEEC_SKIP_ASAN !== '1') addonUnderAsan();
 if (failed > 0) ok = false;

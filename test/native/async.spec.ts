@@ -13,7 +13,7 @@ import { TeecError, TeecStateError } from '../../src/core/errors';
 import type { SessionHandle } from '../../src/core/backend';
 import { setWorkerPoolOptions } from '../../src/core/native';
 import { addonPath } from '../../src/core/native/addon';
-import { CONF, PrivateSim, confWait, until } from '../support/simulator';
+import { CONF, PrivateSim, confWait, occupyWorkerPool, until } from '../support/simulator';
 
 const sim = new PrivateSim();
 const fixture = sim.useContext();
@@ -80,24 +80,17 @@ describe('cancellation', () => {
   });
 
   it('cancels a queued call before it reaches the TEE', async () => {
-    const busy = await open();
     const victim = await open();
-    setWorkerPoolOptions({ maxThreads: 1 });
     try {
-      await until(() => fixture.backend.stats().threads <= 8, 100).catch(() => undefined);
       // Occupy every thread the pool may use, so the next call waits in the queue.
-      const threads = fixture.backend.stats().threads;
-      const blockers = [wait(busy, 400, true)];
-      const extra = await Promise.all(Array.from({ length: Math.max(0, threads - 1) }, open));
-      for (const s of extra) blockers.push(wait(s, 400, true));
-      await sleep(50);
+      const { sessions: busy, waits: blockers } = await occupyWorkerPool(fixture.backend, open, 400);
       const controller = new AbortController();
       const call = settled(fixture.backend.invokeCommand(victim, CONF.CONF_CMD_TRANSFORM, [{ type: T.VALUE_INPUT, a: 1, b: 1 }], controller.signal));
       controller.abort();
       const r = await call;
       expect(r.ok || [r.error.code, r.error.origin, r.error.message]).toEqual([RC.TEEC_ERROR_CANCEL, O.API, expect.stringContaining('before it reached the TEE')]);
       await Promise.all(blockers);
-      await Promise.all(extra.map((s) => fixture.backend.closeSession(s)));
+      await Promise.all(busy.map((s) => fixture.backend.closeSession(s)));
     } finally {
       setWorkerPoolOptions({ maxThreads: 512 });
     }
@@ -105,7 +98,6 @@ describe('cancellation', () => {
     const record = new Uint8Array(256);
     await fixture.backend.invokeCommand(victim, CONF.CONF_CMD_GET_RECORD, [{ type: T.MEMREF_TEMP_OUTPUT, buffer: record }]);
     expect(new DataView(record.buffer).getUint32(0, true)).toBe(0);
-    await fixture.backend.closeSession(busy);
     await fixture.backend.closeSession(victim);
   });
 
@@ -207,19 +199,23 @@ describe('polling the event loop for short calls', () => {
   const nops = async (s: SessionHandle, n: number) => {
     for (let i = 0; i < n; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
   };
-  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : os.availableParallelism() >= 2 ? 100 : 0;
+  // The default by the CPUs this process may run on (no CPU limit, no RX_TEEC_POLL_MICROS).
+  const byCpus = os.availableParallelism() >= 2 ? 100 : 0;
+  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : byCpus;
   afterAll(() => setWorkerPoolOptions({ pollMicros: expectedDefault }));
+  /** The addon's default pollMicros in a fresh Node process, run under `wrapper` (e.g. taskset) with `env` added. */
+  const childDefault = (env: NodeJS.ProcessEnv, wrapper: string[] = []) => {
+    const script = `process.stdout.write(String(require(${JSON.stringify(addonPath())}).stats().pollMicros))`;
+    const [file, ...args] = [...wrapper, process.execPath, '-e', script];
+    const r = spawnSync(file, args, { encoding: 'utf8', env: { ...process.env, RX_TEEC_POLL_MICROS: '', ...env } });
+    if (r.status !== 0) throw new Error(`${path.basename(file)} failed (${r.status ?? r.signal}): ${r.stderr}`);
+    return Number(r.stdout);
+  };
 
   // A process pinned to one CPU (taskset; a container's cpuset) must not busy-wait, however many
   // the machine has.
   it('is off by default in a process that may run on one CPU only', () => {
-    const pollMicros = (cpus: string[]) => {
-      const script = `process.stdout.write(String(require(${JSON.stringify(addonPath())}).stats().pollMicros))`;
-      const env = { ...process.env, RX_TEEC_POLL_MICROS: '' };
-      const r = spawnSync('taskset', ['-c', cpus.join(','), process.execPath, '-e', script], { encoding: 'utf8', env });
-      if (r.status !== 0) throw new Error(`taskset failed (${r.status ?? r.signal}): ${r.stderr}`);
-      return Number(r.stdout);
-    };
+    const pollMicros = (cpus: string[]) => childDefault({}, ['taskset', '-c', cpus.join(',')]);
     expect(pollMicros(['0'])).toBe(0);
     if (os.availableParallelism() >= 2) expect(pollMicros(['0', '1'])).toBe(100);
   });
@@ -233,31 +229,24 @@ describe('polling the event loop for short calls', () => {
       .readFileSync('/proc/self/cgroup', 'utf8')
       .trim()
       .split('\n')
-      .map((l) => [...l.split(':', 2), l.slice(l.indexOf(':', l.indexOf(':') + 1) + 1)]);
+      .map((l) => l.match(/^([^:]*):([^:]*):(.*)$/)!.slice(1));
     const v2 = lines.find(([id, controllers]) => id === '0' && controllers === '');
     const v1 = lines.find(([, controllers]) => controllers.split(',').includes('cpu'));
     const write = (dir: string, files: Record<string, string>) => {
       fs.mkdirSync(dir, { recursive: true });
       for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), `${text}\n`);
     };
-    const pollMicros = () => {
-      const script = `process.stdout.write(String(require(${JSON.stringify(addonPath())}).stats().pollMicros))`;
-      const env = { ...process.env, RX_TEEC_POLL_MICROS: '', RX_TEEC_CGROUP_ROOT: root };
-      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
-      if (r.status !== 0) throw new Error(`child failed (${r.status ?? r.signal}): ${r.stderr}`);
-      return Number(r.stdout);
-    };
-    const unlimited = os.availableParallelism() >= 2 ? 100 : 0;
+    const pollMicros = () => childDefault({ RX_TEEC_CGROUP_ROOT: root });
     try {
       expect(v2 ?? v1).toBeDefined();
-      expect(pollMicros()).toBe(unlimited); // no limit files: the affinity mask decides
+      expect(pollMicros()).toBe(byCpus); // no limit files: the affinity mask decides
       if (v2) {
         write(path.join(root, v2[2]), { 'cpu.max': '50000 100000' });
         expect(pollMicros()).toBe(0);
         write(path.join(root, v2[2]), { 'cpu.max': 'max 100000' });
-        expect(pollMicros()).toBe(unlimited);
+        expect(pollMicros()).toBe(byCpus);
         write(path.join(root, v2[2]), { 'cpu.max': '400000 100000' });
-        expect(pollMicros()).toBe(unlimited);
+        expect(pollMicros()).toBe(byCpus);
         fs.rmSync(path.join(root, v2[2], 'cpu.max'));
       }
       if (v1) {
@@ -265,7 +254,7 @@ describe('polling the event loop for short calls', () => {
         write(dir, { 'cpu.cfs_quota_us': '150000', 'cpu.cfs_period_us': '100000' });
         expect(pollMicros()).toBe(0);
         write(dir, { 'cpu.cfs_quota_us': '-1' });
-        expect(pollMicros()).toBe(unlimited);
+        expect(pollMicros()).toBe(byCpus);
       }
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import * as vm from 'node:vm';
 import { ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags as F } from '../../src/core/constants';
 import type { ContextHandle } from '../../src/core/backend';
 import { setWorkerPoolOptions, type NativeBackend } from '../../src/core/native';
-import { CONF, PrivateSim, confWait, openFds, settled, until } from '../support/simulator';
+import { CONF, PrivateSim, occupyWorkerPool, openFds, settled, until } from '../support/simulator';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -122,16 +122,11 @@ describe('garbage collection as a safety net', () => {
   it('finalizes a dropped context once its queued open is cancelled', async () => {
     const holder = await backend.initializeContext(null);
     const dropped = await droppableContext();
-    setWorkerPoolOptions({ maxThreads: 1 });
     const blockers: Promise<unknown>[] = [];
     try {
-      await until(() => backend.stats().threads <= 8, 100).catch(() => undefined);
       // Occupy every thread the pool may use, so that the open waits in the queue.
-      const sessions = await Promise.all(
-        Array.from({ length: backend.stats().threads }, async () => (await backend.openSession(holder, CONF.uuid.multi as never, 0, null, null)).session),
-      );
-      for (const s of sessions) blockers.push(confWait(backend, s, 1500, true));
-      await until(() => backend.stats().callsInFlight >= sessions.length, 2000, 'the blockers to be in flight');
+      const openHeld = async () => (await backend.openSession(holder, CONF.uuid.multi as never, 0, null, null)).session;
+      blockers.push(...(await occupyWorkerPool(backend, openHeld, 1500)).waits);
       expect(await openQueuedThenAbort(dropped)).toEqual([RC.TEEC_ERROR_CANCEL, O.API]);
       await collect(() => dropped.collected() && backend.stats().contexts === 1, 'the dropped context to be finalized');
     } finally {

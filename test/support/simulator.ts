@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadNativeBackend, type NativeBackend } from '../../src/core/native';
+import { loadNativeBackend, setWorkerPoolOptions, type NativeBackend } from '../../src/core/native';
 import type { Backend, ContextHandle, SessionHandle } from '../../src/core/backend';
 import { ParamType } from '../../src/core/constants';
 import type { TeecError } from '../../src/core/errors';
@@ -214,4 +214,23 @@ export function readConfRecord(bytes: Uint8Array): { count: number; cmd: number;
 export function confWait(backend: Backend, s: SessionHandle, ms: number, masked: boolean, signal?: AbortSignal, unordered?: boolean) {
   const cmd = masked ? CONF.CONF_CMD_WAIT_MASKED : CONF.CONF_CMD_WAIT_UNMASKED;
   return backend.invokeCommand(s, cmd, [{ type: ParamType.VALUE_INPUT, a: ms, b: 0 }], signal, unordered);
+}
+
+/**
+ * Caps the addon's pool at one thread and occupies every thread it still has with a masked wait of
+ * `ms` on a session of its own (from `open`), so that the next call waits in the queue. Returns
+ * once the waits are in flight; the caller puts `maxThreads` back and awaits `waits`.
+ */
+export async function occupyWorkerPool(
+  backend: NativeBackend,
+  open: () => Promise<SessionHandle>,
+  ms: number,
+): Promise<{ sessions: SessionHandle[]; waits: Promise<unknown>[] }> {
+  setWorkerPoolOptions({ maxThreads: 1 });
+  // The threads it has keep running (those above the cap exit only after 10 s idle); at least
+  // one, which a pool with none yet starts for the first call.
+  const sessions = await Promise.all(Array.from({ length: Math.max(1, backend.stats().threads) }, open));
+  const waits = sessions.map((s) => confWait(backend, s, ms, true));
+  await until(() => backend.stats().callsInFlight >= sessions.length, 2000, 'the pool\'s threads to be busy');
+  return { sessions, waits };
 }
