@@ -407,7 +407,7 @@ export class NativeBackend implements Backend {
  * And only while polling pays: the addon keeps moving averages of lone calls' round trips polled
  * and asleep per kind of call (command, parameter types, memref size), polls while the first is
  * the lower, and sends about one eligible call in 64 the other way
- * (`stats().polledRoundTripMicros`, `stats().sleptRoundTripMicros`). Default 100, 0 on one CPU (as for `spinMicros`), or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
+ * (`stats().polledRoundTripMicros`, `stats().sleptRoundTripMicros`). Default 100, or 0 with less than two CPUs' worth of time (as for `spinMicros`), or `RX_TEEC_POLL_MICROS`; 0 disables (the loop sleeps as usual).
  * @example setWorkerPoolOptions({ maxThreads: 64, pollMicros: 0 })
  */
 export function setWorkerPoolOptions(options: { maxThreads?: number; spinMicros?: number; pollMicros?: number }): void {
