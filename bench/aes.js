@@ -76,7 +76,7 @@ module.exports = async function aesBench() {
   }
   await ctx.close();
   return table(
-    `AES-128-CTR stream decryption (MiB/s, median of ${ROUNDS} interleaved rounds, higher is better; goal at 1 MiB: depth 2 ≥ 0.9× the C pipeline, ≥ 0.5× openssl speed)`,
+    `AES-128-CTR stream decryption (MiB/s, median of ${ROUNDS} quiet interleaved rounds per row, higher is better; goal at 1 MiB: depth 2 ≥ 0.9× the C pipeline, ≥ 0.5× openssl speed)`,
     ['chunk', 'openssl speed', 'Node crypto', 'C pipeline (TA)', 'teecInvoke d1', 'teecInvoke d2 (default order)', 'd2 ordered', 'registered d2', 'temp memref d2', 'd2 / C', 'd2 / openssl'],
     rows,
   );

@@ -8,7 +8,7 @@
 // the 1 MiB call 60 or 130 µs, depending on the process), and a process keeps its placement: so
 // each side gets a new draw every round, and the medians compare typical processes.
 const { Context, partialInout, tempInout } = require('rx-teec');
-const { MiB, ROUNDS, timeAsync, runCBench, runNodeJson, table, fmt, ratio, interleaved } = require('./lib');
+const { MiB, timeAsync, runCBench, runNodeJson, table, fmt, ratio, interleaved, roundsCaption } = require('./lib');
 
 const CONFORMANCE_TA = 'e7e3e509-f4e1-492b-8df8-5ca20eb599f0';
 const CMD_NOP = 0;
@@ -41,12 +41,12 @@ const MEASURES = [
 async function latency() {
   // Only the C measures compared here (not its two-thread pipeline).
   const only = ['--only', MEASURES.map(([, key]) => key).join(',')];
-  const { c, ts } = await interleaved({
+  const { c, ts, rounds } = await interleaved({
     c: async () => Object.fromEntries(runCBench('teec-bench', only).results.map((r) => [r.name, r.us_per_op])),
     ts: async () => runNodeJson('latency child', [__filename, '--child']),
   });
   const rows = MEASURES.map(([label, key, goal]) => [label, fmt(c[key]), fmt(ts[key]), ratio(ts[key] / c[key]), goal ? `≤ ${goal}×` : '']);
-  return table(`Invoke round trip: TypeScript vs C (µs per call, median of ${ROUNDS} interleaved rounds, each side in a fresh process every round, lower is better)`, ['call', 'C µs', 'TypeScript µs', 'TS / C', 'goal'], rows);
+  return table(`Invoke round trip: TypeScript vs C (µs per call, median of ${roundsCaption(rounds)}, each side in a fresh process every round, lower is better)`, ['call', 'C µs', 'TypeScript µs', 'TS / C', 'goal'], rows);
 }
 
 module.exports = latency;

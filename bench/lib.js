@@ -73,11 +73,7 @@ function cpuTimes() {
 
 /** Share of wanted CPU time stolen since `before` (a cpuTimes() reading), 0..1, or NaN if unknown. */
 function stealSince(before) {
-  const now = cpuTimes();
-  if (!before || !now) return NaN;
-  // No CPU time wanted since (a very short section): nothing could be stolen.
-  if (now.total <= before.total) return 0;
-  return (now.steal - before.steal) / (now.total - before.total);
+  return stealBetween(before, cpuTimes());
 }
 
 /** Above this share of stolen time a run's ratios are not worth recording. */
@@ -127,8 +123,15 @@ function table(title, header, rows) {
   return text;
 }
 
-/** Rounds per measure: C and TypeScript alternate, and the median of each is reported. */
+/** Quiet rounds wanted per measure: C and TypeScript alternate, and the median of each is reported. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
+/**
+ * The most rounds run while waiting for ROUNDS quiet ones. On a shared host the hypervisor takes
+ * the CPUs in bursts ("steal"); a round it hit moves a ratio by 2-5×. Quiet spells come and go, so
+ * more rounds are run until ROUNDS of them were quiet, up to this many.
+ * `BENCH_MAX_ROUNDS=<ROUNDS>` runs exactly ROUNDS rounds and reports them all.
+ */
+const MAX_ROUNDS = Math.max(ROUNDS, Number(process.env.BENCH_MAX_ROUNDS ?? 4 * ROUNDS));
 
 /** Median of numbers. */
 function median(xs) {
@@ -137,26 +140,81 @@ function median(xs) {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** What every interleaved() call of a section kept, for its summary line (see roundsNote). */
+const roundLog = [];
+
 /**
- * Runs each named measure ROUNDS times, interleaved so that drift in the machine's load hits them
+ * Runs each named measure in rounds, interleaved so that drift in the machine's load hits them
  * alike, in an order rotated each round (a b c, b c a, c a b, ...) so that no measure always runs
- * in the same place (e.g. right after a C benchmark's process and its TA host exit). A measure returns
- * a number or an object of numbers; the result holds the median of each (field by field for
- * objects).
+ * in the same place (e.g. right after a C benchmark's process and its TA host exit). A measure
+ * returns a number or an object of numbers. A round counts if the hypervisor took at most
+ * STEAL_WARN of the CPU time it wanted (or steal is unknown); rounds go on until `rounds` counted
+ * or `maxRounds` ran. The result holds the median of each measure (field by field for objects)
+ * over the counted rounds, or over all rounds if none was quiet, and `rounds`: how many were run,
+ * how many counted, and the most steal among those reported.
+ * @example const { c, ts, rounds } = await interleaved({ c: runC, ts: runTs });
  */
-async function interleaved(measures) {
-  const samples = Object.fromEntries(Object.keys(measures).map((k) => [k, []]));
+async function interleaved(measures, { rounds = ROUNDS, maxRounds = MAX_ROUNDS, readCpu = cpuTimes } = {}) {
   const entries = Object.entries(measures);
-  for (let r = 0; r < ROUNDS; r++) {
+  const all = [];
+  let quiet = 0;
+  for (let r = 0; r < Math.max(rounds, maxRounds) && quiet < rounds; r++) {
     const shift = r % entries.length;
-    for (const [k, run] of [...entries.slice(shift), ...entries.slice(0, shift)]) samples[k].push(await run());
+    const before = readCpu();
+    const values = {};
+    for (const [k, run] of [...entries.slice(shift), ...entries.slice(0, shift)]) values[k] = await run();
+    const steal = stealBetween(before, readCpu());
+    const isQuiet = !(steal > STEAL_WARN);  // NaN (unknown) counts as quiet
+    if (isQuiet) quiet++;
+    all.push({ values, steal, quiet: isQuiet });
   }
+  const kept = quiet > 0 ? all.filter((round) => round.quiet) : all;
   const reduce = (xs) =>
     typeof xs[0] === 'number' ? median(xs) : Object.fromEntries(Object.keys(xs[0]).map((f) => [f, median(xs.map((x) => x[f]))]));
-  return Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, reduce(xs)]));
+  const medians = Object.fromEntries(entries.map(([k]) => [k, reduce(kept.map((round) => round.values[k]))]));
+  const steals = kept.map((round) => round.steal).filter(Number.isFinite);
+  const summary = { run: all.length, quiet, wanted: rounds, maxSteal: steals.length ? Math.max(...steals) : NaN };
+  roundLog.push(summary);
+  return { ...medians, rounds: summary };
+}
+
+/**
+ * The rounds a table's medians are of, for its caption.
+ * @example roundsCaption({ run: 9, quiet: 5, wanted: 5 }) // '5 quiet interleaved rounds (of 9 run)'
+ */
+function roundsCaption({ run, quiet, wanted }) {
+  if (quiet >= wanted) return `${quiet} quiet interleaved rounds (of ${run} run)`;
+  if (quiet > 0) return `only ${quiet} quiet interleaved rounds (of ${run} run; ${wanted} wanted)`;
+  return `${run} interleaved rounds, none quiet`;
+}
+
+/** Steal share between two cpuTimes() readings (see stealSince). */
+function stealBetween(before, after) {
+  if (!before || !after) return NaN;
+  // No CPU time wanted in between (a very short span): nothing could be stolen.
+  if (after.total <= before.total) return 0;
+  return (after.steal - before.steal) / (after.total - before.total);
+}
+
+/**
+ * One line saying which rounds the tables of a section report (every interleaved() call since the
+ * last roundsNote), and whether its ratios are worth recording; empty if the section ran none.
+ * @example console.log(roundsNote('latency'))
+ */
+function roundsNote(what) {
+  const log = roundLog.splice(0);
+  if (log.length === 0) return '';
+  const run = log.reduce((n, x) => n + x.run, 0);
+  const quiet = log.reduce((n, x) => n + Math.min(x.quiet, x.wanted), 0);
+  const wanted = log.reduce((n, x) => n + x.wanted, 0);
+  const pct = `${(STEAL_WARN * 100).toFixed(0)}%`;
+  if (quiet >= wanted) {
+    return `_Rounds of ${what}: the medians are of ${quiet} rounds with at most ${pct} steal each (${run} run)._`;
+  }
+  return `_Rounds of ${what}: only ${quiet} of the ${wanted} rounds wanted had at most ${pct} steal (${run} run); tables without enough quiet rounds report busy ones — don't record these ratios._`;
 }
 
 const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const ratio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
 
-module.exports = { ROOT, MiB, ROUNDS, timeAsync, steadyRate, machine, cpuTimes, stealSince, stealNote, runCBench, runNodeJson, parseJsonLine, table, fmt, ratio, median, interleaved };
+module.exports = { ROOT, MiB, ROUNDS, MAX_ROUNDS, timeAsync, steadyRate, machine, cpuTimes, stealSince, stealBetween, stealNote, roundsNote, roundsCaption, STEAL_WARN, runCBench, runNodeJson, parseJsonLine, table, fmt, ratio, median, interleaved };

@@ -73,7 +73,7 @@ module.exports = async function stream() {
   }
   await ctx.close();
   return table(
-    `teecInvoke throughput, 1 MiB chunks through TOUCH (steady-state MiB/s over ${CHUNKS - SKIP} of ${CHUNKS} chunks, median of ${ROUNDS} interleaved rounds, higher is better; goal depth 2 ≥ 0.9× the C loop). Set-up: subscribe to first output at depth 2 (allocating and first touching the blocks)`,
+    `teecInvoke throughput, 1 MiB chunks through TOUCH (steady-state MiB/s over ${CHUNKS - SKIP} of ${CHUNKS} chunks, median of ${ROUNDS} quiet interleaved rounds per row, higher is better; goal depth 2 ≥ 0.9× the C loop). Set-up: subscribe to first output at depth 2 (allocating and first touching the blocks)`,
     ['producer', 'C loop', 'C, 2 threads', 'depth 1', 'depth 2', 'd2 unordered', 'depth 2 / C', 'd2 unordered / C', 'depth 2 / depth 1', 'd2 unordered / d1', 'set-up ms'],
     rows,
   );

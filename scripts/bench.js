@@ -12,7 +12,7 @@ const path = require('node:path');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-bench-'));
 process.env.RX_TEEC_SIM_SOCKET = path.join(dir, 'sim.sock');
 const root = path.resolve(__dirname, '..');
-const { machine, cpuTimes, stealSince, stealNote } = require('../bench/lib');
+const { machine, cpuTimes, stealSince, stealNote, roundsNote } = require('../bench/lib');
 
 const suites = {
   latency: '../bench/latency',
@@ -34,9 +34,12 @@ async function main() {
     if (!fs.existsSync(path.join(__dirname, `${file}.js`))) continue;
     const start = cpuTimes();
     await require(file)();
-    console.log(`\n${stealNote(`Steal during ${name}`, stealSince(start))}`);
+    // Sections of interleaved rounds report their quiet rounds; the others, the section's steal.
+    const steal = stealSince(start);
+    console.log(`\n${roundsNote(name) || stealNote(`Steal during ${name}`, steal)}`);
   }
-  console.log(`\n${stealNote('Steal over the whole run', stealSince(runStart))}`);
+  const runSteal = stealSince(runStart);
+  if (Number.isFinite(runSteal)) console.log(`\n_Steal over the whole run: ${(runSteal * 100).toFixed(1)}%._`);
 }
 
 main()
