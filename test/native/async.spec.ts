@@ -13,6 +13,7 @@ import { TeecError, TeecStateError } from '../../src/core/errors';
 import type { SessionHandle } from '../../src/core/backend';
 import { setWorkerPoolOptions } from '../../src/core/native';
 import { addonPath } from '../../src/core/native/addon';
+import { cgroupCpuLimit, usableCpus } from '../support/cpu-limit';
 import { CONF, PrivateSim, confWait, occupyWorkerPool, until } from '../support/simulator';
 
 const sim = new PrivateSim();
@@ -199,9 +200,10 @@ describe('polling the event loop for short calls', () => {
   const nops = async (s: SessionHandle, n: number) => {
     for (let i = 0; i < n; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
   };
-  // The default by the CPUs this process may run on (no CPU limit, no RX_TEEC_POLL_MICROS).
-  const byCpus = os.availableParallelism() >= 2 ? 100 : 0;
-  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : byCpus;
+  // The default by the CPUs of this process's affinity mask alone (no cgroup limit), and by the
+  // CPU time it may really use (its cgroup's limit too), unless RX_TEEC_POLL_MICROS sets it.
+  const byAffinity = os.availableParallelism() >= 2 ? 100 : 0;
+  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : usableCpus() >= 2 ? 100 : 0;
   afterAll(() => setWorkerPoolOptions({ pollMicros: expectedDefault }));
   /** The addon's default pollMicros in a fresh Node process, run under `wrapper` (e.g. taskset) with `env` added. */
   const childDefault = (env: NodeJS.ProcessEnv, wrapper: string[] = []) => {
@@ -215,9 +217,15 @@ describe('polling the event loop for short calls', () => {
   // A process pinned to one CPU (taskset; a container's cpuset) must not busy-wait, however many
   // the machine has.
   it('is off by default in a process that may run on one CPU only', () => {
-    const pollMicros = (cpus: string[]) => childDefault({}, ['taskset', '-c', cpus.join(',')]);
-    expect(pollMicros(['0'])).toBe(0);
-    if (os.availableParallelism() >= 2) expect(pollMicros(['0', '1'])).toBe(100);
+    // An empty stand-in cgroup tree: a CPU limit of the machine's own must not decide here.
+    const noLimits = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-cgroup-'));
+    try {
+      const pollMicros = (cpus: string[]) => childDefault({ RX_TEEC_CGROUP_ROOT: noLimits }, ['taskset', '-c', cpus.join(',')]);
+      expect(pollMicros(['0'])).toBe(0);
+      if (os.availableParallelism() >= 2) expect(pollMicros(['0', '1'])).toBe(100);
+    } finally {
+      fs.rmSync(noLimits, { recursive: true, force: true });
+    }
   });
 
   // A container limited to less than two CPUs' worth of time (`--cpus`, a pod's CPU limit) sees
@@ -239,22 +247,24 @@ describe('polling the event loop for short calls', () => {
     const pollMicros = () => childDefault({ RX_TEEC_CGROUP_ROOT: root });
     try {
       expect(v2 ?? v1).toBeDefined();
-      expect(pollMicros()).toBe(byCpus); // no limit files: the affinity mask decides
+      expect(pollMicros()).toBe(byAffinity); // no limit files: the affinity mask decides
       if (v2) {
         write(path.join(root, v2[2]), { 'cpu.max': '50000 100000' });
+        expect(cgroupCpuLimit(root)).toBe(0.5); // the suite's own reading agrees
         expect(pollMicros()).toBe(0);
         write(path.join(root, v2[2]), { 'cpu.max': 'max 100000' });
-        expect(pollMicros()).toBe(byCpus);
+        expect(pollMicros()).toBe(byAffinity);
         write(path.join(root, v2[2]), { 'cpu.max': '400000 100000' });
-        expect(pollMicros()).toBe(byCpus);
+        expect(pollMicros()).toBe(byAffinity);
         fs.rmSync(path.join(root, v2[2], 'cpu.max'));
       }
       if (v1) {
         const dir = path.join(root, v1[1], v1[2]);
         write(dir, { 'cpu.cfs_quota_us': '150000', 'cpu.cfs_period_us': '100000' });
+        expect(cgroupCpuLimit(root)).toBe(1.5);
         expect(pollMicros()).toBe(0);
         write(dir, { 'cpu.cfs_quota_us': '-1' });
-        expect(pollMicros()).toBe(byCpus);
+        expect(pollMicros()).toBe(byAffinity);
       }
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
