@@ -12,6 +12,7 @@
     "src/lifecycle.cc",
     "src/loop_poller.cc",
     "src/params.cc",
+    "src/pinned_memory.cc",
     "src/session.cc",
     "src/settle.cc",
     "src/shared_memory.cc",

@@ -6,7 +6,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags as F } from '../../src/core/constants';
 import type { ContextHandle } from '../../src/core/backend';
-import { setWorkerPoolOptions, type NativeBackend } from '../../src/core/native';
+import { forceCopySharedMemory, setWorkerPoolOptions, type NativeBackend } from '../../src/core/native';
 import { CONF, PrivateSim, occupyWorkerPool, openFds, settled, until } from '../support/simulator';
 
 v8.setFlagsFromString('--expose-gc');
@@ -134,6 +134,95 @@ describe('garbage collection as a safety net', () => {
       await Promise.all(blockers);
       await backend.finalizeContext(holder);
     }
+  });
+});
+
+/** Transfers `buffer` away (as postMessage does) and drops the copy: its memory is freed at the next GCs. */
+function transferAway(buffer: ArrayBuffer): void {
+  structuredClone(buffer, { transfer: [buffer] });
+}
+
+/** Runs a few GCs with turns of the event loop between them, so that freed ArrayBuffers are swept. */
+async function sweep(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+// JS may detach a buffer the TEE uses (a transfer to a worker moves its memory to a new
+// ArrayBuffer, which may be collected at once). The addon keeps the memory itself alive, as
+// Node's own asynchronous APIs do; without that the calls below use freed memory (the ASan run
+// of these suites reports it).
+describe('memory JS transfers away while the TEE uses it', () => {
+  it('a temporary memref: the call in the TA finishes and writes back into the kept memory', async () => {
+    const context = await backend.initializeContext(null);
+    const { session } = await backend.openSession(context, CONF.uuid.multi as never, 0, null, null);
+    const bytes = new Uint8Array(64 * 1024).fill(1);
+    const call = backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [
+      { type: T.MEMREF_TEMP_INOUT, buffer: bytes },
+      { type: T.VALUE_INPUT, a: 300, b: 0 },
+    ]);
+    await until(() => backend.stats().callsInFlight === 1, 2000, 'the call to be in flight');
+    transferAway(bytes.buffer as ArrayBuffer);
+    expect(bytes.byteLength).toBe(0); // detached here
+    await sweep();
+    const out = await call;
+    expect(out[0]).toMatchObject({ size: 64 * 1024 });
+    await backend.closeSession(session);
+    await backend.finalizeContext(context);
+  });
+
+  it('a registered block: the transferred memory stays registered, and the TA still reaches it', async () => {
+    const context = await backend.initializeContext(null);
+    const { session } = await backend.openSession(context, CONF.uuid.multi as never, 0, null, null);
+    const memory = new ArrayBuffer(4096);
+    new Uint8Array(memory).fill(5);
+    const shm = backend.registerSharedMemory(context, memory, F.INOUT);
+    let moved: Uint8Array | undefined = new Uint8Array(structuredClone(memory, { transfer: [memory] }));
+    expect(memory.byteLength).toBe(0);
+    await backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_WHOLE, shm }]);
+    expect(moved[0]).toBe(6); // the new owner sees the TA's write: it has the registered memory
+    moved = undefined;
+    await sweep();
+    await backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_WHOLE, shm }]);
+    await backend.releaseSharedMemory(shm);
+    await backend.closeSession(session);
+    await backend.finalizeContext(context);
+  });
+
+  it('an allocated block in copy mode: its JS copy outlives a transfer', async () => {
+    forceCopySharedMemory(true);
+    const context = await backend.initializeContext(null);
+    try {
+      const { session } = await backend.openSession(context, CONF.uuid.multi as never, 0, null, null);
+      const shm = backend.allocateSharedMemory(context, 4096, F.INOUT);
+      shm.buffer.fill(3);
+      transferAway(shm.buffer.buffer as ArrayBuffer);
+      await sweep();
+      await backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_WHOLE, shm }]);
+      await backend.releaseSharedMemory(shm);
+      await backend.closeSession(session);
+    } finally {
+      forceCopySharedMemory(false);
+      await backend.finalizeContext(context);
+    }
+  });
+
+  // A resizable ArrayBuffer can be shrunk in place, and its pages go with it: no TEE call may use one.
+  it('refuses resizable ArrayBuffers, and takes growable SharedArrayBuffers (they only grow)', async () => {
+    const context = await backend.initializeContext(null);
+    const { session } = await backend.openSession(context, CONF.uuid.multi as never, 0, null, null);
+    const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer;
+    const Growable = SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer;
+    const resizable = new Resizable(16, { maxByteLength: 64 });
+    expect(() => backend.registerSharedMemory(context, resizable, F.INOUT)).toThrow(TypeError);
+    expect(() => backend.registerSharedMemory(context, new Uint8Array(resizable), F.INOUT)).toThrow(/buffer must not be a resizable ArrayBuffer/);
+    const temp = (buffer: Uint8Array) => Promise.resolve().then(() => backend.invokeCommand(session, CONF.CONF_CMD_NOP, [{ type: T.MEMREF_TEMP_INPUT, buffer }]));
+    await expect(temp(new Uint8Array(resizable))).rejects.toThrow(/params\[0\]\.buffer must not be over a resizable ArrayBuffer/);
+    await expect(temp(new Uint8Array(new Growable(16, { maxByteLength: 64 })))).resolves.toBeDefined();
+    await backend.closeSession(session);
+    await backend.finalizeContext(context);
   });
 });
 

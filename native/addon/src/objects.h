@@ -13,6 +13,8 @@
 
 #include <napi.h>
 
+#include "pinned_memory.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
@@ -112,6 +114,9 @@ struct SharedMem {
   ~SharedMem() { js_memory.SuppressDestruct(); }
 
   // JS thread only.
+  // Registered: the caller's memory; copy-backed: the JS copy (js_copy points into it). Kept
+  // even if JS detaches the buffer (see pinned_memory.h).
+  PinnedMemory pinned;
   Napi::Reference<Napi::Value> js_memory;  // registered: the caller's buffer (strong); copy-backed:
                                            // the JS copy (strong); zero-copy: the external
                                            // ArrayBuffer (weak)
@@ -158,6 +163,7 @@ struct Call : Job {
   TEEC_Operation op;
   std::shared_ptr<SharedMem> param_mems[TEEC_CONFIG_PAYLOAD_REF_COUNT];
   Napi::Reference<Napi::Value> buffer_refs[TEEC_CONFIG_PAYLOAD_REF_COUNT];  // temp memref buffers kept alive
+  PinnedMemory pinned[TEEC_CONFIG_PAYLOAD_REF_COUNT];  // ...and their memory, even if JS detaches them
   TEEC_UUID uuid{};
   uint32_t login = 0;
   uint32_t group_id = 0;

@@ -95,9 +95,14 @@ void ReadTempMemref(uint32_t i, Napi::Value buffer, Call* call, TEEC_Parameter& 
   if (!is_typed || (array_type != napi_uint8_array && array_type != napi_uint8_clamped_array)) {
     ThrowArgument(buffer.Env(), ArgName(i, "buffer").str(), "must be a Uint8Array/Buffer or null, got " + Describe(buffer));
   }
+  // Keeps the caller's memory alive while the TEE may read or write it, even if JS transfers it.
+  PinnedMemory memory = PinMemory(buffer);
+  if (MayShrink(memory)) {
+    ThrowArgument(buffer.Env(), ArgName(i, "buffer").str(), "must not be over a resizable ArrayBuffer (JS could shrink it under the TEE)");
+  }
   out.tmpref.buffer = bytes;
   out.tmpref.size = length;
-  // Keeps the caller's memory alive while the TEE may read or write it.
+  call->pinned[i] = std::move(memory);
   call->buffer_refs[i] = Napi::Reference<Napi::Value>::New(buffer, 1);
 }
 

@@ -24,6 +24,7 @@ void ReleaseLoop(AddonData* data, Call* call) {
 // hold on the event loop.
 void ReleaseCallJsRefs(AddonData* data, Call* call) {
   for (auto& ref : call->buffer_refs) ref.Reset();
+  for (auto& memory : call->pinned) memory.reset();
   if (call->cancel_id != 0) {
     data->cancellable.erase(call->cancel_id);
     call->cancel_id = 0;

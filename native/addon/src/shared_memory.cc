@@ -83,6 +83,7 @@ Napi::Value AllocateSharedMemoryJs(const Napi::CallbackInfo& info) {
     mem->js_memory = Napi::Reference<Napi::Value>::New(array_buffer, 0);
   } else {
     array_buffer = Napi::ArrayBuffer::New(env, mem->teec.size);
+    mem->pinned = PinMemory(array_buffer);  // the worker copies to and from it
     mem->js_memory = Napi::Reference<Napi::Value>::New(array_buffer, 1);
     mem->js_copy = static_cast<uint8_t*>(array_buffer.Data());
     if (mem->teec.size > 0 && mem->teec.buffer != nullptr) std::memcpy(mem->js_copy, mem->teec.buffer, mem->teec.size);
@@ -116,6 +117,9 @@ Napi::Value RegisterSharedMemoryJs(const Napi::CallbackInfo& info) {
     view = Napi::Uint8Array::New(env, length, array_buffer, 0);
   }
   if (!is_typed && !is_array_buffer) ThrowArgument(env, "buffer", "must be a Uint8Array, Buffer or ArrayBuffer, got " + Describe(buffer));
+  // The memory stays registered (and alive) until the block is released, even if JS transfers it.
+  PinnedMemory memory = PinMemory(buffer);
+  if (MayShrink(memory)) ThrowArgument(env, "buffer", "must not be a resizable ArrayBuffer (JS could shrink it under the TEE)");
   uint32_t flags = ToUint32(info[2], "flags");
   CheckContextLive(env, context, "registerSharedMemory");
   static uint8_t empty_block;  // GP refuses a NULL buffer; an empty JS buffer may have none
@@ -128,6 +132,7 @@ Napi::Value RegisterSharedMemoryJs(const Napi::CallbackInfo& info) {
   if (result != TEEC_SUCCESS) ThrowTeec(env, result, TEEC_ORIGIN_API, "registerSharedMemory", "");
   AdoptSharedMem(env, mem, "registerSharedMemory");
   // The caller's memory must outlive the registration.
+  mem->pinned = std::move(memory);
   mem->js_memory = Napi::Reference<Napi::Value>::New(buffer, 1);
   return MakeSharedMemHandle(env, mem, view);
 }
