@@ -113,10 +113,12 @@ struct SharedMem {
 
   ~SharedMem() { js_memory.SuppressDestruct(); }
 
-  // JS thread only.
   // Registered: the caller's memory; copy-backed: the JS copy (js_copy points into it). Kept
-  // even if JS detaches the buffer (see pinned_memory.h).
+  // even if JS detaches the buffer (see pinned_memory.h). Set on the JS thread, dropped with the
+  // block on any thread.
   PinnedMemory pinned;
+
+  // JS thread only.
   Napi::Reference<Napi::Value> js_memory;  // registered: the caller's buffer (strong); copy-backed:
                                            // the JS copy (strong); zero-copy: the external
                                            // ArrayBuffer (weak)
