@@ -133,8 +133,8 @@ export class Context {
 
   /**
    * Registers caller memory as shared memory; the memory stays referenced until released (even
-   * if its ArrayBuffer is transferred meanwhile). A resizable ArrayBuffer is refused: JS could
-   * shrink it under the TEE.
+   * if its ArrayBuffer is transferred meanwhile). A resizable ArrayBuffer is refused (JS could
+   * shrink it under the TEE), and so is allocated shared memory (its release would unmap it).
    * @example const shm = context.registerSharedMemory(new Uint8Array(4096), SharedMemoryFlags.INPUT);
    */
   registerSharedMemory(buffer: Uint8Array | ArrayBuffer, flags: number = SharedMemoryFlags.INOUT): SharedMemory {

@@ -46,7 +46,7 @@ export const valueInput = (a: number, b = 0): ValueParam => ({ type: ParamType.V
 export const valueOutput = (): ValueParam => ({ type: ParamType.VALUE_OUTPUT, a: 0, b: 0 });
 /** A VALUE_INOUT. @example valueInout(1, 2) */
 export const valueInout = (a: number, b = 0): ValueParam => ({ type: ParamType.VALUE_INOUT, a, b });
-/** A MEMREF_TEMP_INPUT over `buffer` (any Uint8Array/Buffer view; not over a resizable ArrayBuffer). @example tempInput(Buffer.from('hi')) */
+/** A MEMREF_TEMP_INPUT over `buffer` (any Uint8Array/Buffer view; not over a resizable ArrayBuffer, nor a view of allocated shared memory: pass the block as a memref). @example tempInput(Buffer.from('hi')) */
 export const tempInput = (buffer: Uint8Array | null): TempMemoryParam => ({ type: ParamType.MEMREF_TEMP_INPUT, buffer });
 /** A MEMREF_TEMP_OUTPUT: the TA's output lands in `buffer`. @example tempOutput(new Uint8Array(32)) */
 export const tempOutput = (buffer: Uint8Array | null): TempMemoryParam => ({ type: ParamType.MEMREF_TEMP_OUTPUT, buffer });

@@ -226,6 +226,50 @@ describe('memory JS transfers away while the TEE uses it', () => {
   });
 });
 
+// A view of an allocated block's zero-copy memory would be unmapped under a temp memref or a
+// registration when the block is released: both are refused, with the way to do it instead.
+describe('views of allocated shared memory', () => {
+  it('are refused as temp memrefs and for registration; the block itself is the way', async () => {
+    const context = await backend.initializeContext(null);
+    const { session } = await backend.openSession(context, CONF.uuid.multi as never, 0, null, null);
+    const shm = backend.allocateSharedMemory(context, 4096, F.INOUT);
+    const inner = new Uint8Array(shm.buffer.buffer, 16, 32);
+    for (const view of [shm.buffer, inner]) {
+      expect(() => backend.registerSharedMemory(context, view, F.INOUT)).toThrow(/buffer must not be allocated shared memory/);
+      await expect(Promise.resolve().then(() => backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_TEMP_INOUT, buffer: view }]))).rejects.toThrow(
+        /params\[0\]\.buffer must not be a view of allocated shared memory \(pass the block as a WHOLE or PARTIAL memref\)/,
+      );
+    }
+    shm.buffer.fill(1);
+    await backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_PARTIAL_INOUT, shm, offset: 16, size: 32 }]);
+    expect(inner.every((b) => b === 2)).toBe(true);
+    await backend.releaseSharedMemory(shm);
+    await backend.closeSession(session);
+    await backend.finalizeContext(context);
+  });
+
+  it('a block allocated after another was released is refused like any other (it often gets the same address)', async () => {
+    const context = await backend.initializeContext(null);
+    const { session } = await backend.openSession(context, CONF.uuid.multi as never, 0, null, null);
+    // The first block's buffer is dropped after its release (its address is forgotten then, and
+    // again when GC collects the buffer); the second is often mapped at the same address.
+    await (async () => {
+      const first = backend.allocateSharedMemory(context, 64 * 1024, F.INOUT);
+      await backend.releaseSharedMemory(first);
+    })();
+    const second = backend.allocateSharedMemory(context, 64 * 1024, F.INOUT);
+    await sweep(); // collects the first block's ArrayBuffer
+    await expect(Promise.resolve().then(() => backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_TEMP_INOUT, buffer: second.buffer }]))).rejects.toThrow(
+      /must not be a view of allocated shared memory/,
+    );
+    await backend.releaseSharedMemory(second);
+    // Released: its (detached) view is an empty buffer now, a NULL/0 temp memref like any other.
+    expect(second.buffer.length).toBe(0);
+    await backend.closeSession(session);
+    await backend.finalizeContext(context);
+  });
+});
+
 describe('no leaks', () => {
   it('opens and closes thousands of sessions with no leaked descriptors or memory', async () => {
     const context = await backend.initializeContext(null);

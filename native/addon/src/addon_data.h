@@ -34,6 +34,9 @@ struct AddonData {
   uint64_t wake_count = 0;
   LoopPoller poller;  // keeps the loop awake for short calls in flight
   size_t loop_holders = 0;  // calls a JS callback waits for: they keep the event loop alive
+  // The zero-copy blocks JS can reach, by the address of their memory: a buffer over one may not
+  // become a temp memref or a registered block (the block's release would unmap it under them).
+  std::unordered_map<const void*, const SharedMem*> zero_copy_blocks;
   bool force_copy_shm = false;
   bool external_buffers_allowed = true;
 };
@@ -43,6 +46,9 @@ constexpr size_t kRecordDoubles = 12;
 constexpr size_t kMaxRecords = 64;
 // After the records: the numbers of invokeFast's parameters (two per parameter).
 constexpr size_t kScratchDoubles = 8;
+
+// True if `memory` is the memory of a zero-copy block of this environment that is not released.
+bool IsZeroCopyBlock(const AddonData* data, const PinnedMemory& memory);
 
 // This environment's AddonData (made by Init in addon.cc); throws if there is none.
 AddonData* GetData(Napi::Env env);

@@ -57,7 +57,7 @@ Napi::Value FinalizeContextJs(const Napi::CallbackInfo& info) {
   Call* call = NewJsCall(data, CallKind::kFinalize, context, callback);
   TakeChildrenLocked(context, call);
   lock.unlock();
-  for (auto& mem : call->mems_to_release) DetachJsView(mem.get());
+  for (auto& mem : call->mems_to_release) DetachJsView(data, mem.get());
   SubmitJsCall(data, call);
   return env.Undefined();
 }

@@ -69,10 +69,16 @@ void OnSharedMemCollected(napi_env, void* raw, void*) {
 
 void OnLibraryCollected(napi_env, void* raw, void*) { delete static_cast<LibraryHolder*>(raw); }
 
-void OnExternalBufferCollected(napi_env, void* /*data*/, void* hint) {
+void OnExternalBufferCollected(napi_env env, void* /*data*/, void* hint) {
   auto* holder = static_cast<SharedMemHolder*>(hint);
   std::shared_ptr<SharedMem> mem = std::move(holder->mem);
   delete holder;
+  // Its address may be reused now. Not once the environment is being torn down: its data may
+  // be gone then, and no JS is left to pass a buffer.
+  void* data = nullptr;
+  if (EnvOpen(*mem->context) && napi_get_instance_data(env, &data) == napi_ok && data != nullptr) {
+    ForgetZeroCopyBlock(static_cast<AddonData*>(data), mem.get());
+  }
   DropSharedMemHolder(std::move(mem));
 }
 

@@ -204,8 +204,9 @@ void SubmitJsCall(AddonData* data, Call* call) {
 
 // Detaches the JS view of a zero-copy block so JS can no longer reach memory about to be
 // released (the view of a detached ArrayBuffer has length 0).
-void DetachJsView(SharedMem* mem) {
+void DetachJsView(AddonData* data, SharedMem* mem) {
   if (!mem->zero_copy || mem->js_memory.IsEmpty()) return;
+  ForgetZeroCopyBlock(data, mem);
   try {
     Napi::Value buffer = mem->js_memory.Value();  // empty once the weak reference is cleared
     if (buffer.IsEmpty()) return;
@@ -214,6 +215,12 @@ void DetachJsView(SharedMem* mem) {
   } catch (const Napi::Error&) {
     // Best effort, as the caller has already begun the release (the error is cleared).
   }
+}
+
+void ForgetZeroCopyBlock(AddonData* data, const SharedMem* mem) {
+  auto it = data->zero_copy_blocks.find(mem->zero_copy_base);
+  // The address may already be a newer block's, after this one was released.
+  if (it != data->zero_copy_blocks.end() && it->second == mem) data->zero_copy_blocks.erase(it);
 }
 
 // Close, finalize or release asked of an object (its `state` and `waiters`): true if it was live

@@ -33,7 +33,9 @@ void TakeChildrenLocked(const std::shared_ptr<Context>& context, Call* call);
 // keeps the event loop alive until it settles.
 Call* NewJsCall(AddonData* data, CallKind kind, const std::shared_ptr<Context>& context, Napi::Function callback);
 void SubmitJsCall(AddonData* data, Call* call);
-void DetachJsView(SharedMem* mem);
+void DetachJsView(AddonData* data, SharedMem* mem);
+// JS can no longer reach `mem`'s zero-copy view: a buffer at its address is no block of ours.
+void ForgetZeroCopyBlock(AddonData* data, const SharedMem* mem);
 bool BeginCloseLocked(AddonData* data, Napi::Function callback, const std::shared_ptr<Context>& context, LifeState* state,
                       std::vector<Call*>* waiters, std::unique_lock<std::mutex>* lock);
 

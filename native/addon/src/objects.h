@@ -104,6 +104,8 @@ struct SharedMem {
   TEEC_SharedMemory teec{};
   bool allocated = false;
   bool zero_copy = false;
+  const void* zero_copy_base = nullptr;  // zero-copy: where its JS view starts (JS thread; the
+                                         // release clears teec.buffer on a worker)
   LifeState state = LifeState::kOpening;  // guarded by context->mutex
   std::vector<Call*> users;               // calls in flight whose parameters reference it
   std::vector<Call*> waiters;

@@ -100,6 +100,11 @@ void ReadTempMemref(uint32_t i, Napi::Value buffer, Call* call, TEEC_Parameter& 
   if (MayShrink(memory)) {
     ThrowArgument(buffer.Env(), ArgName(i, "buffer").str(), "must not be over a resizable ArrayBuffer (JS could shrink it under the TEE)");
   }
+  // A view of allocated shared memory: releasing the block would unmap it under the call. The
+  // block itself, as a memref, makes its release wait for the call.
+  if (IsZeroCopyBlock(GetData(buffer.Env()), memory)) {
+    ThrowArgument(buffer.Env(), ArgName(i, "buffer").str(), "must not be a view of allocated shared memory (pass the block as a WHOLE or PARTIAL memref)");
+  }
   out.tmpref.buffer = bytes;
   out.tmpref.size = length;
   call->pinned[i] = std::move(memory);

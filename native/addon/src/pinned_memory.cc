@@ -27,4 +27,6 @@ bool MayShrink(const PinnedMemory& memory) {
   return memory != nullptr && memory->IsResizableByUserJavaScript() && !memory->IsShared();
 }
 
+const void* PinnedData(const PinnedMemory& memory) { return memory != nullptr ? memory->Data() : nullptr; }
+
 }  // namespace rxteec

@@ -29,6 +29,9 @@ PinnedMemory PinMemory(napi_value value);
 // SharedArrayBuffer only grows, and is accepted.
 bool MayShrink(const PinnedMemory& memory);
 
+// Where the memory starts (null for none).
+const void* PinnedData(const PinnedMemory& memory);
+
 }  // namespace rxteec
 
 #endif

@@ -39,6 +39,11 @@ void CheckContextLive(Napi::Env env, const std::shared_ptr<Context>& context, co
 
 }  // namespace
 
+bool IsZeroCopyBlock(const AddonData* data, const PinnedMemory& memory) {
+  const void* base = PinnedData(memory);
+  return base != nullptr && data->zero_copy_blocks.count(base) != 0;
+}
+
 Napi::Value AllocateSharedMemoryJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData* data = GetData(env);
@@ -70,6 +75,8 @@ Napi::Value AllocateSharedMemoryJs(const Napi::CallbackInfo& info) {
     if (status == napi_ok) {
       zero_copy = true;
       array_buffer = Napi::ArrayBuffer(env, external);
+      mem->zero_copy_base = mem->teec.buffer;
+      data->zero_copy_blocks[mem->zero_copy_base] = mem.get();
     } else {
       mem->js_holders.fetch_sub(1);
       delete buffer_holder;
@@ -120,6 +127,9 @@ Napi::Value RegisterSharedMemoryJs(const Napi::CallbackInfo& info) {
   // The memory stays registered (and alive) until the block is released, even if JS transfers it.
   PinnedMemory memory = PinMemory(buffer);
   if (MayShrink(memory)) ThrowArgument(env, "buffer", "must not be a resizable ArrayBuffer (JS could shrink it under the TEE)");
+  if (IsZeroCopyBlock(GetData(env), memory)) {
+    ThrowArgument(env, "buffer", "must not be allocated shared memory (its release would unmap it under this block; use the allocated block itself)");
+  }
   uint32_t flags = ToUint32(info[2], "flags");
   CheckContextLive(env, context, "registerSharedMemory");
   static uint8_t empty_block;  // GP refuses a NULL buffer; an empty JS buffer may have none
@@ -147,7 +157,7 @@ Napi::Value ReleaseSharedMemoryJs(const Napi::CallbackInfo& info) {
   std::unique_lock<std::mutex> lock(context->mutex);
   if (!BeginCloseLocked(data, callback, context, &mem->state, &mem->waiters, &lock)) return env.Undefined();
   lock.unlock();
-  DetachJsView(mem.get());
+  DetachJsView(data, mem.get());
   Call* call = NewJsCall(data, CallKind::kRelease, context, callback);
   call->shared_mem = mem;
   SubmitJsCall(data, call);
