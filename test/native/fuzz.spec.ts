@@ -74,6 +74,21 @@ const junk = fc.oneof(
   fc.uint8Array({ maxLength: 16 }),
 );
 
+// Buffers the TEE may not be given: views of a live zero-copy block (its release would unmap
+// them), resizable memory (JS could shrink it); and a growable SharedArrayBuffer, which it may.
+const Resizable = ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer;
+const Growable = SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer;
+const resizable = new Resizable(16, { maxByteLength: 64 });
+const specialBuffers = () =>
+  fc
+    .constantFrom<() => unknown>(
+      () => (shm as unknown as { buffer: Uint8Array }).buffer,
+      () => (shm as unknown as { buffer: Uint8Array }).buffer.subarray(8, 24),
+      () => resizable,
+      () => new Uint8Array(resizable, 4),
+      () => new Uint8Array(new Growable(16, { maxByteLength: 64 })),
+    )
+    .map((make) => make());
 const number = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constantFrom(-1, 0.5, NaN, Infinity, 2 ** 32, 2 ** 53, -0), fc.double());
 const handles = () => fc.constantFrom<unknown>(context, otherContext, session, closedSession, shm, foreignShm, releasedShm, {}, null);
 const shmArb = () => fc.constantFrom<unknown>(shm, foreignShm, releasedShm, session, {}, undefined);
@@ -83,7 +98,7 @@ const param = () =>
     fc.record({ type: fc.constantFrom<number>(T.VALUE_INPUT, T.VALUE_OUTPUT, T.VALUE_INOUT), a: fc.oneof(number, junk), b: fc.oneof(number, junk) }),
     fc.record({
       type: fc.constantFrom<number>(T.MEMREF_TEMP_INPUT, T.MEMREF_TEMP_OUTPUT, T.MEMREF_TEMP_INOUT),
-      buffer: fc.oneof(fc.uint8Array({ maxLength: 64 }).map((b) => b.subarray(1)), junk),
+      buffer: fc.oneof(fc.uint8Array({ maxLength: 64 }).map((b) => b.subarray(1)), specialBuffers(), junk),
     }),
     fc.record({ type: fc.constant<number>(T.MEMREF_WHOLE), shm: shmArb() }),
     fc.record({ type: fc.constantFrom<number>(T.MEMREF_PARTIAL_INPUT, T.MEMREF_PARTIAL_OUTPUT, T.MEMREF_PARTIAL_INOUT), shm: shmArb(), offset: number, size: number }),
@@ -131,7 +146,7 @@ describe('random arguments at every entry point', () => {
         fc.oneof(handles(), junk),
         fc.oneof(fc.integer({ min: 0, max: 4096 }), fc.constantFrom(-1, 0.5, NaN, 2 ** 53, 2 ** 60), junk),
         fc.oneof(fc.integer({ min: 0, max: 7 }), number, junk),
-        fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.constant(new ArrayBuffer(8)), junk),
+        fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.constant(new ArrayBuffer(8)), specialBuffers(), junk),
         async (ctx, size, flags, buffer) => {
           await onlyTyped(() => made.push(backend.allocateSharedMemory(ctx as never, size as never, flags as never)));
           await onlyTyped(() => made.push(backend.registerSharedMemory(ctx as never, buffer as never, flags as never)));
