@@ -136,10 +136,7 @@ enum CallPhase : int { kQueued = 0, kRunning = 1, kDone = 2, kCancelledBeforeSta
 // a pending cancellation job hold their own.
 struct Call : Job {
   explicit Call(CallKind kind_in) : kind(kind_in) { std::memset(&op, 0, sizeof op); }
-  ~Call() override {
-    for (auto& ref : buffer_refs) ref.SuppressDestruct();
-    callback.SuppressDestruct();
-  }
+  ~Call() override { callback.SuppressDestruct(); }
 
   void Ref() { refs.fetch_add(1, std::memory_order_relaxed); }
   void Unref() {
@@ -166,8 +163,9 @@ struct Call : Job {
   bool cancel_sent = false;
   TEEC_Operation op;
   std::shared_ptr<SharedMem> param_mems[TEEC_CONFIG_PAYLOAD_REF_COUNT];
-  Napi::Reference<Napi::Value> buffer_refs[TEEC_CONFIG_PAYLOAD_REF_COUNT];  // temp memref buffers kept alive
-  PinnedMemory pinned[TEEC_CONFIG_PAYLOAD_REF_COUNT];  // ...and their memory, even if JS detaches them
+  // Temp memrefs: their memory, kept until the call settles even if JS drops or detaches the
+  // buffer (see pinned_memory.h).
+  PinnedMemory pinned[TEEC_CONFIG_PAYLOAD_REF_COUNT];
   TEEC_UUID uuid{};
   uint32_t login = 0;
   uint32_t group_id = 0;

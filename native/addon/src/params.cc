@@ -81,7 +81,7 @@ class FlatParamFields {
 };
 
 // Parameter i as a temporary memref over `buffer` (a Uint8Array/Buffer, or null for NULL/0);
-// the buffer stays referenced until the call settles.
+// its memory is kept (pinned) until the call settles.
 void ReadTempMemref(uint32_t i, Napi::Value buffer, Call* call, TEEC_Parameter& out) {
   out.tmpref.buffer = nullptr;
   out.tmpref.size = 0;
@@ -108,7 +108,6 @@ void ReadTempMemref(uint32_t i, Napi::Value buffer, Call* call, TEEC_Parameter& 
   out.tmpref.buffer = bytes;
   out.tmpref.size = length;
   call->pinned[i] = std::move(memory);
-  call->buffer_refs[i] = Napi::Reference<Napi::Value>::New(buffer, 1);
 }
 
 // Parameter i as a registered memref of the block `fields.Shm()`: WHOLE, or PARTIAL at the

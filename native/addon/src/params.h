@@ -3,7 +3,7 @@
 // form (the paramTypes word, one object argument per parameter, two numbers per parameter in
 // the scratch doubles after the result records). A layout only fetches a parameter's fields
 // (ObjectParamFields, FlatParamFields); what each GP type carries, the checks and errors naming
-// the argument, and which JS buffers stay referenced live once, in ReadParam.
+// the argument, and which JS memory is kept for the call (pinned) live once, in ReadParam.
 // Also: the UUID of openSession, what the TA returned through the parameters, and the admission
 // of a parsed call to the in-flight sets.
 #ifndef RX_TEEC_PARAMS_H

@@ -23,7 +23,6 @@ void ReleaseLoop(AddonData* data, Call* call) {
 // The JS-thread resources of a settled call: buffers it kept alive, its cancellation id, its
 // hold on the event loop.
 void ReleaseCallJsRefs(AddonData* data, Call* call) {
-  for (auto& ref : call->buffer_refs) ref.Reset();
   for (auto& memory : call->pinned) memory.reset();
   if (call->cancel_id != 0) {
     data->cancellable.erase(call->cancel_id);
