@@ -13,7 +13,6 @@ import { TeecError, TeecStateError } from '../../src/core/errors';
 import type { SessionHandle } from '../../src/core/backend';
 import { setWorkerPoolOptions } from '../../src/core/native';
 import { addonPath } from '../../src/core/native/addon';
-import { cgroupCpuLimit, usableCpus } from '../support/cpu-limit';
 import { CONF, PrivateSim, confWait, occupyWorkerPool, until } from '../support/simulator';
 
 const sim = new PrivateSim();
@@ -201,13 +200,14 @@ describe('polling the event loop for short calls', () => {
     for (let i = 0; i < n; i++) await fixture.backend.invokeCommand(s, CONF.CONF_CMD_NOP, null);
   };
   // The default by the CPUs of this process's affinity mask alone (no cgroup limit), and by the
-  // CPU time it may really use (its cgroup's limit too), unless RX_TEEC_POLL_MICROS sets it.
+  // CPU time it may really use (what the addon read, its cgroup's limit too; the two specs below
+  // check that reading), unless RX_TEEC_POLL_MICROS sets it.
   const byAffinity = os.availableParallelism() >= 2 ? 100 : 0;
-  const expectedDefault = process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : usableCpus() >= 2 ? 100 : 0;
-  afterAll(() => setWorkerPoolOptions({ pollMicros: expectedDefault }));
-  /** The addon's default pollMicros in a fresh Node process, run under `wrapper` (e.g. taskset) with `env` added. */
-  const childDefault = (env: NodeJS.ProcessEnv, wrapper: string[] = []) => {
-    const script = `process.stdout.write(String(require(${JSON.stringify(addonPath())}).stats().pollMicros))`;
+  const expectedDefault = () => (process.env.RX_TEEC_POLL_MICROS ? Number(process.env.RX_TEEC_POLL_MICROS) : stats().usableCpus >= 2 ? 100 : 0);
+  afterAll(() => setWorkerPoolOptions({ pollMicros: expectedDefault() }));
+  /** The addon's stats() field `field` (default pollMicros) in a fresh Node process, run under `wrapper` (e.g. taskset) with `env` added. */
+  const childStat = (env: NodeJS.ProcessEnv, wrapper: string[] = [], field: 'pollMicros' | 'usableCpus' = 'pollMicros') => {
+    const script = `process.stdout.write(String(require(${JSON.stringify(addonPath())}).stats().${field}))`;
     const [file, ...args] = [...wrapper, process.execPath, '-e', script];
     const r = spawnSync(file, args, { encoding: 'utf8', env: { ...process.env, RX_TEEC_POLL_MICROS: '', ...env } });
     if (r.status !== 0) throw new Error(`${path.basename(file)} failed (${r.status ?? r.signal}): ${r.stderr}`);
@@ -220,7 +220,7 @@ describe('polling the event loop for short calls', () => {
     // An empty stand-in cgroup tree: a CPU limit of the machine's own must not decide here.
     const noLimits = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-cgroup-'));
     try {
-      const pollMicros = (cpus: string[]) => childDefault({ RX_TEEC_CGROUP_ROOT: noLimits }, ['taskset', '-c', cpus.join(',')]);
+      const pollMicros = (cpus: string[]) => childStat({ RX_TEEC_CGROUP_ROOT: noLimits }, ['taskset', '-c', cpus.join(',')]);
       expect(pollMicros(['0'])).toBe(0);
       if (os.availableParallelism() >= 2) expect(pollMicros(['0', '1'])).toBe(100);
     } finally {
@@ -244,13 +244,14 @@ describe('polling the event loop for short calls', () => {
       fs.mkdirSync(dir, { recursive: true });
       for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), `${text}\n`);
     };
-    const pollMicros = () => childDefault({ RX_TEEC_CGROUP_ROOT: root });
+    const pollMicros = () => childStat({ RX_TEEC_CGROUP_ROOT: root });
+    const usableCpus = () => childStat({ RX_TEEC_CGROUP_ROOT: root }, [], 'usableCpus');
     try {
       expect(v2 ?? v1).toBeDefined();
       expect(pollMicros()).toBe(byAffinity); // no limit files: the affinity mask decides
       if (v2) {
         write(path.join(root, v2[2]), { 'cpu.max': '50000 100000' });
-        expect(cgroupCpuLimit(root)).toBe(0.5); // the suite's own reading agrees
+        expect(usableCpus()).toBe(0.5);
         expect(pollMicros()).toBe(0);
         write(path.join(root, v2[2]), { 'cpu.max': 'max 100000' });
         expect(pollMicros()).toBe(byAffinity);
@@ -261,7 +262,7 @@ describe('polling the event loop for short calls', () => {
       if (v1) {
         const dir = path.join(root, v1[1], v1[2]);
         write(dir, { 'cpu.cfs_quota_us': '150000', 'cpu.cfs_period_us': '100000' });
-        expect(cgroupCpuLimit(root)).toBe(1.5);
+        expect(usableCpus()).toBe(Math.min(1.5, os.availableParallelism()));
         expect(pollMicros()).toBe(0);
         write(dir, { 'cpu.cfs_quota_us': '-1' });
         expect(pollMicros()).toBe(byAffinity);
@@ -272,7 +273,7 @@ describe('polling the event loop for short calls', () => {
   });
 
   it('is on by default with two or more CPUs, tunable, and checks its option', () => {
-    expect(stats().pollMicros).toBe(expectedDefault);
+    expect(stats().pollMicros).toBe(expectedDefault());
     setWorkerPoolOptions({ pollMicros: 123 });
     expect(stats().pollMicros).toBe(123);
     expect(() => setWorkerPoolOptions({ pollMicros: 10001 })).toThrow(/options\.pollMicros/);

@@ -25,6 +25,7 @@
 //   stats(), setPoolOptions({ maxThreads, spinMicros, pollMicros }), forceCopySharedMemory(bool)
 // See ../README.md for the threading model, the lifetimes and a map of the files.
 #include "addon_data.h"
+#include "busy_wait_budget.h"
 #include "entry_points.h"
 #include "js_values.h"
 #include "lifecycle.h"
@@ -158,6 +159,7 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
   object.Set("completionWakeups", static_cast<double>(data->wake_count));
   object.Set("completionWaitMicros", data->wake_count == 0 ? 0.0 : static_cast<double>(data->wake_ns_total) / 1000.0 / static_cast<double>(data->wake_count));
   object.Set("pollMicros", static_cast<double>(data->poller.budget_micros()));
+  object.Set("usableCpus", UsableCpus());
   object.Set("polledMillis", static_cast<double>(data->poller.polled_ns()) / 1e6);
   object.Set("polledRoundTripMicros", static_cast<double>(data->poller.polled_round_trip_ns()) / 1e3);
   object.Set("sleptRoundTripMicros", static_cast<double>(data->poller.slept_round_trip_ns()) / 1e3);

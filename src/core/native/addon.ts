@@ -53,6 +53,11 @@ export interface NativeStats {
   completionWaitMicros: number;
   /** The loop poller's budget (µs; 0: off): see {@link setWorkerPoolOptions}. */
   pollMicros: number;
+  /**
+   * The CPUs' worth of time this process may use, as the busy-waits' defaults read it at load:
+   * its affinity mask's CPUs, capped by its cgroup CPU limit (below 2 they default to off).
+   */
+  usableCpus: number;
   /** Total time the JS thread's event loop polled instead of sleeping, in ms. */
   polledMillis: number;
   /**
