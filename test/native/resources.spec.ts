@@ -20,6 +20,17 @@ beforeAll(() => {
 });
 afterAll(() => sim.stop());
 
+/**
+ * Runs `times` GCs with a turn of the event loop (`ms`) after each, so that finalizers run and
+ * freed ArrayBuffers are swept.
+ */
+async function gcTurns(times = 5, ms = 10): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, ms));
+  }
+}
+
 async function collect(predicate: () => boolean, what: string): Promise<void> {
   await until(
     () => {
@@ -61,10 +72,7 @@ async function droppableContext(): Promise<{ take(): ContextHandle; collected():
 async function openQueuedThenAbort(dropped: { take(): ContextHandle; collected(): boolean }): Promise<[number, number] | 'ok'> {
   const controller = new AbortController();
   const open = settled(backend.openSession(dropped.take(), CONF.uuid.multi as never, 0, null, null, controller.signal));
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await gcTurns(3, 20);
   expect(dropped.collected()).toBe(false); // the context cannot be finalized under its open
   controller.abort();
   const r = await open;
@@ -93,10 +101,7 @@ describe('garbage collection as a safety net', () => {
   it('keeps a block alive while JS still holds its buffer, then releases it', async () => {
     const context = await backend.initializeContext(null);
     let view: Uint8Array | undefined = (() => backend.allocateSharedMemory(context, 64, F.INOUT).buffer)();
-    for (let i = 0; i < 5; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await gcTurns();
     expect(backend.stats().sharedMemory).toBe(1);
     view.fill(7); // still the live block, no crash
     view = undefined;
@@ -110,10 +115,7 @@ describe('garbage collection as a safety net', () => {
       const { session } = await backend.openSession(context, CONF.uuid.multi as never, 0, null, null);
       return backend.invokeCommand(session, CONF.CONF_CMD_WAIT_UNMASKED, [{ type: T.VALUE_INPUT, a: 300, b: 0 }]);
     })();
-    for (let i = 0; i < 5; i++) {
-      gc();
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await gcTurns(5, 20);
     await expect(call).resolves.toBeDefined(); // not cancelled by the GC close
     await collect(() => backend.stats().sessions === 0, 'the session to be closed');
     await backend.finalizeContext(context);
@@ -142,14 +144,6 @@ function transferAway(buffer: ArrayBuffer): void {
   structuredClone(buffer, { transfer: [buffer] });
 }
 
-/** Runs a few GCs with turns of the event loop between them, so that freed ArrayBuffers are swept. */
-async function sweep(): Promise<void> {
-  for (let i = 0; i < 5; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 // JS may detach a buffer the TEE uses (a transfer to a worker moves its memory to a new
 // ArrayBuffer, which may be collected at once). The addon keeps the memory itself alive, as
 // Node's own asynchronous APIs do; without that the calls below use freed memory (the ASan run
@@ -166,7 +160,7 @@ describe('memory JS transfers away while the TEE uses it', () => {
     await until(() => backend.stats().callsInFlight === 1, 2000, 'the call to be in flight');
     transferAway(bytes.buffer as ArrayBuffer);
     expect(bytes.byteLength).toBe(0); // detached here
-    await sweep();
+    await gcTurns();
     const out = await call;
     expect(out[0]).toMatchObject({ size: 64 * 1024 });
     await backend.closeSession(session);
@@ -184,7 +178,7 @@ describe('memory JS transfers away while the TEE uses it', () => {
     await backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_WHOLE, shm }]);
     expect(moved[0]).toBe(6); // the new owner sees the TA's write: it has the registered memory
     moved = undefined;
-    await sweep();
+    await gcTurns();
     await backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_WHOLE, shm }]);
     await backend.releaseSharedMemory(shm);
     await backend.closeSession(session);
@@ -199,7 +193,7 @@ describe('memory JS transfers away while the TEE uses it', () => {
       const shm = backend.allocateSharedMemory(context, 4096, F.INOUT);
       shm.buffer.fill(3);
       transferAway(shm.buffer.buffer as ArrayBuffer);
-      await sweep();
+      await gcTurns();
       await backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_WHOLE, shm }]);
       await backend.releaseSharedMemory(shm);
       await backend.closeSession(session);
@@ -248,23 +242,21 @@ describe('views of allocated shared memory', () => {
     await backend.finalizeContext(context);
   });
 
-  it('a block allocated after another was released is refused like any other (it often gets the same address)', async () => {
+  it('are known while JS can reach them: forgotten at release, and when GC collects a dropped one', async () => {
     const context = await backend.initializeContext(null);
     const { session } = await backend.openSession(context, CONF.uuid.multi as never, 0, null, null);
-    // The first block's buffer is dropped after its release (its address is forgotten then, and
-    // again when GC collects the buffer); the second is often mapped at the same address.
-    await (async () => {
-      const first = backend.allocateSharedMemory(context, 64 * 1024, F.INOUT);
-      await backend.releaseSharedMemory(first);
-    })();
-    const second = backend.allocateSharedMemory(context, 64 * 1024, F.INOUT);
-    await sweep(); // collects the first block's ArrayBuffer
-    await expect(Promise.resolve().then(() => backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_TEMP_INOUT, buffer: second.buffer }]))).rejects.toThrow(
+    const before = backend.stats().zeroCopyBlocks;
+    const released = backend.allocateSharedMemory(context, 64 * 1024, F.INOUT);
+    await (async () => void backend.allocateSharedMemory(context, 64 * 1024, F.INOUT))(); // dropped at once
+    expect(backend.stats().zeroCopyBlocks).toBe(before + 2);
+    await expect(Promise.resolve().then(() => backend.invokeCommand(session, CONF.CONF_CMD_TOUCH, [{ type: T.MEMREF_TEMP_INOUT, buffer: released.buffer }]))).rejects.toThrow(
       /must not be a view of allocated shared memory/,
     );
-    await backend.releaseSharedMemory(second);
+    await backend.releaseSharedMemory(released);
+    expect(backend.stats().zeroCopyBlocks).toBe(before + 1);
     // Released: its (detached) view is an empty buffer now, a NULL/0 temp memref like any other.
-    expect(second.buffer.length).toBe(0);
+    expect(released.buffer.length).toBe(0);
+    await collect(() => backend.stats().zeroCopyBlocks === before, 'the dropped block to be forgotten');
     await backend.closeSession(session);
     await backend.finalizeContext(context);
   });

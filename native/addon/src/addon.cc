@@ -160,6 +160,7 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
   object.Set("completionWaitMicros", data->wake_count == 0 ? 0.0 : static_cast<double>(data->wake_ns_total) / 1000.0 / static_cast<double>(data->wake_count));
   object.Set("pollMicros", static_cast<double>(data->poller.budget_micros()));
   object.Set("usableCpus", UsableCpus());
+  object.Set("zeroCopyBlocks", static_cast<double>(data->zero_copy_blocks.size()));
   object.Set("polledMillis", static_cast<double>(data->poller.polled_ns()) / 1e6);
   object.Set("polledRoundTripMicros", static_cast<double>(data->poller.polled_round_trip_ns()) / 1e3);
   object.Set("sleptRoundTripMicros", static_cast<double>(data->poller.slept_round_trip_ns()) / 1e3);

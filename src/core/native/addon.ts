@@ -58,6 +58,8 @@ export interface NativeStats {
    * its affinity mask's CPUs, capped by its cgroup CPU limit (below 2 they default to off).
    */
   usableCpus: number;
+  /** Zero-copy blocks whose view JS can still reach (their memory may not be a temp memref or registered). */
+  zeroCopyBlocks: number;
   /** Total time the JS thread's event loop polled instead of sleeping, in ms. */
   polledMillis: number;
   /**
