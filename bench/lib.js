@@ -151,7 +151,7 @@ const roundLog = [];
  * STEAL_WARN of the CPU time it wanted (or steal is unknown); rounds go on until `rounds` counted
  * or `maxRounds` ran. The result holds the median of each measure (field by field for objects)
  * over the counted rounds, or over all rounds if none was quiet, and `rounds`: how many were run,
- * how many counted, and the most steal among those reported.
+ * how many counted and how many were wanted.
  * @example const { c, ts, rounds } = await interleaved({ c: runC, ts: runTs });
  */
 async function interleaved(measures, { rounds = ROUNDS, maxRounds = MAX_ROUNDS, readCpu = cpuTimes } = {}) {
@@ -166,14 +166,13 @@ async function interleaved(measures, { rounds = ROUNDS, maxRounds = MAX_ROUNDS, 
     const steal = stealBetween(before, readCpu());
     const isQuiet = !(steal > STEAL_WARN);  // NaN (unknown) counts as quiet
     if (isQuiet) quiet++;
-    all.push({ values, steal, quiet: isQuiet });
+    all.push({ values, quiet: isQuiet });
   }
   const kept = quiet > 0 ? all.filter((round) => round.quiet) : all;
   const reduce = (xs) =>
     typeof xs[0] === 'number' ? median(xs) : Object.fromEntries(Object.keys(xs[0]).map((f) => [f, median(xs.map((x) => x[f]))]));
   const medians = Object.fromEntries(entries.map(([k]) => [k, reduce(kept.map((round) => round.values[k]))]));
-  const steals = kept.map((round) => round.steal).filter(Number.isFinite);
-  const summary = { run: all.length, quiet, wanted: rounds, maxSteal: steals.length ? Math.max(...steals) : NaN };
+  const summary = { run: all.length, quiet, wanted: rounds };
   roundLog.push(summary);
   return { ...medians, rounds: summary };
 }
