@@ -82,8 +82,8 @@ const resizable = new Resizable(16, { maxByteLength: 64 });
 const specialBuffers = () =>
   fc
     .constantFrom<() => unknown>(
-      () => (shm as unknown as { buffer: Uint8Array }).buffer,
-      () => (shm as unknown as { buffer: Uint8Array }).buffer.subarray(8, 24),
+      () => shm.buffer,
+      () => shm.buffer.subarray(8, 24),
       () => resizable,
       () => new Uint8Array(resizable, 4),
       () => new Uint8Array(new Growable(16, { maxByteLength: 64 })),
