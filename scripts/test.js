@@ -40,9 +40,11 @@ function countJest(report) {
 }
 
 function jest(title, args, env) {
-  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-jest-')), 'report.json');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rx-teec-jest-'));
+  const report = path.join(dir, 'report.json');
   run(title, process.execPath, [require.resolve('jest/bin/jest'), '--ci', '--json', `--outputFile=${report}`, ...args], env);
   countJest(report);
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 // The native suites again, with the addon built under AddressSanitizer and its runtime preloaded
