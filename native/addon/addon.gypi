@@ -13,6 +13,7 @@
     "src/loop_poller.cc",
     "src/params.cc",
     "src/pinned_memory.cc",
+    "src/released_view.cc",
     "src/session.cc",
     "src/settle.cc",
     "src/shared_memory.cc",

@@ -2,11 +2,15 @@
  * Native resources on the real simulator: garbage collection of dropped handles releases them
  * (seen from the daemon and the addon), and thousands of sessions leak no descriptors or memory.
  */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { ParamType as T, ReturnCode as RC, ReturnOrigin as O, SharedMemoryFlags as F } from '../../src/core/constants';
 import type { ContextHandle } from '../../src/core/backend';
 import { forceCopySharedMemory, setWorkerPoolOptions, type NativeBackend } from '../../src/core/native';
+import { addonPath } from '../../src/core/native/addon';
+import { bundledSimulatorLibrary } from '../../src/core/native/select';
 import { CONF, PrivateSim, occupyWorkerPool, openFds, settled, until } from '../support/simulator';
 
 v8.setFlagsFromString('--expose-gc');
@@ -217,6 +221,31 @@ describe('memory JS transfers away while the TEE uses it', () => {
     await expect(temp(new Uint8Array(new Growable(16, { maxByteLength: 64 })))).resolves.toBeDefined();
     await backend.closeSession(session);
     await backend.finalizeContext(context);
+  });
+});
+
+// ArrayBuffer.prototype.transfer() (Node 22+) moves an allocated block's memory to an ArrayBuffer
+// the addon cannot detach. After the release, that memory stays mapped (private, zero-filled, no
+// longer the TA's) until the ArrayBuffer is collected; without that, touching it faults.
+describe("memory JS moved off an allocated block's view", () => {
+  it('is a zero-filled stand-in after release or finalize, unmapped when collected; unmoved views map nothing', () => {
+    const flags = typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === 'function' ? [] : ['--harmony-rab-gsab-transfer'];
+    const child = path.join(__dirname, '..', 'support', 'moved-view-child.js');
+    const r = spawnSync(process.execPath, [...flags, '--expose-gc', child, addonPath(), bundledSimulatorLibrary()], {
+      encoding: 'utf8',
+      env: { ...process.env, RX_TEEC_SIM_SOCKET: sim.socket },
+      timeout: 60000,
+    });
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
+    const seen = JSON.parse(r.stdout);
+    expect(seen.movedBeforeRelease).toEqual({ length: 65636, first: 0xab, viewLength: 0 });
+    // The TA's memory is gone; what is left reads zero and takes writes.
+    expect(seen.afterRelease).toEqual({ standIns: 1, sum: 0, wrote: true });
+    expect(seen.unmappedOnCollect).toBe(true);
+    expect(seen.afterFinalize).toEqual({ standIns: 1, sum: 0, wrote: true });
+    expect(seen.finalizeUnmappedOnCollect).toBe(true);
+    expect(seen.notMoved).toEqual({ standIns: 0, viewLength: 0 });
+    expect(seen.collectedBeforeRelease).toEqual({ standIns: 0 });
   });
 });
 

@@ -30,6 +30,7 @@
 #include "js_values.h"
 #include "lifecycle.h"
 #include "objects.h"
+#include "released_view.h"
 #include "settle.h"
 #include "worker_pool.h"
 
@@ -161,6 +162,7 @@ Napi::Value StatsJs(const Napi::CallbackInfo& info) {
   object.Set("pollMicros", static_cast<double>(data->poller.budget_micros()));
   object.Set("usableCpus", UsableCpus());
   object.Set("zeroCopyBlocks", static_cast<double>(data->zero_copy_blocks.size()));
+  object.Set("standInMappings", static_cast<double>(StandInMappings()));
   object.Set("polledMillis", static_cast<double>(data->poller.polled_ns()) / 1e6);
   object.Set("polledRoundTripMicros", static_cast<double>(data->poller.polled_round_trip_ns()) / 1e3);
   object.Set("sleptRoundTripMicros", static_cast<double>(data->poller.slept_round_trip_ns()) / 1e3);

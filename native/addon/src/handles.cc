@@ -1,6 +1,7 @@
 #include "handles.h"
 
 #include "lifecycle.h"
+#include "released_view.h"
 
 #include <memory>
 #include <mutex>
@@ -73,6 +74,7 @@ void OnExternalBufferCollected(napi_env env, void* /*data*/, void* hint) {
   auto* holder = static_cast<SharedMemHolder*>(hint);
   std::shared_ptr<SharedMem> mem = std::move(holder->mem);
   delete holder;
+  EndView(mem.get());
   // Its address may be reused now. Not once the environment is being torn down: its data may
   // be gone then, and no JS is left to pass a buffer.
   void* data = nullptr;

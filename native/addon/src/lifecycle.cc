@@ -2,6 +2,7 @@
 
 #include "addon_data.h"
 #include "cancellation.h"
+#include "released_view.h"
 #include "settle.h"
 
 #include <chrono>
@@ -128,7 +129,10 @@ bool CloseSessionNow(const std::shared_ptr<Session>& session, bool cancel, const
 bool ReleaseNow(const std::shared_ptr<SharedMem>& mem, bool cancel, const std::chrono::steady_clock::time_point* deadline) {
   const std::shared_ptr<Context>& context = mem->context;
   if (!DrainCalls(*context, mem->users, cancel, deadline)) return false;
+  void* base = mem->teec.buffer;  // the release clears both
+  size_t size = mem->teec.size;
   context->library->ReleaseSharedMemory(&mem->teec);
+  CoverReleasedView(mem.get(), base, size);
   RetireChild(mem, context->shared_mems, deadline == nullptr);
   return true;
 }
@@ -207,14 +211,20 @@ void SubmitJsCall(AddonData* data, Call* call) {
 void DetachJsView(AddonData* data, SharedMem* mem) {
   if (!mem->zero_copy || mem->js_memory.IsEmpty()) return;
   ForgetZeroCopyBlock(data, mem);
+  bool detached_here = false;
   try {
     Napi::Value buffer = mem->js_memory.Value();  // empty once the weak reference is cleared
-    if (buffer.IsEmpty()) return;
-    auto array_buffer = buffer.As<Napi::ArrayBuffer>();
-    if (!array_buffer.IsDetached()) array_buffer.Detach();
+    if (!buffer.IsEmpty()) {
+      auto array_buffer = buffer.As<Napi::ArrayBuffer>();
+      if (!array_buffer.IsDetached()) {
+        array_buffer.Detach();
+        detached_here = true;
+      }
+    }
   } catch (const Napi::Error&) {
     // Best effort, as the caller has already begun the release (the error is cleared).
   }
+  NoteViewBeforeRelease(mem, detached_here);
 }
 
 void ForgetZeroCopyBlock(AddonData* data, const SharedMem* mem) {

@@ -113,6 +113,13 @@ struct SharedMem {
   // the external ArrayBuffer over the block.
   std::atomic<int> js_holders{0};
 
+  // Zero-copy: the view's memory after the block's release (see released_view.h).
+  std::mutex view_mutex;
+  bool view_alive = false;           // V8 has not freed the external ArrayBuffer's memory yet
+  bool view_may_have_moved = false;  // JS may reach the memory by an ArrayBuffer of its own
+  void* stand_in = nullptr;          // the private mapping over the released range, if any
+  size_t stand_in_length = 0;
+
   ~SharedMem() { js_memory.SuppressDestruct(); }
 
   // Registered: the caller's memory; copy-backed: the JS copy (js_copy points into it). Kept

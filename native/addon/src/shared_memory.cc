@@ -76,6 +76,7 @@ Napi::Value AllocateSharedMemoryJs(const Napi::CallbackInfo& info) {
       zero_copy = true;
       array_buffer = Napi::ArrayBuffer(env, external);
       mem->zero_copy_base = mem->teec.buffer;
+      mem->view_alive = true;
       data->zero_copy_blocks[mem->zero_copy_base] = mem.get();
     } else {
       mem->js_holders.fetch_sub(1);

@@ -60,6 +60,12 @@ export interface NativeStats {
   usableCpus: number;
   /** Zero-copy blocks whose view JS can still reach (their memory may not be a temp memref or registered). */
   zeroCopyBlocks: number;
+  /**
+   * Released zero-copy blocks whose address range is still mapped (private, zero-filled) because
+   * JS may reach it by an ArrayBuffer it moved off the block's view (`ArrayBuffer.prototype.transfer`);
+   * each is unmapped when that ArrayBuffer is collected. Counts the whole process.
+   */
+  standInMappings: number;
   /** Total time the JS thread's event loop polled instead of sleeping, in ms. */
   polledMillis: number;
   /**
