@@ -61,7 +61,9 @@ export class SharedMemory {
 
   /**
    * Releases the block once every call using it has returned (calls in flight are cancelled
-   * first). Releasing twice is a no-op.
+   * first). Releasing twice is a no-op. Views of an allocated block's memory read as length 0
+   * afterwards; an ArrayBuffer JS moved that memory to (`ArrayBuffer.prototype.transfer()`) reads
+   * zeros, and what is written there no longer reaches the TA.
    * @example await shm.release()
    */
   release(): Promise<void> {
