@@ -245,7 +245,7 @@ describe("memory JS moved off an allocated block's view", () => {
     expect(seen.afterFinalize).toEqual({ standIns: 1, sum: 0, wrote: true });
     expect(seen.finalizeUnmappedOnCollect).toBe(true);
     expect(seen.notMoved).toEqual({ standIns: 0, viewLength: 0 });
-    expect(seen.collectedBeforeRelease).toEqual({ standIns: 0 });
+    expect(seen.collectedBeforeRelease).toEqual({ collected: true, standIns: 0 });
   });
 });
 
