@@ -82,7 +82,7 @@ class FlatParamFields {
 
 // Parameter i as a temporary memref over `buffer` (a Uint8Array/Buffer, or null for NULL/0);
 // its memory is kept (pinned) until the call settles.
-void ReadTempMemref(uint32_t i, Napi::Value buffer, Call* call, TEEC_Parameter& out) {
+void ReadTempMemref(const AddonData* data, uint32_t i, Napi::Value buffer, Call* call, TEEC_Parameter& out) {
   out.tmpref.buffer = nullptr;
   out.tmpref.size = 0;
   // One N-API call for a typed array (it fails, with no JS exception, for anything else); the
@@ -102,7 +102,7 @@ void ReadTempMemref(uint32_t i, Napi::Value buffer, Call* call, TEEC_Parameter& 
   }
   // A view of allocated shared memory: releasing the block would unmap it under the call. The
   // block itself, as a memref, makes its release wait for the call.
-  if (IsZeroCopyBlock(GetData(buffer.Env()), memory)) {
+  if (IsZeroCopyBlock(data, memory)) {
     ThrowArgument(buffer.Env(), ArgName(i, "buffer").str(), "must not be a view of allocated shared memory (pass the block as a WHOLE or PARTIAL memref)");
   }
   out.tmpref.buffer = bytes;
@@ -144,7 +144,7 @@ void ReadSharedMemref(uint32_t i, uint32_t type, const Fields& fields, Call* cal
 // that are no GP type leave the payload zeroed: the library reports BAD_PARAMETERS (origin
 // API) for the latter, as GP requires. Throws on any invalid field.
 template <typename Fields>
-void ReadParam(uint32_t i, uint32_t type, const Fields& fields, Call* call,
+void ReadParam(const AddonData* data, uint32_t i, uint32_t type, const Fields& fields, Call* call,
                const std::shared_ptr<Context>& context) {
   TEEC_Parameter& out = call->op.params[i];
   switch (ClassOf(type)) {
@@ -153,7 +153,7 @@ void ReadParam(uint32_t i, uint32_t type, const Fields& fields, Call* call,
       out.value.b = fields.B();
       break;
     case ParamClass::kTemp:
-      ReadTempMemref(i, fields.Buffer(), call, out);
+      ReadTempMemref(data, i, fields.Buffer(), call, out);
       break;
     case ParamClass::kShared:
       ReadSharedMemref(i, type, fields, call, context, out);
@@ -236,7 +236,7 @@ TEEC_UUID ParseUuid(Napi::Value value) {
 }
 
 // Reads the object form's parameters into call->op. Throws on any invalid argument.
-void ParseParams(Napi::Value params, Call* call, const std::shared_ptr<Context>& context) {
+void ParseParams(const AddonData* data, Napi::Value params, Call* call, const std::shared_ptr<Context>& context) {
   if (IsNullish(params)) return;
   Napi::Env env = params.Env();
   if (!params.IsArray()) ThrowArgument(env, "params", "must be an array of at most 4 parameters or null, got " + Describe(params));
@@ -252,7 +252,7 @@ void ParseParams(Napi::Value params, Call* call, const std::shared_ptr<Context>&
     auto object = param.As<Napi::Object>();
     uint32_t type = ToUint32(object.Get("type"), ArgName(i, "type"));
     if (type > 0xF) ThrowRange(env, ArgName(i, "type").str(), "must be a GP parameter type (0..15), got " + std::to_string(type));
-    ReadParam(i, type, ObjectParamFields(i, object), call, context);
+    ReadParam(data, i, type, ObjectParamFields(i, object), call, context);
     types |= type << (4 * i);
   }
   call->op.paramTypes = types;
@@ -292,7 +292,7 @@ void ParseFlatParams(Napi::Env env, AddonData* data, uint32_t types, const napi_
                      const std::shared_ptr<Context>& context) {
   const double* numbers = data->results + kMaxRecords * kRecordDoubles;
   for (uint32_t i = 0; i < TEEC_CONFIG_PAYLOAD_REF_COUNT; ++i) {
-    ReadParam(i, TEEC_PARAM_TYPE_GET(types, i), FlatParamFields(env, i, objects[i], numbers + 2 * i), call, context);
+    ReadParam(data, i, TEEC_PARAM_TYPE_GET(types, i), FlatParamFields(env, i, objects[i], numbers + 2 * i), call, context);
   }
   call->op.paramTypes = types;
 }

@@ -23,7 +23,7 @@ namespace rxteec {
 struct AddonData;
 
 TEEC_UUID ParseUuid(Napi::Value value);
-void ParseParams(Napi::Value params, Call* call, const std::shared_ptr<Context>& context);
+void ParseParams(const AddonData* data, Napi::Value params, Call* call, const std::shared_ptr<Context>& context);
 uint32_t ToParamTypes(Napi::Value value);
 void ParseFlatParams(Napi::Env env, AddonData* data, uint32_t types, const napi_value* objects, Call* call,
                      const std::shared_ptr<Context>& context);

@@ -61,7 +61,7 @@ napi_value StartInvoke(Napi::Env env, napi_callback_info info, bool flat) {
       cancellable = ToBool(arg(7), "cancellable");
       call->unordered = ToBool(arg(8), "unordered");
     } else {
-      ParseParams(arg(2), call, session->context);
+      ParseParams(data, arg(2), call, session->context);
       cancellable = ToBool(arg(3), "cancellable");
       call->unordered = ToBool(arg(4), "unordered");
     }
@@ -134,7 +134,7 @@ Napi::Value OpenSessionJs(const Napi::CallbackInfo& info) {
       call->group_id = ToUint32(info[3], "connectionData");
       call->has_group_id = call->login == TEEC_LOGIN_GROUP || call->login == TEEC_LOGIN_GROUP_APPLICATION;
     }
-    ParseParams(info[4], call, context);
+    ParseParams(data, info[4], call, context);
     call->callback = Napi::Persistent(ToCallback(info[5]));
     // Read before admission: once admitted to context->opening, a throw would strand the call.
     cancellable = ToBool(info[6], "cancellable");
