@@ -224,7 +224,9 @@ void DetachJsView(AddonData* data, SharedMem* mem) {
   } catch (const Napi::Error&) {
     // Best effort, as the caller has already begun the release (the error is cleared).
   }
-  NoteViewBeforeRelease(mem, detached_here);
+  // Detached by someone else (a transfer), or collected (a transfer may hold its memory): the
+  // memory may have moved. Detached here, this was the only ArrayBuffer over it.
+  mem->view_may_have_moved = !detached_here;
 }
 
 void ForgetZeroCopyBlock(AddonData* data, const SharedMem* mem) {

@@ -114,9 +114,11 @@ struct SharedMem {
   std::atomic<int> js_holders{0};
 
   // Zero-copy: the view's memory after the block's release (see released_view.h).
-  std::mutex view_mutex;
+  // Set on the JS thread before the release is submitted (the pool's queue orders it before the
+  // worker reads it): JS may reach the memory by an ArrayBuffer of its own.
+  bool view_may_have_moved = false;
+  std::mutex view_mutex;             // guards the three below (worker's release vs finalizer)
   bool view_alive = false;           // V8 has not freed the external ArrayBuffer's memory yet
-  bool view_may_have_moved = false;  // JS may reach the memory by an ArrayBuffer of its own
   void* stand_in = nullptr;          // the private mapping over the released range, if any
   size_t stand_in_length = 0;
 

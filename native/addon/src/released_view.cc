@@ -42,13 +42,6 @@ bool MapStandIn(void* base, size_t size, void** start, size_t* length) {
 
 }  // namespace
 
-void NoteViewBeforeRelease(SharedMem* mem, bool detached_by_release) {
-  std::lock_guard<std::mutex> lock(mem->view_mutex);
-  // Detached by someone else (a transfer), or collected (a transfer may hold its memory): it
-  // may have moved. Detached here, it was the only ArrayBuffer over the memory.
-  mem->view_may_have_moved = !detached_by_release;
-}
-
 void CoverReleasedView(SharedMem* mem, void* base, size_t size) {
   if (!mem->zero_copy) return;
   std::lock_guard<std::mutex> lock(mem->view_mutex);

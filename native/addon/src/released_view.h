@@ -17,12 +17,9 @@ namespace rxteec {
 
 struct SharedMem;
 
-// JS thread, as the release begins: notes whether JS may reach the view's memory by another
-// ArrayBuffer than the one `DetachJsView` has just detached.
-void NoteViewBeforeRelease(SharedMem* mem, bool detached_by_release);
-
 // Worker, right after libteec released the block that was at [base, base + size): maps the
-// stand-in if the view may have moved and its memory is not yet freed.
+// stand-in if the view may have moved (`SharedMem::view_may_have_moved`, set by DetachJsView)
+// and its memory is not yet freed.
 void CoverReleasedView(SharedMem* mem, void* base, size_t size);
 
 // JS thread: V8 freed the view's memory (its last ArrayBuffer was collected). Unmaps the
