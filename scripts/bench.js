@@ -35,8 +35,7 @@ async function main() {
     const start = cpuTimes();
     await require(file)();
     // Sections of interleaved rounds report their quiet rounds; the others, the section's steal.
-    const steal = stealSince(start);
-    console.log(`\n${roundsNote(name) || stealNote(`Steal during ${name}`, steal)}`);
+    console.log(`\n${roundsNote(name) || stealNote(`Steal during ${name}`, stealSince(start))}`);
   }
   const runSteal = stealSince(runStart);
   if (Number.isFinite(runSteal)) console.log(`\n_Steal over the whole run: ${(runSteal * 100).toFixed(1)}%._`);
