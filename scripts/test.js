@@ -48,7 +48,8 @@ function jest(title, args, env) {
 }
 
 // The native suites again, with the addon built under AddressSanitizer and its runtime preloaded
-// into Node (leak detection off: Node itself does not free everything at exit).
+// into Node (leak detection off: Node itself does not free everything at exit). The simulator
+// daemon goes without the preload: see test/support/simulator.ts.
 function addonUnderAsan() {
   const runtime = spawnSync('cc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).stdout.trim();
   if (!runtime || !fs.existsSync(runtime)) {
@@ -59,7 +60,7 @@ function addonUnderAsan() {
   // node-gyp as the install script finds it: npm puts its own on the PATH of scripts.
   run('the addon built under ASan', 'node-gyp', ['rebuild', '--directory=native/addon/asan']);
   const addon = path.join(root, 'native/addon/asan/build/Release/rx_teec.node');
-  const env = { LD_PRELOAD: runtime, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1', RX_TEEC_ADDON: addon };
+  const env = { LD_PRELOAD: runtime, RX_TEEC_TEST_ASAN_RUNTIME: runtime, ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1', RX_TEEC_ADDON: addon };
   jest('TypeScript native suites, the addon under ASan', ['test/native'], env);
 }
 

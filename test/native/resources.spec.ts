@@ -11,7 +11,7 @@ import type { ContextHandle } from '../../src/core/backend';
 import { forceCopySharedMemory, setWorkerPoolOptions, type NativeBackend } from '../../src/core/native';
 import { addonPath } from '../../src/core/native/addon';
 import { bundledSimulatorLibrary } from '../../src/core/native/select';
-import { CONF, PrivateSim, occupyWorkerPool, openFds, settled, until } from '../support/simulator';
+import { CONF, PrivateSim, addonUnderAsan, occupyWorkerPool, openFds, settled, until } from '../support/simulator';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -301,17 +301,22 @@ describe('no leaks', () => {
         await Promise.all(opened.map(({ session }) => backend.closeSession(session)));
       }
     };
-    await round(200); // warm up: worker threads, allocator pools
-    gc();
-    const fds = openFds();
-    const rss = process.memoryUsage().rss;
-    await round(2000);
-    gc();
-    expect(openFds()).toBe(fds);
-    expect(process.memoryUsage().rss - rss).toBeLessThan(32 * 1024 * 1024);
-    expect(backend.stats().sessions).toBe(0);
-    await backend.finalizeContext(context);
-  });
+    try {
+      await round(200); // warm up: worker threads, allocator pools
+      gc();
+      const fds = openFds();
+      const rss = process.memoryUsage().rss;
+      await round(2000);
+      gc();
+      expect(openFds()).toBe(fds);
+      // Under the ASan addon, RSS also holds ASan's quarantine of freed memory (up to 256 MiB),
+      // so growth there says nothing about leaks; the plain run of this suite checks it.
+      if (!addonUnderAsan) expect(process.memoryUsage().rss - rss).toBeLessThan(32 * 1024 * 1024);
+      expect(backend.stats().sessions).toBe(0);
+    } finally {
+      await backend.finalizeContext(context);
+    }
+  }, 120000); // a soak: 2,200 TA host processes start and end (12 s here, more under the ASan addon)
 
   it('initializes and finalizes hundreds of contexts with blocks and no leaked descriptors', async () => {
     const cycle = async (): Promise<void> => {

@@ -21,6 +21,23 @@ export const BIN_DIR = path.join(ROOT, 'build', 'bin');
 export const TA_DIR = path.join(ROOT, 'build', 'ta');
 const CONF_HEADER = path.join(ROOT, 'native', 'tas', 'conformance', 'include', 'conformance_ta.h');
 
+/**
+ * The ASan run of these suites (scripts/test.js) preloads libasan into Node for the addon and
+ * names it in RX_TEEC_TEST_ASAN_RUNTIME. The daemon, which libteec starts from the real process
+ * environment, and every TA host it starts would inherit the preload: a TA host then takes about
+ * four times as long to start (16 ms instead of 4 per multi-instance session here) and finds
+ * nothing, since neither is built instrumented (their C runs under ASan in `make check-asan`).
+ * So the real environment goes without it, while jest's copy of process.env, which Node children
+ * that load the addon inherit, keeps it (jest copies the real one afresh for each test file).
+ */
+const asanRuntime = process.env.RX_TEEC_TEST_ASAN_RUNTIME;
+/** Whether this run's addon is the ASan build (its runtime preloaded into Node). */
+export const addonUnderAsan = asanRuntime !== undefined && asanRuntime !== '';
+if (addonUnderAsan) {
+  loadAddon().setProcessEnv('LD_PRELOAD', undefined);
+  process.env.LD_PRELOAD = asanRuntime;
+}
+
 /** The seed's demo TA (native/tas/demo/include/demo_ta.h). */
 export const DEMO_TA = '123e4567-e89b-12d3-a456-426655440000';
 
