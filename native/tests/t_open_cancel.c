@@ -10,6 +10,7 @@
  * TA decides. The conformance_hang TAs never return from TA_CreateEntryPoint.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -244,6 +245,72 @@ void t_open_cancel_in_ta(void)
 		TEEC_ReleaseSharedMemory(&shm);
 	}
 	h_close_context_session(&ctx, &holder);
+}
+
+/* Mappings of the client's allocated shared memory in process pid (its
+ * memfds are named "rx-teec-shm"); -1 if its maps cannot be read. */
+static int shm_mappings(uint32_t pid)
+{
+	char path[64], line[512];
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%u/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "/memfd:rx-teec-shm"))
+			n++;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Shared memory released while an open that passed it waits in
+ * TA_OpenSessionEntryPoint: the open completes, and the TA host unmaps the
+ * block as it would for an opened session's (the release's FORGET pass only
+ * reaches listed sessions; the open forgets what was released meanwhile).
+ */
+void t_open_release_shm_while_opening(void)
+{
+	static struct bg_open o;
+	static TEEC_Context ctx;
+	static TEEC_SharedMemory shm;
+	uint32_t pid = 0;
+
+	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
+	if (!conf_touch_block(&ctx, &shm)) {
+		h_fail(__FILE__, __LINE__, "cannot allocate the open's block");
+		TEEC_FinalizeContext(&ctx);
+		return;
+	}
+	bg_open_prepare(&o, &ctx, &conf_uuid);
+	o.op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE);
+	o.op.params[0].value.a = CONF_OPEN_WAIT_UNMASKED;
+	o.op.params[0].value.b = 300;
+	o.op.params[1].memref.parent = &shm;
+	if (!bg_open_run(&o)) {
+		h_fail(__FILE__, __LINE__, "cannot start the open");
+		TEEC_ReleaseSharedMemory(&shm);
+		TEEC_FinalizeContext(&ctx);
+		return;
+	}
+	/* In TA_OpenSessionEntryPoint, the block mapped in the host. */
+	CHECK(conf_touched(&shm, 0, 10000));
+	TEEC_ReleaseSharedMemory(&shm);
+	REQUIRE(h_join_within(o.th, 10000));
+	CHECK_RES(o.res, o.origin, TEEC_SUCCESS, TEEC_ORIGIN_TRUSTED_APP);
+	if (o.res != TEEC_SUCCESS) {
+		TEEC_FinalizeContext(&ctx);
+		return;
+	}
+	/* A FORGET goes over the session's channel ahead of this call. */
+	CHECK_HEX(conf_instance_info(&o.s, NULL, NULL, NULL, &pid), TEEC_SUCCESS);
+	CHECK(pid != 0);
+	CHECK(shm_mappings(pid) == 0);
+	TEEC_CloseSession(&o.s);
+	TEEC_FinalizeContext(&ctx);
 }
 
 /* Outcomes of the opens of a race. */

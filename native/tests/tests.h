@@ -79,6 +79,7 @@ void t_hung_destroy_closer_dies(void);
 void t_open_cancel_hung_create(void);
 void t_open_cancel_queued_in_host(void);
 void t_open_cancel_in_ta(void);
+void t_open_release_shm_while_opening(void);
 void t_open_cancel_race_shared(void);
 void t_open_cancel_race_fresh(void);
 void t_open_hung_context_shared(void);

@@ -72,6 +72,7 @@ const struct test_case conformance_tests[] = {
 	{ "open_cancel_hung_create", t_open_cancel_hung_create },
 	{ "open_cancel_queued_in_host", t_open_cancel_queued_in_host },
 	{ "open_cancel_in_ta", t_open_cancel_in_ta },
+	{ "open_release_shm_while_opening", t_open_release_shm_while_opening },
 	{ "open_cancel_race_shared", t_open_cancel_race_shared },
 	{ "open_cancel_race_fresh", t_open_cancel_race_fresh },
 	{ "open_hung_context_shared", t_open_hung_context_shared },

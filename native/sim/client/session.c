@@ -164,6 +164,35 @@ void cl_sess_forget(struct cl_sess *s, uint32_t id)
 	pthread_mutex_unlock(&s->known_lock);
 }
 
+/*
+ * A release takes its block out of the table, then sends FORGET to the
+ * sessions listed then, both under cl_lock; the open lists s, then asks here,
+ * also under cl_lock. So a release whose pass missed s has unlisted its block
+ * by now, and one that did not miss it makes this a no-op (forgetting twice
+ * sends once).
+ */
+void cl_sess_forget_released(struct cl_sess *s)
+{
+	uint32_t *ids = NULL;
+	size_t n;
+
+	pthread_mutex_lock(&s->known_lock);
+	n = s->nknown;
+	if (n)
+		ids = malloc(n * sizeof(*ids));
+	if (ids)
+		memcpy(ids, s->known, n * sizeof(*ids));
+	pthread_mutex_unlock(&s->known_lock);
+	/* Without memory for the copy, the host keeps those mappings until the
+	 * session closes: harmless, just not returned early. */
+	if (!ids)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] != s->arena_id && !cl_shm_listed(ids[i]))
+			cl_sess_forget(s, ids[i]);
+	free(ids);
+}
+
 void cl_sess_mark_dead(struct cl_sess *s)
 {
 	pthread_mutex_lock(&s->pipe_lock);
@@ -348,7 +377,10 @@ API TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session,
 	s->listed = true;
 	s->next = cl_sessions;
 	cl_sessions = s;
+	s->refs++; /* the table has the open's: a finalize may unlist s now */
 	pthread_mutex_unlock(&cl_lock);
+	cl_sess_forget_released(s);
+	cl_sess_put(s);
 	cl_op_end(o);
 	free(rx);
 	return TEEC_SUCCESS;

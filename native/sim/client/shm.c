@@ -161,6 +161,17 @@ API TEEC_Result TEEC_RegisterSharedMemory(TEEC_Context *context, TEEC_SharedMemo
 	return TEEC_SUCCESS;
 }
 
+bool cl_shm_listed(uint32_t id)
+{
+	bool listed = false;
+
+	pthread_mutex_lock(&cl_lock);
+	for (struct cl_shm *m = cl_shms; m && !listed; m = m->next)
+		listed = (uint32_t)m->id == id;
+	pthread_mutex_unlock(&cl_lock);
+	return listed;
+}
+
 /* Every TA host that mapped the block unmaps it. */
 static void forget_everywhere(uint32_t id)
 {

@@ -146,6 +146,9 @@ void cl_sess_kill_for_ctx(struct cl_ctx *c);
 /* Tells the TA host to unmap a region it knows (takes known_lock). */
 void cl_sess_forget(struct cl_sess *s, uint32_t id);
 bool cl_sess_knows(struct cl_sess *s, uint32_t id);
+/* Once an open has listed s: tells its TA host to unmap the blocks released
+ * while it opened, whose release's FORGET pass saw only listed sessions. */
+void cl_sess_forget_released(struct cl_sess *s);
 bool cl_sess_learn(struct cl_sess *s, uint32_t id);
 /* The channel is dead: every call waiting for its turn returns TARGET_DEAD. */
 void cl_sess_mark_dead(struct cl_sess *s);
@@ -164,6 +167,8 @@ struct cl_shm *cl_shm_get(const TEEC_SharedMemory *pub);
 void cl_shm_put(struct cl_shm *m);
 /* True once TEEC_ReleaseSharedMemory took the block out of the table. */
 bool cl_shm_released(struct cl_shm *m);
+/* True while block `id` is in the table (not released); takes cl_lock. */
+bool cl_shm_listed(uint32_t id);
 uint32_t cl_new_region_id(void);
 
 /* params.c: origin-API checks, then marshalling around one call (see call.c). */
