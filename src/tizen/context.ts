@@ -12,6 +12,7 @@
  */
 import type { Backend } from '../core/backend';
 import { Context } from '../core/context';
+import { errorMessage } from '../core/error-message';
 import { describe, isUuid } from '../core/uuid';
 import { requireArguments, toSize } from './bytes';
 import { contextUnavailable, invalidValues, toWebAPIError, toWebAPIException, typeMismatch, WebAPIException } from './errors';
@@ -78,7 +79,7 @@ export class ContextState implements SessionOwner {
   checkUsable(method: string): void {
     if (this.finalizing) throw invalidValues(method, 'called on a finalized TeecContext');
     if (this.failure !== undefined) {
-      const why = this.failure instanceof Error ? this.failure.message : String(this.failure);
+      const why = errorMessage(this.failure);
       throw new WebAPIException('NotSupportedError', `${method}: the TEE context could not be initialized (${why})`, { cause: this.failure });
     }
   }

@@ -5,6 +5,7 @@
  */
 import { ReturnCode, ReturnOrigin, returnCodeName, returnOriginName } from '../core/constants';
 import { TeecArgumentError, TeecError, TeecRangeError, TeecStateError } from '../core/errors';
+import { errorMessage } from '../core/error-message';
 
 /** Names of the exceptions Tizen's LibTeec methods throw. */
 export type WebAPIExceptionName = 'TypeMismatchError' | 'InvalidValuesError' | 'NotSupportedError' | 'SecurityError';
@@ -101,7 +102,7 @@ export function toWebAPIException(error: unknown): WebAPIException {
   if (error instanceof TeecRangeError || error instanceof TeecStateError || error instanceof TeecError) {
     return new WebAPIException('InvalidValuesError', error.message, { cause: error });
   }
-  return new WebAPIException('InvalidValuesError', error instanceof Error ? error.message : String(error), { cause: error });
+  return new WebAPIException('InvalidValuesError', errorMessage(error), { cause: error });
 }
 
 const CANCEL_CODES = new Set<number>([ReturnCode.TEEC_ERROR_CANCEL, ReturnCode.TEEC_ERROR_EXTERNAL_CANCEL]);
@@ -139,7 +140,7 @@ export function toWebAPIError(error: unknown, operation: string): WebAPIError {
   if (error instanceof TeecArgumentError || error instanceof TeecRangeError) {
     return new WebAPIError('InvalidValuesError', `${operation}: ${error.message}`, { code: ReturnCode.TEEC_ERROR_BAD_PARAMETERS, origin: ReturnOrigin.API, cause: error });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return new WebAPIError('AbortError', `${operation}: ${message}`, { code: ReturnCode.TEEC_ERROR_GENERIC, origin: ReturnOrigin.API, cause: error });
 }
 
@@ -162,6 +163,6 @@ export function revokedBeforeStart(operation: string): WebAPIError {
  */
 export function contextUnavailable(error: unknown, operation: string): WebAPIError {
   const gp = error instanceof TeecError ? { code: error.code, origin: error.origin } : { code: ReturnCode.TEEC_ERROR_GENERIC, origin: ReturnOrigin.API };
-  const why = error instanceof Error ? error.message : String(error);
+  const why = errorMessage(error);
   return new WebAPIError('NotSupportedError', `${operation}: the TEE context could not be initialized (${why})`, { ...gp, cause: error });
 }

@@ -4,6 +4,7 @@
  */
 import type { Backend } from '../core/backend';
 import { getDefaultBackend } from '../core/default-backend';
+import { errorMessage } from '../core/error-message';
 import { describe } from '../core/uuid';
 import { typeMismatch, WebAPIException } from './errors';
 import { ContextState, TeecContext } from './context';
@@ -52,7 +53,7 @@ export class LibTeecManager {
       const { backend } = this.options;
       return typeof backend === 'function' ? backend() : (backend ?? getDefaultBackend());
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
+      const why = errorMessage(e);
       throw new WebAPIException('NotSupportedError', `getContext: no TEE available (${why})`, { cause: e });
     }
   }

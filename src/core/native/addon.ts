@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { errorMessage } from '../error-message';
 
 /** The library handle made by `openLibrary`. */
 export interface NativeLibrary {
@@ -178,7 +179,7 @@ export function loadAddon(): NativeAddon {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(file) as NativeAddon;
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
+    const why = errorMessage(e);
     throw new Error(`rx-teec: cannot load the native addon ${file} (${why}); build it with \`npm install\` or \`npx node-gyp rebuild --directory=native/addon\``);
   }
   return loaded;

@@ -14,6 +14,7 @@ import type {
 } from '../backend';
 import { PARAM_COUNT, ReturnCode } from '../constants';
 import { TeecArgumentError, TeecError, TeecRangeError, TeecStateError, cancelledBeforeStart, type FailedParamOutput } from '../errors';
+import { errorMessage } from '../error-message';
 import { parseUuid, describe } from '../uuid';
 import { abortFanout, type AbortTarget } from '../in-flight';
 import { INVOKE_RECORD, INVOKE_RECORDS, loadAddon, type NativeAddon, type NativeLibrary, type NativeOutputs, type NativeStats } from './addon';
@@ -266,7 +267,7 @@ export class NativeBackend implements Backend {
     try {
       this.library = this.addon.openLibrary(info.libraryPath);
     } catch (e) {
-      const why = e instanceof Error ? e.message : String(e);
+      const why = errorMessage(e);
       const error = new Error(`rx-teec: ${why} [chosen by: ${info.reason}]`);
       (error as Error & { code?: string }).code = 'ERR_TEEC_LIBRARY';
       throw error;
