@@ -579,3 +579,29 @@ void t_open_hung_create_multi_instance(void)
 	if (listed)
 		conf_check_all_killed_after_grace(pids, 3, since);
 }
+
+/*
+ * The context finalized by another thread while an open on it waits for a
+ * create that never returns (GP leaves this undefined): the open returns
+ * COMMUNICATION, origin COMMS, at once instead of hanging, and the daemon,
+ * its client connection gone, drops the open; nobody waits for the hung host
+ * any more, so the watchdog ends it after its grace.
+ */
+void t_open_finalize_wakes_waiting_open(void)
+{
+	static struct bg_open hung;
+	static TEEC_Context ctx;
+	uint32_t host = 0;
+	uint64_t since;
+
+	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
+	REQUIRE(bg_open_start(&hung, &ctx, &conf_hang_uuid));
+	REQUIRE(h_wait_ta_pids(CONF_HANG_TA_UUID_STR, "starting", 1, &host, 1, 5000));
+	CHECK(conf_op_wait_blocked(&hung.op, &hung.tid, &hung.done, 10000));
+	since = h_now_ms();
+	TEEC_FinalizeContext(&ctx);
+	/* Without it the test cannot clean up: its process ends with the thread. */
+	REQUIRE(h_join_within(hung.th, PROMPT_MS));
+	CHECK_RES(hung.res, hung.origin, TEEC_ERROR_COMMUNICATION, TEEC_ORIGIN_COMMS);
+	conf_check_killed_after_grace(host, since);
+}

@@ -80,6 +80,7 @@ void t_open_cancel_hung_create(void);
 void t_open_cancel_queued_in_host(void);
 void t_open_cancel_in_ta(void);
 void t_open_release_shm_while_opening(void);
+void t_open_finalize_wakes_waiting_open(void);
 void t_open_cancel_race_shared(void);
 void t_open_cancel_race_fresh(void);
 void t_open_hung_context_shared(void);

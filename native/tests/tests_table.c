@@ -73,6 +73,7 @@ const struct test_case conformance_tests[] = {
 	{ "open_cancel_queued_in_host", t_open_cancel_queued_in_host },
 	{ "open_cancel_in_ta", t_open_cancel_in_ta },
 	{ "open_release_shm_while_opening", t_open_release_shm_while_opening },
+	{ "open_finalize_wakes_waiting_open", t_open_finalize_wakes_waiting_open },
 	{ "open_cancel_race_shared", t_open_cancel_race_shared },
 	{ "open_cancel_race_fresh", t_open_cancel_race_fresh },
 	{ "open_hung_context_shared", t_open_hung_context_shared },

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "teec_internal.h"
@@ -254,6 +255,12 @@ API void TEEC_FinalizeContext(TEEC_Context *context)
 	/* Sessions left open die with the context (the daemon closes them
 	 * when our connection goes). */
 	cl_sess_kill_for_ctx(c);
+	/* Threads still waiting on the context's requests (an open waiting for
+	 * a create that hangs) would wait for ever: GP leaves finalizing under
+	 * them undefined, and they return COMMUNICATION. The daemon drops what
+	 * they asked for as the connection goes; the fd itself is closed with
+	 * the last reference, never under their feet. */
+	shutdown(c->fd, SHUT_RDWR);
 	context->imp.fd = -1;
 	cl_ctx_put(c);
 }
