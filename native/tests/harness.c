@@ -227,6 +227,24 @@ int h_shm_fd_count(pid_t pid)
 	return count;
 }
 
+int h_memfd_mapping_count(pid_t pid, const char *name)
+{
+	char path[64], needle[128], line[512];
+	FILE *f;
+	int count = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	snprintf(needle, sizeof(needle), "/memfd:%s ", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, needle))
+			count++;
+	fclose(f);
+	return count;
+}
+
 TEEC_Result h_open(TEEC_Context *ctx, TEEC_Session *s, const TEEC_UUID *uuid, uint32_t *origin)
 {
 	uint32_t o = 0;

@@ -89,6 +89,9 @@ bool h_join_within(pthread_t th, unsigned ms);
 pid_t h_fork_reporting(void (*body)(int report_fd, void *arg), void *arg, void *out, size_t len);
 /* Count of shared-memory-looking file descriptors (memfd, /dev/shm) of a process. */
 int h_shm_fd_count(pid_t pid);
+/* Count of a process's mappings of memfds named `name` (their fds may be closed); -1 if
+ * its maps cannot be read. */
+int h_memfd_mapping_count(pid_t pid, const char *name);
 
 /*
  * Asks the daemon for its status (tee-sim-ctl status --json) and checks that

@@ -10,7 +10,6 @@
  * TA decides. The conformance_hang TAs never return from TA_CreateEntryPoint.
  */
 #include <pthread.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -71,6 +70,30 @@ static bool bg_open_start(struct bg_open *b, TEEC_Context *ctx, const TEEC_UUID 
 {
 	bg_open_prepare(b, ctx, uuid);
 	return bg_open_run(b);
+}
+
+/* Allocates shm (a conf_touch_block) and starts an open of uuid in ctx with
+ * CONF_OPEN_WAIT_UNMASKED: the TA marks the block (every byte + 1, which
+ * conf_touched sees) and waits ms in TA_OpenSessionEntryPoint, cancellation
+ * unmasked. False, with the failure recorded and the block released, if
+ * either step fails. */
+static bool bg_open_marked_start(struct bg_open *b, TEEC_Context *ctx, const TEEC_UUID *uuid,
+				 TEEC_SharedMemory *shm, uint32_t ms)
+{
+	if (!conf_touch_block(ctx, shm)) {
+		h_fail(__FILE__, __LINE__, "cannot allocate the open's block");
+		return false;
+	}
+	bg_open_prepare(b, ctx, uuid);
+	b->op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE);
+	b->op.params[0].value.a = CONF_OPEN_WAIT_UNMASKED;
+	b->op.params[0].value.b = ms;
+	b->op.params[1].memref.parent = shm;
+	if (bg_open_run(b))
+		return true;
+	h_fail(__FILE__, __LINE__, "cannot start the open");
+	TEEC_ReleaseSharedMemory(shm);
+	return false;
 }
 
 static bool bg_done(struct bg_open *b)
@@ -219,20 +242,7 @@ void t_open_cancel_in_ta(void)
 	uint32_t open_now = 0;
 
 	REQUIRE(h_open_context_session(&ctx, &holder, &conf_sims_uuid));
-	if (!conf_touch_block(&ctx, &shm)) {
-		h_fail(__FILE__, __LINE__, "cannot allocate the open's block");
-		h_close_context_session(&ctx, &holder);
-		return;
-	}
-	/* The TA marks the block (every byte + 1) as its open waits. */
-	bg_open_prepare(&o, &ctx, &conf_sims_uuid);
-	o.op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE);
-	o.op.params[0].value.a = CONF_OPEN_WAIT_UNMASKED;
-	o.op.params[0].value.b = 20000;
-	o.op.params[1].memref.parent = &shm;
-	if (!bg_open_run(&o)) {
-		h_fail(__FILE__, __LINE__, "cannot start the open");
-		TEEC_ReleaseSharedMemory(&shm);
+	if (!bg_open_marked_start(&o, &ctx, &conf_sims_uuid, &shm, 20000)) {
 		h_close_context_session(&ctx, &holder);
 		return;
 	}
@@ -245,25 +255,6 @@ void t_open_cancel_in_ta(void)
 		TEEC_ReleaseSharedMemory(&shm);
 	}
 	h_close_context_session(&ctx, &holder);
-}
-
-/* Mappings of the client's allocated shared memory in process pid (its
- * memfds are named "rx-teec-shm"); -1 if its maps cannot be read. */
-static int shm_mappings(uint32_t pid)
-{
-	char path[64], line[512];
-	FILE *f;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "/proc/%u/maps", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "/memfd:rx-teec-shm"))
-			n++;
-	fclose(f);
-	return n;
 }
 
 /*
@@ -280,19 +271,7 @@ void t_open_release_shm_while_opening(void)
 	uint32_t pid = 0;
 
 	REQUIRE(TEEC_InitializeContext(NULL, &ctx) == TEEC_SUCCESS);
-	if (!conf_touch_block(&ctx, &shm)) {
-		h_fail(__FILE__, __LINE__, "cannot allocate the open's block");
-		TEEC_FinalizeContext(&ctx);
-		return;
-	}
-	bg_open_prepare(&o, &ctx, &conf_uuid);
-	o.op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE);
-	o.op.params[0].value.a = CONF_OPEN_WAIT_UNMASKED;
-	o.op.params[0].value.b = 300;
-	o.op.params[1].memref.parent = &shm;
-	if (!bg_open_run(&o)) {
-		h_fail(__FILE__, __LINE__, "cannot start the open");
-		TEEC_ReleaseSharedMemory(&shm);
+	if (!bg_open_marked_start(&o, &ctx, &conf_uuid, &shm, 300)) {
 		TEEC_FinalizeContext(&ctx);
 		return;
 	}
@@ -308,7 +287,7 @@ void t_open_release_shm_while_opening(void)
 	/* A FORGET goes over the session's channel ahead of this call. */
 	CHECK_HEX(conf_instance_info(&o.s, NULL, NULL, NULL, &pid), TEEC_SUCCESS);
 	CHECK(pid != 0);
-	CHECK(shm_mappings(pid) == 0);
+	CHECK(h_memfd_mapping_count((pid_t)pid, "rx-teec-shm") == 0);
 	TEEC_CloseSession(&o.s);
 	TEEC_FinalizeContext(&ctx);
 }
